@@ -1,0 +1,2 @@
+//! The Masthead HTTP edge.
+pub mod demo;

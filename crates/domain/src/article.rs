@@ -1,0 +1,556 @@
+//! The article: the story a newsroom publishes, and its editable content.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+
+use crate::error::{FieldError, ValidationErrors};
+use crate::ids::{ArticleId, TagId, UserId};
+use crate::lifecycle::Lifecycle;
+use crate::limits::{
+    AUTHORS_MAX, META_DESCRIPTION_MAX, META_TITLE_MAX, SECTIONS_MAX, STANDFIRST_MAX, TAGS_MAX,
+    TITLE_MAX, URL_MAX,
+};
+use crate::reading;
+use crate::section::{Section, SectionInput};
+use crate::slug::Slug;
+use crate::tag::Tag;
+use crate::text;
+use crate::user::Author;
+
+/// An article's headline: 1–300 characters, trimmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Title(String);
+
+impl Title {
+    /// Parses a headline given as `field`.
+    pub fn parse(field: &str, value: &str) -> Result<Self, FieldError> {
+        text::required(field, value, TITLE_MAX).map(Self)
+    }
+
+    /// The headline as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Title {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Who may reply under an article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum ReplyPolicy {
+    /// Replies appear at once unless they look like spam.
+    Open,
+    /// Replies wait for a moderator (the default: safest for a newsroom).
+    #[default]
+    Moderated,
+    /// No new replies.
+    Closed,
+}
+
+impl ReplyPolicy {
+    /// Every policy.
+    pub const ALL: [ReplyPolicy; 3] = [
+        ReplyPolicy::Open,
+        ReplyPolicy::Moderated,
+        ReplyPolicy::Closed,
+    ];
+
+    /// Stable name, as stored and shown in APIs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReplyPolicy::Open => "open",
+            ReplyPolicy::Moderated => "moderated",
+            ReplyPolicy::Closed => "closed",
+        }
+    }
+}
+
+impl FromStr for ReplyPolicy {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|policy| policy.as_str() == s)
+            .ok_or_else(|| format!("unknown reply policy {s:?}"))
+    }
+}
+
+/// What search engines and social cards show; each falls back to the article's own fields.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Seo {
+    /// `<title>` override.
+    pub meta_title: Option<String>,
+    /// `<meta name="description">` override.
+    pub meta_description: Option<String>,
+    /// Where the original lives when this is a syndicated copy.
+    pub canonical_url: Option<String>,
+}
+
+/// The image at the top of the story.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeatureImage {
+    /// Absolute http(s) URL.
+    pub url: String,
+    /// Text for screen readers; required, a newsroom's accessibility duty.
+    pub alt: String,
+    /// Visible caption and credit.
+    pub caption: Option<String>,
+}
+
+/// Everything an editor writes and saves, validated. The store adds identity,
+/// lifecycle, version and timestamps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleContent {
+    /// The headline.
+    pub title: Title,
+    /// Requested slug; derived from the title when absent.
+    pub slug: Option<Slug>,
+    /// The summary under the headline.
+    pub standfirst: String,
+    /// The body.
+    pub sections: Vec<Section>,
+    /// Byline, in order (1–20 authors).
+    pub authors: Vec<UserId>,
+    /// Tags; the first is the primary tag (the collection it is filed in).
+    pub tags: Vec<TagId>,
+    /// Who may reply.
+    pub reply_policy: ReplyPolicy,
+    /// Search-engine overrides.
+    pub seo: Seo,
+    /// The top image.
+    pub feature_image: Option<FeatureImage>,
+}
+
+impl ArticleContent {
+    /// Words in standfirst and body, headings included.
+    pub fn word_count(&self) -> usize {
+        body_word_count(&self.standfirst, &self.sections)
+    }
+
+    /// The slug to store: the requested one, else one from the title.
+    pub fn slug_or_derived(&self) -> Option<Slug> {
+        self.slug
+            .clone()
+            .or_else(|| Slug::from_title(self.title.as_str()))
+    }
+}
+
+/// An article as a client sends it, before validation.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ArticleInput {
+    /// Headline.
+    pub title: String,
+    /// Optional slug in slug form.
+    pub slug: Option<String>,
+    /// Summary under the headline.
+    pub standfirst: Option<String>,
+    /// Body sections.
+    pub sections: Vec<SectionInput>,
+    /// Byline author ids.
+    pub authors: Vec<UserId>,
+    /// Tag ids, primary first.
+    pub tags: Vec<TagId>,
+    /// Reply policy; moderated when absent.
+    pub reply_policy: Option<ReplyPolicy>,
+    /// SEO title override.
+    pub meta_title: Option<String>,
+    /// SEO description override.
+    pub meta_description: Option<String>,
+    /// Canonical URL.
+    pub canonical_url: Option<String>,
+    /// Feature image URL; alt text becomes required with it.
+    pub feature_image_url: Option<String>,
+    /// Feature image alt text.
+    pub feature_image_alt: Option<String>,
+    /// Feature image caption.
+    pub feature_image_caption: Option<String>,
+}
+
+impl ArticleInput {
+    /// Checks every bound at once and names each failing field by its path.
+    pub fn validate(self) -> Result<ArticleContent, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let title = errors.collect(Title::parse("title", &self.title));
+        let slug = match self.slug.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(slug) => errors.collect(Slug::parse("slug", slug)),
+        };
+        let standfirst = errors
+            .collect(text::bounded(
+                "standfirst",
+                self.standfirst.as_deref().unwrap_or(""),
+                STANDFIRST_MAX,
+            ))
+            .unwrap_or_default();
+        let sections = validate_sections(self.sections, &mut errors);
+        check_count(&mut errors, "authors", self.authors.len(), 1, AUTHORS_MAX);
+        check_count(&mut errors, "tags", self.tags.len(), 0, TAGS_MAX);
+        let seo = Seo {
+            meta_title: errors
+                .collect(text::optional(
+                    "meta_title",
+                    self.meta_title.as_deref(),
+                    META_TITLE_MAX,
+                ))
+                .flatten(),
+            meta_description: errors
+                .collect(text::optional(
+                    "meta_description",
+                    self.meta_description.as_deref(),
+                    META_DESCRIPTION_MAX,
+                ))
+                .flatten(),
+            canonical_url: errors
+                .collect(url("canonical_url", self.canonical_url.as_deref()))
+                .flatten(),
+        };
+        let image_url = errors
+            .collect(url("feature_image_url", self.feature_image_url.as_deref()))
+            .flatten();
+        let image_alt = errors
+            .collect(text::optional(
+                "feature_image_alt",
+                self.feature_image_alt.as_deref(),
+                META_DESCRIPTION_MAX,
+            ))
+            .flatten();
+        let image_caption = errors
+            .collect(text::optional(
+                "feature_image_caption",
+                self.feature_image_caption.as_deref(),
+                META_DESCRIPTION_MAX,
+            ))
+            .flatten();
+        let feature_image = match (image_url, image_alt) {
+            (Some(url), Some(alt)) => Some(FeatureImage {
+                url,
+                alt,
+                caption: image_caption,
+            }),
+            (Some(_), None) => {
+                errors.0.push(FieldError::new(
+                    "feature_image_alt",
+                    "is required with a feature image",
+                ));
+                None
+            }
+            (None, _) => None,
+        };
+        if has_duplicates(&self.authors) {
+            errors
+                .0
+                .push(FieldError::new("authors", "must not repeat an author"));
+        }
+        if has_duplicates(&self.tags) {
+            errors
+                .0
+                .push(FieldError::new("tags", "must not repeat a tag"));
+        }
+        errors.finish(|| ArticleContent {
+            title: title.expect("title error recorded"),
+            slug,
+            standfirst,
+            sections,
+            authors: self.authors,
+            tags: self.tags,
+            reply_policy: self.reply_policy.unwrap_or_default(),
+            seo,
+            feature_image,
+        })
+    }
+}
+
+fn validate_sections(inputs: Vec<SectionInput>, errors: &mut ValidationErrors) -> Vec<Section> {
+    if inputs.len() > SECTIONS_MAX {
+        errors.0.push(FieldError::new(
+            "sections",
+            format!(
+                "must have at most {SECTIONS_MAX} sections (got {})",
+                inputs.len()
+            ),
+        ));
+        return Vec::new();
+    }
+    let mut sections = Vec::with_capacity(inputs.len());
+    for (i, input) in inputs.into_iter().enumerate() {
+        match input.validate() {
+            Ok(section) => sections.push(section),
+            Err(nested) => errors.absorb(&format!("sections[{i}]."), nested),
+        }
+    }
+    sections
+}
+
+fn has_duplicates<T: PartialEq>(ids: &[T]) -> bool {
+    (1..ids.len()).any(|i| ids[..i].contains(&ids[i]))
+}
+
+fn check_count(errors: &mut ValidationErrors, field: &str, count: usize, min: usize, max: usize) {
+    if count < min || count > max {
+        errors.0.push(FieldError::new(
+            field,
+            format!("must have {min}-{max} entries (got {count})"),
+        ));
+    }
+}
+
+/// An optional absolute http(s) URL without spaces or control characters.
+fn url(field: &str, value: Option<&str>) -> Result<Option<String>, FieldError> {
+    let Some(url) = text::optional(field, value, URL_MAX)? else {
+        return Ok(None);
+    };
+    let lower = url.to_ascii_lowercase();
+    let scheme_ok = lower.starts_with("https://") || lower.starts_with("http://");
+    if !scheme_ok
+        || url.len() <= "https://".len()
+        || url.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(FieldError::new(field, "must be an absolute http(s) URL"));
+    }
+    Ok(Some(url))
+}
+
+/// Words of a standfirst and its sections (headings, paragraphs, quotes, lists).
+pub fn body_word_count(standfirst: &str, sections: &[Section]) -> usize {
+    let body: usize = sections
+        .iter()
+        .map(|section| {
+            let heading = section.heading.as_deref().map_or(0, reading::word_count);
+            heading
+                + section
+                    .blocks
+                    .iter()
+                    .map(|block| reading::word_count(&block.plain_text()))
+                    .sum::<usize>()
+        })
+        .sum();
+    reading::word_count(standfirst) + body
+}
+
+/// A stored article with its byline and tags resolved: what readers and editors see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    /// Stable identity.
+    pub id: ArticleId,
+    /// Current slug (unique among current and retired slugs).
+    pub slug: Slug,
+    /// Headline.
+    pub title: Title,
+    /// Summary under the headline.
+    pub standfirst: String,
+    /// Body.
+    pub sections: Vec<Section>,
+    /// Byline, in order.
+    pub authors: Vec<Author>,
+    /// Tags, primary first.
+    pub tags: Vec<Tag>,
+    /// Publishing state and times.
+    pub lifecycle: Lifecycle,
+    /// Who may reply.
+    pub reply_policy: ReplyPolicy,
+    /// Search-engine overrides.
+    pub seo: Seo,
+    /// Top image.
+    pub feature_image: Option<FeatureImage>,
+    /// Bumped on every write; the optimistic-locking token.
+    pub version: i32,
+    /// When it was first saved.
+    pub created_at: DateTime<Utc>,
+    /// When its content last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Article {
+    /// The collection the story is filed in (its first tag).
+    pub fn primary_tag(&self) -> Option<&Tag> {
+        self.tags.first()
+    }
+
+    /// Words in standfirst and body.
+    pub fn word_count(&self) -> usize {
+        body_word_count(&self.standfirst, &self.sections)
+    }
+
+    /// Minutes to read, rounded up.
+    pub fn reading_time_minutes(&self) -> usize {
+        reading::reading_time_minutes(self.word_count())
+    }
+
+    /// True when the public may read it at `now`.
+    pub fn is_public_at(&self, now: DateTime<Utc>) -> bool {
+        self.lifecycle.is_public_at(now)
+    }
+
+    /// True when `user` is on the byline.
+    pub fn is_by(&self, user: UserId) -> bool {
+        self.authors.iter().any(|author| author.id == user)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::block::BlockInput;
+
+    fn valid() -> ArticleInput {
+        ArticleInput {
+            title: "A headline".into(),
+            authors: vec![UserId::generate()],
+            sections: vec![SectionInput {
+                heading: None,
+                icon: None,
+                blocks: vec![BlockInput::Paragraph {
+                    text: "Lede words here.".into(),
+                }],
+            }],
+            ..ArticleInput::default()
+        }
+    }
+
+    fn fields(input: ArticleInput) -> Vec<String> {
+        input
+            .validate()
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|e| e.field)
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_article_passes_with_defaults() {
+        let content = valid().validate().unwrap();
+        assert_eq!(content.reply_policy, ReplyPolicy::Moderated);
+        assert_eq!(content.slug_or_derived().unwrap().as_str(), "a-headline");
+        assert_eq!(content.word_count(), 3);
+    }
+
+    #[test]
+    fn title_bounds() {
+        assert!(ArticleInput {
+            title: "t".repeat(TITLE_MAX),
+            ..valid()
+        }
+        .validate()
+        .is_ok());
+        assert_eq!(
+            fields(ArticleInput {
+                title: "t".repeat(TITLE_MAX + 1),
+                ..valid()
+            }),
+            ["title"]
+        );
+        assert_eq!(
+            fields(ArticleInput {
+                title: " \n ".into(),
+                ..valid()
+            }),
+            ["title"]
+        );
+        assert_eq!(
+            fields(ArticleInput {
+                title: String::new(),
+                ..valid()
+            }),
+            ["title"]
+        );
+    }
+
+    #[test]
+    fn standfirst_bound() {
+        assert!(ArticleInput {
+            standfirst: Some("s".repeat(STANDFIRST_MAX)),
+            ..valid()
+        }
+        .validate()
+        .is_ok());
+        assert_eq!(
+            fields(ArticleInput {
+                standfirst: Some("s".repeat(STANDFIRST_MAX + 1)),
+                ..valid()
+            }),
+            ["standfirst"]
+        );
+    }
+
+    #[test]
+    fn sections_bound() {
+        let sections = |n| vec![SectionInput::default(); n];
+        assert!(ArticleInput {
+            sections: sections(SECTIONS_MAX),
+            ..valid()
+        }
+        .validate()
+        .is_ok());
+        assert_eq!(
+            fields(ArticleInput {
+                sections: sections(SECTIONS_MAX + 1),
+                ..valid()
+            }),
+            ["sections"]
+        );
+    }
+
+    #[test]
+    fn nested_errors_name_their_full_path() {
+        let mut input = valid();
+        input.sections.push(SectionInput::default());
+        input.sections.push(SectionInput {
+            heading: Some("Ok".into()),
+            icon: None,
+            blocks: vec![BlockInput::Paragraph { text: "".into() }],
+        });
+        assert_eq!(fields(input), ["sections[2].blocks[0].text"]);
+    }
+
+    #[test]
+    fn byline_and_tags_bounds() {
+        assert_eq!(
+            fields(ArticleInput {
+                authors: vec![],
+                ..valid()
+            }),
+            ["authors"]
+        );
+        let author = UserId::generate();
+        assert_eq!(
+            fields(ArticleInput {
+                authors: vec![author, author],
+                ..valid()
+            }),
+            ["authors"]
+        );
+        let tags = (0..=TAGS_MAX).map(|_| TagId::generate()).collect();
+        assert_eq!(fields(ArticleInput { tags, ..valid() }), ["tags"]);
+    }
+
+    #[test]
+    fn bad_slug_and_urls_are_named() {
+        let input = ArticleInput {
+            slug: Some("Not A Slug".into()),
+            canonical_url: Some("javascript:alert(1)".into()),
+            feature_image_url: Some("https://img.example/a.jpg".into()),
+            ..valid()
+        };
+        assert_eq!(
+            fields(input),
+            ["slug", "canonical_url", "feature_image_alt"]
+        );
+    }
+
+    #[test]
+    fn all_errors_come_back_at_once() {
+        let input = ArticleInput {
+            title: String::new(),
+            authors: vec![],
+            ..valid()
+        };
+        assert_eq!(fields(input), ["title", "authors"]);
+    }
+}

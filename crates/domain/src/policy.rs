@@ -1,0 +1,213 @@
+//! Who may do what. The one place both APIs ask before any editorial action,
+//! so REST and GraphQL can never disagree about a permission.
+//!
+//! | action                     | admin | editor | author                      |
+//! |----------------------------|-------|--------|-----------------------------|
+//! | read drafts / admin lists  | yes   | yes    | yes (the list shows all; editing is limited) |
+//! | create article             | yes   | yes    | yes                         |
+//! | edit / delete article      | yes   | yes    | own, while draft or in review |
+//! | submit for review          | yes   | yes    | own                         |
+//! | publish, schedule, unpublish, archive | yes | yes | no                |
+//! | moderate replies           | yes   | yes    | no                          |
+//! | manage tags                | yes   | yes    | no                          |
+//! | manage users, read audit   | yes   | no     | no                          |
+//!
+//! Anonymous callers may only read public content and post replies; every
+//! action here refuses them with [`DomainError::Unauthenticated`].
+
+use crate::error::DomainError;
+use crate::ids::UserId;
+use crate::lifecycle::ArticleStatus;
+use crate::user::Role;
+
+/// A signed-in member of staff, as far as permissions go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    /// Who.
+    pub id: UserId,
+    /// With which powers.
+    pub role: Role,
+}
+
+/// What permissions need to know about an existing article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArticleFacts {
+    /// The actor is on the byline.
+    pub actor_is_author: bool,
+    /// Stored status.
+    pub status: ArticleStatus,
+}
+
+/// Everything the policy rules on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// See drafts and the editor lists (previews).
+    ReadDrafts,
+    /// Start a new article.
+    CreateArticle,
+    /// Change an article's content (or restore a revision of it).
+    EditArticle(ArticleFacts),
+    /// Delete an article for good.
+    DeleteArticle(ArticleFacts),
+    /// Hand an article to the editors.
+    SubmitArticle(ArticleFacts),
+    /// Publish, schedule, unpublish or archive.
+    PublishArticle,
+    /// Approve, reject, mark as spam or delete replies.
+    ModerateReplies,
+    /// Create, rename or delete tags.
+    ManageTags,
+    /// Create, change or disable accounts.
+    ManageUsers,
+    /// Read the audit log.
+    ReadAuditLog,
+}
+
+/// Decides whether `actor` (None for anonymous) may do `action`.
+pub fn authorize(actor: Option<Actor>, action: Action) -> Result<(), DomainError> {
+    let Some(actor) = actor else {
+        return Err(DomainError::Unauthenticated);
+    };
+    let allowed = match (actor.role, action) {
+        (Role::Admin, _) => true,
+        (Role::Editor, Action::ManageUsers | Action::ReadAuditLog) => false,
+        (Role::Editor, _) => true,
+        (Role::Author, Action::ReadDrafts | Action::CreateArticle) => true,
+        (Role::Author, Action::EditArticle(facts) | Action::DeleteArticle(facts)) => {
+            facts.actor_is_author
+                && matches!(facts.status, ArticleStatus::Draft | ArticleStatus::InReview)
+        }
+        (Role::Author, Action::SubmitArticle(facts)) => facts.actor_is_author,
+        (Role::Author, _) => false,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden(describe(action)))
+    }
+}
+
+fn describe(action: Action) -> &'static str {
+    match action {
+        Action::ReadDrafts => "reading drafts needs a staff role",
+        Action::CreateArticle => "creating articles needs a staff role",
+        Action::EditArticle(_) => "authors may edit only their own articles before publication",
+        Action::DeleteArticle(_) => "authors may delete only their own articles before publication",
+        Action::SubmitArticle(_) => "authors may submit only their own articles",
+        Action::PublishArticle => "publishing needs the editor or admin role",
+        Action::ModerateReplies => "moderating replies needs the editor or admin role",
+        Action::ManageTags => "managing tags needs the editor or admin role",
+        Action::ManageUsers => "managing users needs the admin role",
+        Action::ReadAuditLog => "reading the audit log needs the admin role",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: Role) -> Option<Actor> {
+        Some(Actor {
+            id: UserId::generate(),
+            role,
+        })
+    }
+
+    fn facts(own: bool, status: ArticleStatus) -> ArticleFacts {
+        ArticleFacts {
+            actor_is_author: own,
+            status,
+        }
+    }
+
+    #[test]
+    fn anonymous_is_unauthenticated_for_everything() {
+        assert_eq!(
+            authorize(None, Action::ReadDrafts),
+            Err(DomainError::Unauthenticated)
+        );
+        assert_eq!(
+            authorize(None, Action::ModerateReplies),
+            Err(DomainError::Unauthenticated)
+        );
+    }
+
+    #[test]
+    fn admin_may_do_everything() {
+        for action in [
+            Action::ManageUsers,
+            Action::ReadAuditLog,
+            Action::PublishArticle,
+            Action::DeleteArticle(facts(false, ArticleStatus::Published)),
+        ] {
+            assert!(authorize(actor(Role::Admin), action).is_ok());
+        }
+    }
+
+    #[test]
+    fn editor_may_not_manage_users_or_read_audit() {
+        assert!(authorize(actor(Role::Editor), Action::PublishArticle).is_ok());
+        assert!(authorize(actor(Role::Editor), Action::ModerateReplies).is_ok());
+        assert!(authorize(
+            actor(Role::Editor),
+            Action::EditArticle(facts(false, ArticleStatus::Published))
+        )
+        .is_ok());
+        assert!(matches!(
+            authorize(actor(Role::Editor), Action::ManageUsers),
+            Err(DomainError::Forbidden(_))
+        ));
+        assert!(matches!(
+            authorize(actor(Role::Editor), Action::ReadAuditLog),
+            Err(DomainError::Forbidden(_))
+        ));
+    }
+
+    #[test]
+    fn author_edits_own_unpublished_work_only() {
+        let author = actor(Role::Author);
+        assert!(authorize(
+            author,
+            Action::EditArticle(facts(true, ArticleStatus::Draft))
+        )
+        .is_ok());
+        assert!(authorize(
+            author,
+            Action::EditArticle(facts(true, ArticleStatus::InReview))
+        )
+        .is_ok());
+        assert!(authorize(
+            author,
+            Action::EditArticle(facts(true, ArticleStatus::Published))
+        )
+        .is_err());
+        assert!(authorize(
+            author,
+            Action::EditArticle(facts(false, ArticleStatus::Draft))
+        )
+        .is_err());
+        assert!(authorize(
+            author,
+            Action::DeleteArticle(facts(false, ArticleStatus::Draft))
+        )
+        .is_err());
+        assert!(authorize(
+            author,
+            Action::SubmitArticle(facts(true, ArticleStatus::Draft))
+        )
+        .is_ok());
+        assert!(authorize(
+            author,
+            Action::SubmitArticle(facts(false, ArticleStatus::Draft))
+        )
+        .is_err());
+        for action in [
+            Action::PublishArticle,
+            Action::ModerateReplies,
+            Action::ManageTags,
+            Action::ManageUsers,
+        ] {
+            assert!(authorize(author, action).is_err(), "{action:?}");
+        }
+    }
+}

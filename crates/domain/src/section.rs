@@ -1,0 +1,160 @@
+//! Sections: the headed parts of an article's body.
+
+use crate::block::{icon_field, Block, BlockInput};
+use crate::emoji::split_leading_emoji;
+use crate::error::{FieldError, ValidationErrors};
+use crate::limits::{BLOCKS_PER_SECTION_MAX, HEADING_MAX};
+use crate::text;
+
+/// A run of blocks under one optional heading. The lede (the opening section)
+/// usually has no heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// Heading words, without the leading emoji.
+    pub heading: Option<String>,
+    /// The heading's leading emoji, split off so frontends can style it.
+    pub icon: Option<String>,
+    /// The blocks, in reading order.
+    pub blocks: Vec<Block>,
+}
+
+/// A section as a client sends it, before validation.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SectionInput {
+    /// Heading, possibly starting with an emoji that becomes the icon.
+    pub heading: Option<String>,
+    /// Explicit icon; wins over one found in the heading.
+    pub icon: Option<String>,
+    /// Blocks in order.
+    pub blocks: Vec<BlockInput>,
+}
+
+impl SectionInput {
+    /// Checks every bound, naming fields relative to this section (`heading`, `blocks[0].text`).
+    pub fn validate(self) -> Result<Section, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let (found_icon, heading) = match self.heading.as_deref() {
+            Some(raw) => split_leading_emoji(raw),
+            None => (None, String::new()),
+        };
+        let heading = errors
+            .collect(text::optional("heading", Some(&heading), HEADING_MAX))
+            .flatten();
+        let icon = match self.icon.as_deref().map(str::trim) {
+            Some(given) if !given.is_empty() => errors.collect(icon_field(given)).flatten(),
+            _ => found_icon,
+        };
+        if self.blocks.len() > BLOCKS_PER_SECTION_MAX {
+            errors.0.push(FieldError::new(
+                "blocks",
+                format!(
+                    "must have at most {BLOCKS_PER_SECTION_MAX} blocks (got {})",
+                    self.blocks.len()
+                ),
+            ));
+            return Err(errors);
+        }
+        let mut blocks = Vec::with_capacity(self.blocks.len());
+        for (i, block) in self.blocks.into_iter().enumerate() {
+            match block.validate() {
+                Ok(block) => blocks.push(block),
+                Err(nested) => errors.absorb(&format!("blocks[{i}]."), nested),
+            }
+        }
+        errors.finish(|| Section {
+            heading,
+            icon,
+            blocks,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paragraph() -> BlockInput {
+        BlockInput::Paragraph {
+            text: "Words.".into(),
+        }
+    }
+
+    #[test]
+    fn heading_icon_is_split_off() {
+        let section = SectionInput {
+            heading: Some("⏳ NATO Leaders Watching".into()),
+            icon: None,
+            blocks: vec![paragraph()],
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(section.icon.as_deref(), Some("⏳"));
+        assert_eq!(section.heading.as_deref(), Some("NATO Leaders Watching"));
+    }
+
+    #[test]
+    fn lede_has_no_heading() {
+        let section = SectionInput {
+            heading: None,
+            icon: None,
+            blocks: vec![paragraph()],
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(section.heading, None);
+        assert_eq!(section.icon, None);
+    }
+
+    #[test]
+    fn blocks_bound() {
+        let section = |n| SectionInput {
+            heading: None,
+            icon: None,
+            blocks: vec![paragraph(); n],
+        };
+        assert!(section(BLOCKS_PER_SECTION_MAX).validate().is_ok());
+        assert_eq!(
+            section(BLOCKS_PER_SECTION_MAX + 1)
+                .validate()
+                .unwrap_err()
+                .0[0]
+                .field,
+            "blocks"
+        );
+    }
+
+    #[test]
+    fn heading_bound() {
+        let section = |h: String| SectionInput {
+            heading: Some(h),
+            icon: None,
+            blocks: vec![],
+        };
+        assert!(section("h".repeat(HEADING_MAX)).validate().is_ok());
+        assert_eq!(
+            section("h".repeat(HEADING_MAX + 1))
+                .validate()
+                .unwrap_err()
+                .0[0]
+                .field,
+            "heading"
+        );
+    }
+
+    #[test]
+    fn nested_errors_carry_their_path() {
+        let errors = SectionInput {
+            heading: None,
+            icon: None,
+            blocks: vec![
+                paragraph(),
+                BlockInput::Paragraph {
+                    text: String::new(),
+                },
+            ],
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(errors.0[0].field, "blocks[1].text");
+    }
+}
