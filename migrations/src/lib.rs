@@ -1,1 +1,17 @@
+//! Masthead's schema history. Each migration is frozen once released: one file
+//! each, written with SeaQuery's portable builders (never importing entities),
+//! so the same history runs on SQLite and PostgreSQL.
 
+pub use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_content;
+
+/// The ordered list of every migration the binary knows.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261129_000001_content::Migration)]
+    }
+}

@@ -1,2 +1,20 @@
-//! The Masthead HTTP edge.
+//! # Masthead's HTTP edge
+//!
+//! The actix-web application: GraphQL at `/graphql`, REST under `/api/v1`,
+//! health checks, configuration and the command line. This layer only
+//! translates: rules live in `masthead-domain`, storage in `masthead-persistence`.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
 pub mod demo;
+pub mod error;
+pub mod graphql;
+pub mod health;
+pub mod rest;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+
+pub use config::Settings;
+pub use startup::Application;

@@ -1,1 +1,32 @@
+//! # Masthead's storage
+//!
+//! SeaORM over SQLite (the default, one file) and PostgreSQL. Repositories take
+//! and return domain types; the entities that mirror the tables stay private.
+//! Every write that touches several rows runs in one transaction, and article
+//! writes carry an optimistic version check so two editors cannot overwrite
+//! each other silently.
 
+mod entities;
+
+pub mod article_body;
+pub mod articles;
+pub mod error;
+pub mod page;
+pub mod pull_quotes;
+pub mod replies;
+pub mod store;
+pub mod tags;
+pub mod testing;
+pub mod users;
+
+pub use articles::{ArticleFilter, ArticleOrder, Visibility};
+pub use error::PersistenceError;
+pub use page::{Cursor, Page, PageRequest};
+pub use store::Store;
+
+/// The current time, truncated to microseconds: what both databases store, so
+/// that a value written and read back compares equal.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound;
+    chrono::Utc::now().trunc_subsecs(6)
+}

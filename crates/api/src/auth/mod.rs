@@ -1,0 +1,3 @@
+//! Authentication: password hashing now; tokens arrive with the auth issue.
+
+pub mod password;

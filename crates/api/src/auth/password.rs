@@ -1,0 +1,170 @@
+//! argon2id password hashing, off the async executor and with bounded
+//! concurrency so a flood of sign-ins cannot starve the readers.
+
+use std::sync::OnceLock;
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use masthead_domain::Password;
+use tokio::sync::Semaphore;
+
+use crate::error::ApiError;
+
+/// OWASP's argon2id parameters: 19 MiB of memory, 2 passes, 1 lane.
+pub const MEMORY_KIB: u32 = 19_456;
+/// Passes over memory.
+pub const ITERATIONS: u32 = 2;
+/// Degree of parallelism.
+pub const PARALLELISM: u32 = 1;
+
+/// At most this many hashes run at once (each holds 19 MiB and a core).
+const CONCURRENT_HASHES: usize = 2;
+
+fn hasher() -> Argon2<'static> {
+    let params =
+        Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).expect("valid argon2 parameters");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+fn permits() -> &'static Semaphore {
+    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
+    PERMITS.get_or_init(|| Semaphore::new(CONCURRENT_HASHES))
+}
+
+async fn off_executor<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    let _permit = permits()
+        .acquire()
+        .await
+        .map_err(|_| ApiError::Internal("hash semaphore closed".into()))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| ApiError::Internal(format!("hashing task: {error}")))
+}
+
+/// Hashes a password into a PHC string with a fresh salt.
+pub async fn hash(password: Password) -> Result<String, ApiError> {
+    off_executor(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        hasher()
+            .hash_password(password.expose().as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|error| ApiError::Internal(format!("hashing failed: {error}")))
+    })
+    .await?
+}
+
+/// The outcome of checking a password against a stored hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verification {
+    /// Wrong password (or unreadable hash).
+    Mismatch,
+    /// Right password, hash as strong as today's parameters.
+    Match,
+    /// Right password, but the hash uses weaker parameters: re-hash it now.
+    MatchNeedsRehash,
+}
+
+/// Checks `password` against `stored` (a PHC string). Takes as long for a
+/// wrong password as for a right one.
+pub async fn verify(password: String, stored: String) -> Result<Verification, ApiError> {
+    off_executor(move || {
+        let Ok(parsed) = PasswordHash::new(&stored) else {
+            return Verification::Mismatch;
+        };
+        // Verify with the hash's own parameters, then compare them to today's.
+        if Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_err()
+        {
+            return Verification::Mismatch;
+        }
+        let weaker = Params::try_from(&parsed).map_or(true, |params| {
+            params.m_cost() < MEMORY_KIB
+                || params.t_cost() < ITERATIONS
+                || params.p_cost() < PARALLELISM
+        }) || parsed.algorithm.as_str() != "argon2id";
+        if weaker {
+            Verification::MatchNeedsRehash
+        } else {
+            Verification::Match
+        }
+    })
+    .await
+}
+
+/// A hash of a random password, verified against when an e-mail is unknown so
+/// that "no such user" takes as long as "wrong password".
+pub async fn dummy_hash() -> &'static str {
+    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    DUMMY
+        .get_or_init(|| async {
+            let random = crate::auth::password::random_password();
+            let password =
+                Password::parse("password", &random).expect("random passwords are valid");
+            hash(password).await.unwrap_or_default()
+        })
+        .await
+}
+
+/// A random password of 24 URL-safe characters (~143 bits), for generated accounts.
+pub fn random_password() -> String {
+    use rand::distr::{Alphanumeric, SampleString};
+    Alphanumeric.sample_string(&mut rand::rng(), 24)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn password(text: &str) -> Password {
+        Password::parse("password", text).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_hash_verifies_its_password_only() {
+        let hash = hash(password("correct horse battery")).await.unwrap();
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        assert_eq!(
+            verify("correct horse battery".into(), hash.clone())
+                .await
+                .unwrap(),
+            Verification::Match
+        );
+        assert_eq!(
+            verify("wrong horse battery".into(), hash).await.unwrap(),
+            Verification::Mismatch
+        );
+    }
+
+    #[tokio::test]
+    async fn a_weaker_hash_asks_for_a_rehash() {
+        let weak = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8_192, 1, 1, None).unwrap(),
+        )
+        .hash_password(b"correct horse battery", &SaltString::generate(&mut OsRng))
+        .unwrap()
+        .to_string();
+        assert_eq!(
+            verify("correct horse battery".into(), weak).await.unwrap(),
+            Verification::MatchNeedsRehash
+        );
+    }
+
+    #[tokio::test]
+    async fn garbage_hashes_never_match() {
+        assert_eq!(
+            verify("anything at all".into(), "not a hash".into())
+                .await
+                .unwrap(),
+            Verification::Mismatch
+        );
+    }
+}

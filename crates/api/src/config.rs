@@ -1,0 +1,103 @@
+//! Typed settings. Each comes from a CLI flag, else a `MASTHEAD_*` environment
+//! variable, else a default that runs out of the box on SQLite.
+
+use clap::{ArgAction, Args};
+
+/// Where the database lives; shared by every subcommand so they all work on
+/// the database the server uses.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseSettings {
+    /// Database URL: `sqlite://file.db?mode=rwc` or `postgres://user@host/db`.
+    #[arg(
+        long,
+        env = "MASTHEAD_DATABASE_URL",
+        default_value = "sqlite://masthead.db?mode=rwc"
+    )]
+    pub database_url: String,
+}
+
+/// Everything `masthead serve` needs.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// The database.
+    #[command(flatten)]
+    pub database: DatabaseSettings,
+
+    /// Address to listen on (`0.0.0.0:8080` in a container; port 0 picks a free port).
+    #[arg(long, env = "MASTHEAD_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+
+    /// Load demo content into an empty database.
+    #[arg(long = "demo", env = "MASTHEAD_DEMO", default_value_t = true, action = ArgAction::Set, value_name = "BOOL")]
+    pub demo: bool,
+
+    /// Do not load demo content (same as `--demo false`).
+    #[arg(long = "no-demo", default_value_t = false)]
+    pub no_demo: bool,
+
+    /// Public address of the website, used to build each article's `url`.
+    #[arg(
+        long,
+        env = "MASTHEAD_PUBLIC_URL",
+        default_value = "http://localhost:3000"
+    )]
+    pub public_url: String,
+
+    /// Path of an article on the website; `{slug}` is replaced.
+    #[arg(
+        long,
+        env = "MASTHEAD_ARTICLE_PATH",
+        default_value = "/articles/{slug}"
+    )]
+    pub article_path: String,
+
+    /// Origins allowed to call the APIs from a browser, comma-separated (`*` for any).
+    #[arg(
+        long,
+        env = "MASTHEAD_CORS_ORIGINS",
+        default_value = "*",
+        value_delimiter = ','
+    )]
+    pub cors_origins: Vec<String>,
+
+    /// `max-age` of public reads, in seconds.
+    #[arg(long, env = "MASTHEAD_CACHE_MAX_AGE", default_value_t = 60)]
+    pub cache_max_age: u32,
+
+    /// Answer GraphQL introspection queries (the schema is public documentation).
+    #[arg(long, env = "MASTHEAD_GRAPHQL_INTROSPECTION", default_value_t = true, action = ArgAction::Set, value_name = "BOOL")]
+    pub graphql_introspection: bool,
+
+    /// Deepest GraphQL query accepted.
+    #[arg(long, env = "MASTHEAD_GRAPHQL_MAX_DEPTH", default_value_t = 15)]
+    pub graphql_max_depth: usize,
+
+    /// Most complex GraphQL query accepted (every field and alias counts).
+    #[arg(long, env = "MASTHEAD_GRAPHQL_MAX_COMPLEXITY", default_value_t = 5_000)]
+    pub graphql_max_complexity: usize,
+
+    /// Largest request body, in bytes, for JSON and GraphQL.
+    #[arg(long, env = "MASTHEAD_MAX_BODY_BYTES", default_value_t = 1_048_576)]
+    pub max_body_bytes: usize,
+}
+
+impl Settings {
+    /// Whether to load demo content into an empty database.
+    pub fn load_demo(&self) -> bool {
+        self.demo && !self.no_demo
+    }
+
+    /// Settings for tests and embedding: defaults, on this database, on a free port.
+    pub fn for_database(database_url: impl Into<String>) -> Self {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Defaults {
+            #[command(flatten)]
+            settings: Settings,
+        }
+        let mut settings = Defaults::parse_from(["masthead"]).settings;
+        settings.database.database_url = database_url.into();
+        settings.bind = "127.0.0.1:0".to_owned();
+        settings
+    }
+}

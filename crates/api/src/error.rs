@@ -1,0 +1,304 @@
+//! The one error type of the HTTP edge, and its two faces: RFC 9457
+//! `application/problem+json` for REST and `extensions.code` for GraphQL.
+//! Every lower-layer error is mapped here with an exhaustive `match`, so a new
+//! failure cannot reach a client unclassified; 5xx bodies never carry internals.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use masthead_domain::{DomainError, FieldError, ValidationErrors};
+use masthead_persistence::PersistenceError;
+use serde::Serialize;
+
+/// Everything a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Nothing there (or nothing the caller may see).
+    #[error("not found")]
+    NotFound,
+    /// The request is malformed (bad JSON, bad query string).
+    #[error("{0}")]
+    BadRequest(String),
+    /// Input broke bounds; each error names its field.
+    #[error("validation failed")]
+    Invalid(ValidationErrors),
+    /// A sign-in is needed.
+    #[error("authentication required")]
+    Unauthenticated,
+    /// Signed in, but the role may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// A unique value is taken.
+    #[error("{field} is already taken")]
+    Duplicate {
+        /// The colliding field.
+        field: &'static str,
+    },
+    /// The write was based on an old version.
+    #[error("the article was changed by someone else; the current version is {current}")]
+    VersionConflict {
+        /// Stored version.
+        current: i32,
+    },
+    /// The publishing state machine refused.
+    #[error("{0}")]
+    InvalidTransition(String),
+    /// Too many requests; try again after this many seconds.
+    #[error("too many requests")]
+    RateLimited {
+        /// Seconds until the next attempt may succeed.
+        retry_after: u64,
+    },
+    /// The database is unreachable right now.
+    #[error("the service is temporarily unavailable")]
+    Unavailable,
+    /// A bug or corrupt data; details go to the log only.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl From<PersistenceError> for ApiError {
+    fn from(error: PersistenceError) -> Self {
+        match error {
+            PersistenceError::NotFound => Self::NotFound,
+            PersistenceError::VersionConflict { current } => Self::VersionConflict { current },
+            PersistenceError::Duplicate { field } => Self::Duplicate { field },
+            PersistenceError::Domain(domain) => domain.into(),
+            PersistenceError::Unavailable(source) => {
+                tracing::warn!(error = %source, "database unavailable");
+                Self::Unavailable
+            }
+            error @ (PersistenceError::Database(_)
+            | PersistenceError::Corrupt(_)
+            | PersistenceError::SchemaTooNew(_)) => Self::Internal(format!("{error}: {:?}", error)),
+        }
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(error: DomainError) -> Self {
+        match error {
+            DomainError::Invalid(errors) => Self::Invalid(errors),
+            DomainError::InvalidTransition { .. } => Self::InvalidTransition(error.to_string()),
+            DomainError::RepliesClosed => Self::Forbidden(error.to_string()),
+            DomainError::Unauthenticated => Self::Unauthenticated,
+            DomainError::Forbidden(reason) => Self::Forbidden(reason.to_owned()),
+        }
+    }
+}
+
+impl From<ValidationErrors> for ApiError {
+    fn from(errors: ValidationErrors) -> Self {
+        Self::Invalid(errors)
+    }
+}
+
+impl From<FieldError> for ApiError {
+    fn from(error: FieldError) -> Self {
+        Self::Invalid(error.into())
+    }
+}
+
+impl ApiError {
+    /// The stable machine-readable code: REST `code` and GraphQL `extensions.code`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotFound => "NOT_FOUND",
+            Self::BadRequest(_) | Self::Invalid(_) => "BAD_USER_INPUT",
+            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::Forbidden(_) => "FORBIDDEN",
+            Self::Duplicate { .. } => "DUPLICATE",
+            Self::VersionConflict { .. } => "VERSION_CONFLICT",
+            Self::InvalidTransition(_) => "INVALID_TRANSITION",
+            Self::RateLimited { .. } => "RATE_LIMITED",
+            Self::Unavailable => "UNAVAILABLE",
+            Self::Internal(_) => "INTERNAL_SERVER_ERROR",
+        }
+    }
+
+    /// What a client may be told: internals are replaced by a generic sentence.
+    fn public_detail(&self) -> String {
+        match self {
+            Self::Internal(details) => {
+                tracing::error!(%details, "internal error");
+                "something went wrong on our side".to_owned()
+            }
+            other => other.to_string(),
+        }
+    }
+
+    fn field_errors(&self) -> Option<Vec<ProblemField>> {
+        match self {
+            Self::Invalid(errors) => Some(
+                errors
+                    .0
+                    .iter()
+                    .map(|e| ProblemField {
+                        field: e.field.clone(),
+                        message: e.message.clone(),
+                    })
+                    .collect(),
+            ),
+            Self::Duplicate { field } => Some(vec![ProblemField {
+                field: (*field).to_owned(),
+                message: "is already taken".to_owned(),
+            }]),
+            _ => None,
+        }
+    }
+
+    /// The GraphQL face: message plus `extensions.code` (and `field` for validation).
+    pub fn to_graphql(&self) -> async_graphql::Error {
+        use async_graphql::ErrorExtensions;
+        let fields = self.field_errors();
+        let current_version = match self {
+            Self::VersionConflict { current } => Some(*current),
+            _ => None,
+        };
+        let retry_after = match self {
+            Self::RateLimited { retry_after } => Some(*retry_after),
+            _ => None,
+        };
+        async_graphql::Error::new(self.public_detail()).extend_with(|_, extensions| {
+            extensions.set("code", self.code());
+            if let Some(fields) = &fields {
+                if let Some(first) = fields.first() {
+                    extensions.set("field", first.field.clone());
+                }
+                let list: Vec<async_graphql::Value> = fields
+                    .iter()
+                    .map(|f| {
+                        let mut map = async_graphql::indexmap::IndexMap::new();
+                        map.insert(
+                            async_graphql::Name::new("field"),
+                            async_graphql::Value::from(f.field.clone()),
+                        );
+                        map.insert(
+                            async_graphql::Name::new("message"),
+                            async_graphql::Value::from(f.message.clone()),
+                        );
+                        async_graphql::Value::Object(map)
+                    })
+                    .collect();
+                extensions.set("errors", async_graphql::Value::List(list));
+            }
+            if let Some(current) = current_version {
+                extensions.set("currentVersion", current);
+            }
+            if let Some(seconds) = retry_after {
+                extensions.set("retryAfter", seconds);
+            }
+        })
+    }
+}
+
+/// One broken field in a problem document.
+#[derive(Debug, Serialize)]
+pub struct ProblemField {
+    /// Path of the field.
+    pub field: String,
+    /// Why it was refused.
+    pub message: String,
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize)]
+pub struct Problem {
+    /// A URI naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Short summary of the kind.
+    pub title: String,
+    /// HTTP status.
+    pub status: u16,
+    /// This occurrence, in words.
+    pub detail: String,
+    /// Stable machine-readable code.
+    pub code: &'static str,
+    /// Field errors, for validation problems.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<ProblemField>>,
+    /// For version conflicts: the version now stored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i32>,
+}
+
+/// Builds a problem+json response for `status` with `code` and `detail`.
+pub fn problem_response(
+    status: StatusCode,
+    code: &'static str,
+    detail: String,
+    errors: Option<Vec<ProblemField>>,
+) -> HttpResponse {
+    let problem = Problem {
+        kind: format!(
+            "https://masthead.dev/problems/{}",
+            code.to_lowercase().replace('_', "-")
+        ),
+        title: status.canonical_reason().unwrap_or("Error").to_owned(),
+        status: status.as_u16(),
+        detail,
+        code,
+        errors,
+        current_version: None,
+    };
+    HttpResponse::build(status)
+        .content_type("application/problem+json")
+        .json(problem)
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Duplicate { .. } | Self::VersionConflict { .. } | Self::InvalidTransition(_) => {
+                StatusCode::CONFLICT
+            }
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = problem_response(
+            self.status_code(),
+            self.code(),
+            self.public_detail(),
+            self.field_errors(),
+        );
+        match self {
+            Self::Unauthenticated => {
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    header::HeaderValue::from_static("Bearer"),
+                );
+            }
+            Self::RateLimited { retry_after } => {
+                if let Ok(value) = header::HeaderValue::from_str(&retry_after.to_string()) {
+                    response.headers_mut().insert(header::RETRY_AFTER, value);
+                }
+            }
+            _ => {}
+        }
+        if let Self::VersionConflict { current } = self {
+            // Re-render with the current version so clients need no second request.
+            let problem = Problem {
+                kind: "https://masthead.dev/problems/version-conflict".to_owned(),
+                title: "Conflict".to_owned(),
+                status: 409,
+                detail: self.public_detail(),
+                code: self.code(),
+                errors: None,
+                current_version: Some(*current),
+            };
+            return HttpResponse::Conflict()
+                .content_type("application/problem+json")
+                .json(problem);
+        }
+        response
+    }
+}

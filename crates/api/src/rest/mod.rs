@@ -1,0 +1,16 @@
+//! REST under `/api/v1`: JSON in snake_case, cursor pagination, problem+json errors.
+
+pub mod articles;
+pub mod views;
+
+use actix_web::web;
+
+/// Mounts every REST route under `/api/v1`.
+pub fn routes(config: &mut web::ServiceConfig) {
+    config.service(
+        web::scope("/api/v1")
+            .service(articles::list)
+            .service(articles::replies)
+            .service(articles::show),
+    );
+}

@@ -1,0 +1,153 @@
+//! Building and running the application: database, migrations, demo content,
+//! routes, and the HTTP server with graceful shutdown.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, NormalizePath, TrailingSlash};
+use actix_web::{web, App, HttpRequest, HttpServer};
+use masthead_persistence::Store;
+use tracing_actix_web::TracingLogger;
+
+use crate::config::Settings;
+use crate::error::{problem_response, ApiError};
+use crate::state::AppState;
+use crate::{demo, graphql, health, rest};
+
+/// A built application, bound to its port but not yet serving.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Connects, migrates, loads demo content into an empty database when
+    /// enabled, and binds the listener.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let store = Store::connect(&settings.database.database_url).await?;
+        store.migrate().await?;
+        if settings.load_demo() && store.is_empty().await? {
+            let admin_password = demo::loader::load(&store)
+                .await
+                .map_err(|error| anyhow::anyhow!("{error}"))?;
+            // Printed once, on purpose: this is how the first admin learns it.
+            tracing::warn!(
+                email = demo::loader::ADMIN_EMAIL,
+                password = %admin_password,
+                "demo content loaded; first admin created (shown once; change it with `masthead user set-password`)"
+            );
+        }
+        let listener = TcpListener::bind(&settings.bind)?;
+        let address = listener.local_addr()?;
+        tracing::info!("Masthead listening on http://{address}");
+        let server = serve(listener, store, settings)?;
+        Ok(Self {
+            port: address.port(),
+            server,
+        })
+    }
+
+    /// The port actually bound (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGINT or SIGTERM, then finishes in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn serve(listener: TcpListener, store: Store, settings: Settings) -> anyhow::Result<Server> {
+    let state = AppState {
+        store,
+        settings: Arc::new(settings),
+    };
+    let schema = graphql::build_schema(Some(state.clone()), &state.settings);
+    let max_body = state.settings.max_body_bytes;
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(NormalizePath::new(TrailingSlash::Trim))
+            .wrap(Compress::default())
+            .wrap(cors(&state.settings.cors_origins))
+            .wrap(TracingLogger::default())
+            .app_data(web::Data::new(state.clone()))
+            .app_data(web::Data::new(schema.clone()))
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(max_body)
+                    .error_handler(json_error),
+            )
+            .app_data(web::QueryConfig::default().error_handler(query_error))
+            .app_data(web::PathConfig::default().error_handler(path_error))
+            .service(health::healthz)
+            .service(health::readyz)
+            .configure(rest::routes)
+            .configure(graphql::routes)
+            .default_service(web::to(not_found))
+    })
+    .shutdown_timeout(15)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+fn cors(origins: &[String]) -> Cors {
+    let cors = Cors::default()
+        .allow_any_method()
+        .allow_any_header()
+        .expose_headers(["etag", "location", "retry-after"])
+        .max_age(3600);
+    if origins.iter().any(|origin| origin == "*") {
+        cors.allow_any_origin()
+    } else {
+        origins
+            .iter()
+            .fold(cors, |cors, origin| cors.allowed_origin(origin))
+    }
+}
+
+fn json_error(error: actix_web::error::JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError;
+    use actix_web::http::StatusCode;
+    let (status, code, detail) = match &error {
+        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            "the request body is too large".to_owned(),
+        ),
+        JsonPayloadError::ContentType => (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "send application/json".to_owned(),
+        ),
+        JsonPayloadError::Deserialize(inner) if inner.is_data() => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "BAD_USER_INPUT",
+            inner.to_string(),
+        ),
+        other => (StatusCode::BAD_REQUEST, "MALFORMED_JSON", other.to_string()),
+    };
+    actix_web::error::InternalError::from_response(
+        error,
+        problem_response(status, code, detail, None),
+    )
+    .into()
+}
+
+fn query_error(error: actix_web::error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+    let response =
+        actix_web::ResponseError::error_response(&ApiError::BadRequest(error.to_string()));
+    actix_web::error::InternalError::from_response(error, response).into()
+}
+
+fn path_error(error: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
+    let response = actix_web::ResponseError::error_response(&ApiError::NotFound);
+    actix_web::error::InternalError::from_response(error, response).into()
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
+    Err(ApiError::NotFound)
+}

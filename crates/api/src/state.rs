@@ -1,0 +1,30 @@
+//! What every request handler shares.
+
+use std::sync::Arc;
+
+use masthead_domain::Article;
+use masthead_persistence::Store;
+
+use crate::config::Settings;
+
+/// Shared, cheaply cloned application state.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// The running configuration.
+    pub settings: Arc<Settings>,
+}
+
+impl AppState {
+    /// The public address of an article on the website.
+    pub fn article_url(&self, article: &Article) -> String {
+        format!(
+            "{}{}",
+            self.settings.public_url.trim_end_matches('/'),
+            self.settings
+                .article_path
+                .replace("{slug}", article.slug.as_str())
+        )
+    }
+}

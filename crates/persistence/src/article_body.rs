@@ -1,0 +1,176 @@
+//! An article body as rows: sections by position, blocks by (section, position).
+//! Writing replaces the whole body inside the caller's transaction; reading
+//! rebuilds it in order from two queries, for one article or a whole page.
+
+use std::collections::HashMap;
+
+use masthead_domain::{Block, ListBlock, PullQuote, RichText, Section};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use uuid::Uuid;
+
+use crate::entities::{article_block, article_section};
+use crate::error::{PersistenceError, Result};
+
+/// Deletes the old body of `article_id` and inserts `sections` in its place.
+pub(crate) async fn replace(
+    db: &impl ConnectionTrait,
+    article_id: Uuid,
+    sections: &[Section],
+) -> Result<()> {
+    article_block::Entity::delete_many()
+        .filter(article_block::Column::ArticleId.eq(article_id))
+        .exec(db)
+        .await?;
+    article_section::Entity::delete_many()
+        .filter(article_section::Column::ArticleId.eq(article_id))
+        .exec(db)
+        .await?;
+    if sections.is_empty() {
+        return Ok(());
+    }
+    let section_rows =
+        sections
+            .iter()
+            .enumerate()
+            .map(|(position, section)| article_section::ActiveModel {
+                article_id: Set(article_id),
+                position: Set(position as i32),
+                heading: Set(section.heading.clone()),
+                icon: Set(section.icon.clone()),
+            });
+    article_section::Entity::insert_many(section_rows)
+        .exec(db)
+        .await?;
+    let block_rows: Vec<article_block::ActiveModel> = sections
+        .iter()
+        .enumerate()
+        .flat_map(|(section_position, section)| {
+            section
+                .blocks
+                .iter()
+                .enumerate()
+                .map(move |(position, block)| {
+                    block_row(article_id, section_position as i32, position as i32, block)
+                })
+        })
+        .collect();
+    // Bounded batches keep each INSERT under every backend's bind-parameter limit.
+    for batch in block_rows.chunks(500) {
+        article_block::Entity::insert_many(batch.to_vec())
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+fn block_row(
+    article_id: Uuid,
+    section_position: i32,
+    position: i32,
+    block: &Block,
+) -> article_block::ActiveModel {
+    let mut row = article_block::ActiveModel {
+        article_id: Set(article_id),
+        section_position: Set(section_position),
+        position: Set(position),
+        kind: Set(block.kind().to_owned()),
+        text: Set(None),
+        icon: Set(None),
+        speaker: Set(None),
+        speaker_key: Set(None),
+        context: Set(None),
+        ordered: Set(None),
+        items: Set(None),
+    };
+    match block {
+        Block::Paragraph(text) => row.text = Set(Some(text.source().to_owned())),
+        Block::PullQuote(quote) => {
+            row.text = Set(Some(quote.text.clone()));
+            row.icon = Set(quote.icon.clone());
+            row.speaker = Set(quote.speaker.clone());
+            row.speaker_key = Set(quote.speaker.as_deref().map(speaker_key));
+            row.context = Set(quote.context.clone());
+        }
+        Block::List(list) => {
+            let items: Vec<&str> = list.items.iter().map(RichText::source).collect();
+            row.ordered = Set(Some(list.ordered));
+            row.items = Set(Some(serde_json::Value::from(items).to_string()));
+        }
+    }
+    row
+}
+
+/// The normalized form of a speaker's name that the speaker index holds.
+pub fn speaker_key(speaker: &str) -> String {
+    speaker.trim().to_lowercase()
+}
+
+/// Reads the bodies of `article_ids`, each in order; articles without sections get an empty body.
+pub(crate) async fn load(
+    db: &impl ConnectionTrait,
+    article_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<Section>>> {
+    let mut bodies: HashMap<Uuid, Vec<Section>> = HashMap::with_capacity(article_ids.len());
+    if article_ids.is_empty() {
+        return Ok(bodies);
+    }
+    let sections = article_section::Entity::find()
+        .filter(article_section::Column::ArticleId.is_in(article_ids.iter().copied()))
+        .order_by_asc(article_section::Column::ArticleId)
+        .order_by_asc(article_section::Column::Position)
+        .all(db)
+        .await?;
+    let blocks = article_block::Entity::find()
+        .filter(article_block::Column::ArticleId.is_in(article_ids.iter().copied()))
+        .order_by_asc(article_block::Column::ArticleId)
+        .order_by_asc(article_block::Column::SectionPosition)
+        .order_by_asc(article_block::Column::Position)
+        .all(db)
+        .await?;
+    for row in sections {
+        bodies.entry(row.article_id).or_default().push(Section {
+            heading: row.heading,
+            icon: row.icon,
+            blocks: Vec::new(),
+        });
+    }
+    for row in blocks {
+        let section = bodies
+            .get_mut(&row.article_id)
+            .and_then(|sections| sections.get_mut(row.section_position as usize))
+            .ok_or_else(|| {
+                PersistenceError::Corrupt(format!(
+                    "block without section in article {}",
+                    row.article_id
+                ))
+            })?;
+        section.blocks.push(block_from_row(row)?);
+    }
+    Ok(bodies)
+}
+
+/// Rebuilds a domain block from its row.
+pub(crate) fn block_from_row(row: article_block::Model) -> Result<Block> {
+    match row.kind.as_str() {
+        "paragraph" => Ok(Block::Paragraph(RichText::new(
+            row.text.unwrap_or_default(),
+        ))),
+        "pull_quote" => Ok(Block::PullQuote(PullQuote {
+            text: row.text.unwrap_or_default(),
+            icon: row.icon,
+            speaker: row.speaker,
+            context: row.context,
+        })),
+        "list" => {
+            let items: Vec<String> = serde_json::from_str(row.items.as_deref().unwrap_or("[]"))
+                .map_err(|error| PersistenceError::Corrupt(format!("list items: {error}")))?;
+            Ok(Block::List(ListBlock {
+                ordered: row.ordered.unwrap_or(false),
+                items: items.into_iter().map(RichText::new).collect(),
+            }))
+        }
+        other => Err(PersistenceError::Corrupt(format!(
+            "unknown block kind {other:?}"
+        ))),
+    }
+}

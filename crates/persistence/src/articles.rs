@@ -1,0 +1,632 @@
+//! Articles: create, read, update with an optimistic version check, change
+//! lifecycle, delete, and list with keyset pagination and filters.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use masthead_domain::{
+    Article, ArticleContent, ArticleId, ArticleStatus, FeatureImage, FieldError, Lifecycle, Seo,
+    Slug, Title,
+};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select, Set, TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::article_body;
+use crate::entities::{article, article_author, article_tag, tag, user};
+use crate::error::{parse_stored, PersistenceError, Result};
+use crate::page::{Cursor, Page, PageRequest};
+use crate::store::Store;
+
+/// Who is looking: the public sees published articles whose time has come;
+/// staff see everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// Anonymous readers, at this instant.
+    Public {
+        /// The instant that decides whether a scheduled article is out yet.
+        now: DateTime<Utc>,
+    },
+    /// Signed-in staff (previews).
+    Staff,
+}
+
+/// Which articles a list shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArticleFilter {
+    /// Only this stored status (staff lists).
+    pub status: Option<ArticleStatus>,
+    /// Only articles with the tag of this slug.
+    pub tag: Option<String>,
+    /// Only articles with the author of this slug on the byline.
+    pub author: Option<String>,
+}
+
+/// The order of a list (always newest first, id as tie-breaker).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ArticleOrder {
+    /// By publication time: the public front page.
+    #[default]
+    PublishedAt,
+    /// By last change: the editors' desk.
+    UpdatedAt,
+}
+
+/// The article repository.
+pub struct ArticleRepo<'a> {
+    store: &'a Store,
+}
+
+impl Store {
+    /// The article repository.
+    pub fn articles(&self) -> ArticleRepo<'_> {
+        ArticleRepo { store: self }
+    }
+}
+
+impl ArticleRepo<'_> {
+    /// Stores a new article at version 1. A requested slug that is taken is a
+    /// conflict; a derived one gets `-2`, `-3`, … until it is free.
+    pub async fn create(&self, content: ArticleContent, lifecycle: Lifecycle) -> Result<Article> {
+        self.check_references(&content).await?;
+        let slug = self.allocate_slug(&content, None).await?;
+        let id = ArticleId::generate();
+        let now = crate::now();
+        let txn = self.store.db().begin().await?;
+        let mut row = content_row(&content, &slug);
+        row.id = Set(id.0);
+        row.version = Set(1);
+        row.created_at = Set(now);
+        row.updated_at = Set(now);
+        set_lifecycle(&mut row, lifecycle);
+        row.insert(&txn).await?;
+        write_relations(&txn, id.0, &content).await?;
+        txn.commit().await?;
+        self.by_id(id, Visibility::Staff)
+            .await?
+            .ok_or(PersistenceError::NotFound)
+    }
+
+    /// Replaces the content of `id` if it is still at `expected_version`; the
+    /// version goes up by one. A stale version changes nothing and reports the
+    /// current one. Without a requested slug the current slug is kept.
+    pub async fn update(
+        &self,
+        id: ArticleId,
+        expected_version: i32,
+        content: ArticleContent,
+    ) -> Result<Article> {
+        self.check_references(&content).await?;
+        let slug = match &content.slug {
+            Some(_) => Some(self.allocate_slug(&content, Some(id.0)).await?),
+            None => None,
+        };
+        let txn = self.store.db().begin().await?;
+        let mut row = content_row(&content, slug.as_ref().unwrap_or(&placeholder_slug()));
+        if slug.is_none() {
+            row.slug = sea_orm::NotSet;
+        }
+        row.updated_at = Set(crate::now());
+        bump_version(&txn, id.0, expected_version, row).await?;
+        write_relations(&txn, id.0, &content).await?;
+        txn.commit().await?;
+        self.by_id(id, Visibility::Staff)
+            .await?
+            .ok_or(PersistenceError::NotFound)
+    }
+
+    /// Moves `id` through the publishing state machine: `change` gets the
+    /// current lifecycle and returns the next (or the domain's refusal). With
+    /// `expected_version`, a stale version is a conflict.
+    pub async fn change_lifecycle(
+        &self,
+        id: ArticleId,
+        expected_version: Option<i32>,
+        change: impl FnOnce(Lifecycle) -> Result<Lifecycle, masthead_domain::DomainError>,
+    ) -> Result<Article> {
+        let current = article::Entity::find_by_id(id.0)
+            .one(self.store.db())
+            .await?
+            .ok_or(PersistenceError::NotFound)?;
+        if let Some(expected) = expected_version {
+            if expected != current.version {
+                return Err(PersistenceError::VersionConflict {
+                    current: current.version,
+                });
+            }
+        }
+        let next = change(lifecycle_of(&current)?)?;
+        let mut row = article::ActiveModel {
+            ..Default::default()
+        };
+        set_lifecycle(&mut row, next);
+        row.updated_at = Set(crate::now());
+        bump_version(self.store.db(), id.0, current.version, row).await?;
+        self.by_id(id, Visibility::Staff)
+            .await?
+            .ok_or(PersistenceError::NotFound)
+    }
+
+    /// Deletes an article with its body, byline, tags and replies.
+    pub async fn delete(&self, id: ArticleId) -> Result<()> {
+        let result = article::Entity::delete_by_id(id.0)
+            .exec(self.store.db())
+            .await?;
+        if result.rows_affected == 0 {
+            return Err(PersistenceError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// The article with this id, if `visibility` may see it.
+    pub async fn by_id(&self, id: ArticleId, visibility: Visibility) -> Result<Option<Article>> {
+        let row = visible(article::Entity::find_by_id(id.0), visibility)
+            .one(self.store.db())
+            .await?;
+        Ok(self.hydrate(row.into_iter().collect(), true).await?.pop())
+    }
+
+    /// The article with this slug, if `visibility` may see it.
+    pub async fn by_slug(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>> {
+        let query = article::Entity::find().filter(article::Column::Slug.eq(slug));
+        let row = visible(query, visibility).one(self.store.db()).await?;
+        Ok(self.hydrate(row.into_iter().collect(), true).await?.pop())
+    }
+
+    /// The articles with these ids that `visibility` may see, without their bodies
+    /// unless `with_body`; in no particular order.
+    pub async fn by_ids(
+        &self,
+        ids: &[ArticleId],
+        visibility: Visibility,
+        with_body: bool,
+    ) -> Result<Vec<Article>> {
+        let query =
+            article::Entity::find().filter(article::Column::Id.is_in(ids.iter().map(|id| id.0)));
+        let rows = visible(query, visibility).all(self.store.db()).await?;
+        self.hydrate(rows, with_body).await
+    }
+
+    /// One page of a list. Costs the same few statements for page 1 and page 1,000
+    /// (a keyset condition on an index, never an OFFSET), and loads bylines, tags and
+    /// (when `with_body`) bodies for the whole page at once.
+    pub async fn list(
+        &self,
+        visibility: Visibility,
+        filter: &ArticleFilter,
+        order: ArticleOrder,
+        page: PageRequest,
+        with_body: bool,
+    ) -> Result<Page<Article>> {
+        let sort = sort_column(visibility, order);
+        let backwards = page.backwards;
+        let mut query = filtered(visibility, filter);
+        if let Some(after) = page.after {
+            query = query.filter(before_in_order(sort, after));
+        }
+        if let Some(before) = page.before {
+            query = query.filter(after_in_order(sort, before));
+        }
+        query = if backwards {
+            query.order_by_asc(sort).order_by_asc(article::Column::Id)
+        } else {
+            query.order_by_desc(sort).order_by_desc(article::Column::Id)
+        };
+        let mut rows = query.limit(page.size + 1).all(self.store.db()).await?;
+        let more = rows.len() as u64 > page.size;
+        rows.truncate(page.size as usize);
+        if backwards {
+            rows.reverse();
+        }
+        let articles = self.hydrate(rows, with_body).await?;
+        let items = articles
+            .into_iter()
+            .map(|article| (cursor_of(&article, sort), article))
+            .collect();
+        let (has_next, has_previous) = if backwards {
+            (page.before.is_some(), more)
+        } else {
+            (more, page.after.is_some())
+        };
+        Ok(Page {
+            items,
+            has_next,
+            has_previous,
+        })
+    }
+
+    /// How many articles a list holds in total (GraphQL `totalCount`).
+    pub async fn count(&self, visibility: Visibility, filter: &ArticleFilter) -> Result<u64> {
+        Ok(filtered(visibility, filter).count(self.store.db()).await?)
+    }
+
+    /// Turns article rows into domain articles, loading bylines, tags and bodies
+    /// for all of them with a fixed number of statements. Keeps the rows' order.
+    async fn hydrate(&self, rows: Vec<article::Model>, with_body: bool) -> Result<Vec<Article>> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let db = self.store.db();
+        let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
+        let author_links = article_author::Entity::find()
+            .filter(article_author::Column::ArticleId.is_in(ids.iter().copied()))
+            .order_by_asc(article_author::Column::Position)
+            .all(db)
+            .await?;
+        let tag_links = article_tag::Entity::find()
+            .filter(article_tag::Column::ArticleId.is_in(ids.iter().copied()))
+            .order_by_asc(article_tag::Column::Position)
+            .all(db)
+            .await?;
+        let author_ids = unique(author_links.iter().map(|link| link.user_id));
+        let tag_ids = unique(tag_links.iter().map(|link| link.tag_id));
+        let authors: HashMap<Uuid, _> = self
+            .store
+            .users()
+            .authors(&author_ids)
+            .await?
+            .into_iter()
+            .map(|author| (author.id.0, author))
+            .collect();
+        let tags: HashMap<Uuid, _> = self
+            .store
+            .tags()
+            .by_ids(&tag_ids)
+            .await?
+            .into_iter()
+            .map(|tag| (tag.id.0, tag))
+            .collect();
+        let mut bodies = if with_body {
+            article_body::load(db, &ids).await?
+        } else {
+            HashMap::new()
+        };
+        rows.into_iter()
+            .map(|row| {
+                let byline = author_links
+                    .iter()
+                    .filter(|link| link.article_id == row.id)
+                    .filter_map(|link| authors.get(&link.user_id).cloned())
+                    .collect();
+                let article_tags = tag_links
+                    .iter()
+                    .filter(|link| link.article_id == row.id)
+                    .filter_map(|link| tags.get(&link.tag_id).cloned())
+                    .collect();
+                let sections = bodies.remove(&row.id).unwrap_or_default();
+                article_from_row(row, sections, byline, article_tags)
+            })
+            .collect()
+    }
+
+    /// Refuses bylines and tags that name nobody, before anything is written.
+    async fn check_references(&self, content: &ArticleContent) -> Result<()> {
+        let db = self.store.db();
+        let author_ids: Vec<Uuid> = content.authors.iter().map(|id| id.0).collect();
+        let found = user::Entity::find()
+            .filter(user::Column::Id.is_in(author_ids.clone()))
+            .count(db)
+            .await?;
+        if found != author_ids.len() as u64 {
+            return Err(
+                FieldError::new("authors", "names a user that does not exist").into_persistence(),
+            );
+        }
+        let tag_ids: Vec<Uuid> = content.tags.iter().map(|id| id.0).collect();
+        let found = tag::Entity::find()
+            .filter(tag::Column::Id.is_in(tag_ids.clone()))
+            .count(db)
+            .await?;
+        if found != tag_ids.len() as u64 {
+            return Err(
+                FieldError::new("tags", "names a tag that does not exist").into_persistence()
+            );
+        }
+        Ok(())
+    }
+
+    /// The slug to store: a requested one must be free (or already this
+    /// article's); a derived one gets the first free numeric suffix.
+    async fn allocate_slug(&self, content: &ArticleContent, own_id: Option<Uuid>) -> Result<Slug> {
+        let db = self.store.db();
+        let taken_by_other = |slug: String| {
+            let mut query = article::Entity::find().filter(article::Column::Slug.eq(slug));
+            if let Some(own) = own_id {
+                query = query.filter(article::Column::Id.ne(own));
+            }
+            query.count(db)
+        };
+        if let Some(requested) = &content.slug {
+            if taken_by_other(requested.as_str().to_owned()).await? > 0 {
+                return Err(PersistenceError::Duplicate { field: "slug" });
+            }
+            return Ok(requested.clone());
+        }
+        let base = content
+            .slug_or_derived()
+            .unwrap_or_else(|| Slug::parse("slug", "article").expect("valid literal"));
+        let similar: Vec<String> = article::Entity::find()
+            .select_only()
+            .column(article::Column::Slug)
+            .filter(
+                Condition::any()
+                    .add(article::Column::Slug.eq(base.as_str()))
+                    .add(article::Column::Slug.like(format!("{}-%", base.as_str()))),
+            )
+            .into_tuple()
+            .all(db)
+            .await?;
+        let mut candidate = base.clone();
+        let mut n = 2;
+        while similar.iter().any(|slug| slug == candidate.as_str()) {
+            candidate = base.with_suffix(n);
+            n += 1;
+        }
+        Ok(candidate)
+    }
+}
+
+trait IntoPersistence {
+    fn into_persistence(self) -> PersistenceError;
+}
+
+impl IntoPersistence for FieldError {
+    fn into_persistence(self) -> PersistenceError {
+        PersistenceError::Domain(self.into())
+    }
+}
+
+fn placeholder_slug() -> Slug {
+    Slug::parse("slug", "unused").expect("valid literal")
+}
+
+/// `UPDATE … SET …, version = version + 1 WHERE id = ? AND version = ?`: the
+/// optimistic lock. Zero rows means gone or stale; which one is reported.
+async fn bump_version(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    expected_version: i32,
+    changes: article::ActiveModel,
+) -> Result<()> {
+    let result = article::Entity::update_many()
+        .set(changes)
+        .col_expr(
+            article::Column::Version,
+            Expr::col(article::Column::Version).add(1),
+        )
+        .filter(article::Column::Id.eq(id))
+        .filter(article::Column::Version.eq(expected_version))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 1 {
+        return Ok(());
+    }
+    let current: Option<i32> = article::Entity::find_by_id(id)
+        .select_only()
+        .column(article::Column::Version)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Err(match current {
+        Some(current) => PersistenceError::VersionConflict { current },
+        None => PersistenceError::NotFound,
+    })
+}
+
+async fn write_relations(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    content: &ArticleContent,
+) -> Result<()> {
+    article_author::Entity::delete_many()
+        .filter(article_author::Column::ArticleId.eq(id))
+        .exec(db)
+        .await?;
+    article_tag::Entity::delete_many()
+        .filter(article_tag::Column::ArticleId.eq(id))
+        .exec(db)
+        .await?;
+    if !content.authors.is_empty() {
+        let links = content.authors.iter().enumerate().map(|(position, user)| {
+            article_author::ActiveModel {
+                article_id: Set(id),
+                user_id: Set(user.0),
+                position: Set(position as i32),
+            }
+        });
+        article_author::Entity::insert_many(links).exec(db).await?;
+    }
+    if !content.tags.is_empty() {
+        let links =
+            content
+                .tags
+                .iter()
+                .enumerate()
+                .map(|(position, tag)| article_tag::ActiveModel {
+                    article_id: Set(id),
+                    tag_id: Set(tag.0),
+                    position: Set(position as i32),
+                });
+        article_tag::Entity::insert_many(links).exec(db).await?;
+    }
+    article_body::replace(db, id, &content.sections).await
+}
+
+/// The columns an editor's save sets.
+fn content_row(content: &ArticleContent, slug: &Slug) -> article::ActiveModel {
+    let image = content.feature_image.as_ref();
+    article::ActiveModel {
+        slug: Set(slug.as_str().to_owned()),
+        title: Set(content.title.as_str().to_owned()),
+        standfirst: Set(content.standfirst.clone()),
+        reply_policy: Set(content.reply_policy.as_str().to_owned()),
+        word_count: Set(content.word_count() as i32),
+        meta_title: Set(content.seo.meta_title.clone()),
+        meta_description: Set(content.seo.meta_description.clone()),
+        canonical_url: Set(content.seo.canonical_url.clone()),
+        feature_image_url: Set(image.map(|image| image.url.clone())),
+        feature_image_alt: Set(image.map(|image| image.alt.clone())),
+        feature_image_caption: Set(image.and_then(|image| image.caption.clone())),
+        ..Default::default()
+    }
+}
+
+fn set_lifecycle(row: &mut article::ActiveModel, lifecycle: Lifecycle) {
+    row.status = Set(lifecycle.status.as_str().to_owned());
+    row.published_at = Set(lifecycle.published_at);
+    row.scheduled_at = Set(lifecycle.scheduled_at);
+}
+
+fn lifecycle_of(row: &article::Model) -> Result<Lifecycle> {
+    Ok(Lifecycle {
+        status: parse_stored(&row.status)?,
+        published_at: row.published_at,
+        scheduled_at: row.scheduled_at,
+    })
+}
+
+/// The public rule, as one indexed condition: published (or scheduled) and its time has come.
+fn visible(query: Select<article::Entity>, visibility: Visibility) -> Select<article::Entity> {
+    match visibility {
+        Visibility::Staff => query,
+        Visibility::Public { now } => query
+            .filter(article::Column::Status.is_in([
+                ArticleStatus::Published.as_str(),
+                ArticleStatus::Scheduled.as_str(),
+            ]))
+            .filter(article::Column::PublishedAt.lte(now)),
+    }
+}
+
+fn filtered(visibility: Visibility, filter: &ArticleFilter) -> Select<article::Entity> {
+    let mut query = visible(article::Entity::find(), visibility);
+    if let Some(status) = filter.status {
+        query = query.filter(article::Column::Status.eq(status.as_str()));
+    }
+    if let Some(tag_slug) = &filter.tag {
+        query = query.filter(
+            article::Column::Id.in_subquery(
+                Query::select()
+                    .column(article_tag::Column::ArticleId)
+                    .from(article_tag::Entity)
+                    .inner_join(
+                        tag::Entity,
+                        Expr::col((tag::Entity, tag::Column::Id))
+                            .equals((article_tag::Entity, article_tag::Column::TagId)),
+                    )
+                    .and_where(Expr::col((tag::Entity, tag::Column::Slug)).eq(tag_slug.as_str()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(author_slug) = &filter.author {
+        query = query.filter(
+            article::Column::Id.in_subquery(
+                Query::select()
+                    .column(article_author::Column::ArticleId)
+                    .from(article_author::Entity)
+                    .inner_join(
+                        user::Entity,
+                        Expr::col((user::Entity, user::Column::Id))
+                            .equals((article_author::Entity, article_author::Column::UserId)),
+                    )
+                    .and_where(
+                        Expr::col((user::Entity, user::Column::Slug)).eq(author_slug.as_str()),
+                    )
+                    .to_owned(),
+            ),
+        );
+    }
+    query
+}
+
+fn sort_column(visibility: Visibility, order: ArticleOrder) -> article::Column {
+    match (visibility, order) {
+        // The public only ever sees published articles, so publication time is always set.
+        (Visibility::Public { .. }, _) | (Visibility::Staff, ArticleOrder::PublishedAt) => {
+            article::Column::PublishedAt
+        }
+        (Visibility::Staff, ArticleOrder::UpdatedAt) => article::Column::UpdatedAt,
+    }
+}
+
+/// Rows that come after `cursor` in newest-first order.
+fn before_in_order(sort: article::Column, cursor: Cursor) -> Condition {
+    Condition::any().add(sort.lt(cursor.at)).add(
+        Condition::all()
+            .add(sort.eq(cursor.at))
+            .add(article::Column::Id.lt(cursor.id)),
+    )
+}
+
+/// Rows that come before `cursor` in newest-first order.
+fn after_in_order(sort: article::Column, cursor: Cursor) -> Condition {
+    Condition::any().add(sort.gt(cursor.at)).add(
+        Condition::all()
+            .add(sort.eq(cursor.at))
+            .add(article::Column::Id.gt(cursor.id)),
+    )
+}
+
+fn cursor_of(article: &Article, sort: article::Column) -> Cursor {
+    let at = match sort {
+        article::Column::UpdatedAt => article.updated_at,
+        // Staff lists by publication time put unpublished articles (no time) together at the epoch.
+        _ => article
+            .lifecycle
+            .published_at
+            .unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
+    };
+    Cursor {
+        at,
+        id: article.id.0,
+    }
+}
+
+fn unique(ids: impl Iterator<Item = Uuid>) -> Vec<Uuid> {
+    let mut ids: Vec<Uuid> = ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+fn article_from_row(
+    row: article::Model,
+    sections: Vec<masthead_domain::Section>,
+    authors: Vec<masthead_domain::Author>,
+    tags: Vec<masthead_domain::Tag>,
+) -> Result<Article> {
+    let corrupt = |error: FieldError| PersistenceError::Corrupt(error.to_string());
+    let lifecycle = lifecycle_of(&row)?;
+    let feature_image = match (row.feature_image_url, row.feature_image_alt) {
+        (Some(url), Some(alt)) => Some(FeatureImage {
+            url,
+            alt,
+            caption: row.feature_image_caption,
+        }),
+        _ => None,
+    };
+    Ok(Article {
+        id: ArticleId(row.id),
+        slug: Slug::parse("slug", &row.slug).map_err(corrupt)?,
+        title: Title::parse("title", &row.title).map_err(corrupt)?,
+        standfirst: row.standfirst,
+        sections,
+        authors,
+        tags,
+        lifecycle,
+        reply_policy: parse_stored(&row.reply_policy)?,
+        seo: Seo {
+            meta_title: row.meta_title,
+            meta_description: row.meta_description,
+            canonical_url: row.canonical_url,
+        },
+        feature_image,
+        version: row.version,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}

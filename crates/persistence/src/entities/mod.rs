@@ -1,0 +1,11 @@
+//! SeaORM entities: the tables as SeaORM sees them. Private to this crate;
+//! repositories translate them to and from domain types.
+
+pub mod article;
+pub mod article_author;
+pub mod article_block;
+pub mod article_section;
+pub mod article_tag;
+pub mod reply;
+pub mod tag;
+pub mod user;

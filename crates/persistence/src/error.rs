@@ -1,0 +1,88 @@
+//! What can go wrong in storage, in terms the API edge can map to statuses.
+
+use masthead_domain::DomainError;
+use sea_orm::{DbErr, RuntimeErr, SqlErr};
+
+/// Every failure of a repository call.
+#[derive(Debug, thiserror::Error)]
+pub enum PersistenceError {
+    /// No row with that identity (or not visible to the caller).
+    #[error("not found")]
+    NotFound,
+    /// The write was based on an old version; nothing was changed.
+    #[error("version conflict: the current version is {current}")]
+    VersionConflict {
+        /// The version now stored, so the client can fetch it and re-apply.
+        current: i32,
+    },
+    /// A unique value (slug, e-mail) is already in use.
+    #[error("{field} is already taken")]
+    Duplicate {
+        /// The input field that collided.
+        field: &'static str,
+    },
+    /// A domain rule refused the change (validation, transition, permission).
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// The database cannot be reached right now; retrying later may work.
+    #[error("the database is unavailable")]
+    Unavailable(#[source] DbErr),
+    /// The database refused or failed the statement.
+    #[error("database error")]
+    Database(#[source] DbErr),
+    /// A stored value does not parse as the domain type it should be.
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    /// The database was migrated by a newer Masthead than this binary.
+    #[error("the database schema has migrations this binary does not know: {0}")]
+    SchemaTooNew(String),
+}
+
+impl From<DbErr> for PersistenceError {
+    fn from(error: DbErr) -> Self {
+        match &error {
+            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => Self::Unavailable(error),
+            DbErr::Exec(RuntimeErr::SqlxError(inner))
+            | DbErr::Query(RuntimeErr::SqlxError(inner))
+                if is_connection_error(inner) =>
+            {
+                Self::Unavailable(error)
+            }
+            _ => match error.sql_err() {
+                Some(SqlErr::UniqueConstraintViolation(message)) => Self::Duplicate {
+                    field: unique_field(&message),
+                },
+                _ => Self::Database(error),
+            },
+        }
+    }
+}
+
+fn is_connection_error(error: &sea_orm::sqlx::Error) -> bool {
+    use sea_orm::sqlx::Error;
+    matches!(
+        error,
+        Error::Io(_)
+            | Error::PoolTimedOut
+            | Error::PoolClosed
+            | Error::WorkerCrashed
+            | Error::Tls(_)
+    )
+}
+
+/// Names the input field behind a unique-constraint message of either backend.
+fn unique_field(message: &str) -> &'static str {
+    if message.contains("email") {
+        "email"
+    } else {
+        "slug"
+    }
+}
+
+/// Shorthand for repository results.
+pub type Result<T, E = PersistenceError> = std::result::Result<T, E>;
+
+/// Parses a stored enum-like column, reporting corruption instead of panicking.
+pub(crate) fn parse_stored<T: std::str::FromStr<Err = String>>(value: &str) -> Result<T> {
+    value.parse().map_err(PersistenceError::Corrupt)
+}

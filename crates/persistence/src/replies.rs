@@ -1,0 +1,189 @@
+//! Readers' replies: posting under a thread, listing what the public may see,
+//! and moderation.
+
+use std::collections::HashMap;
+
+use masthead_domain::reply::child_depth;
+use masthead_domain::{ArticleId, FieldError, NewReply, Reply, ReplyId, ReplyStatus, UserId};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use uuid::Uuid;
+
+use crate::entities::reply;
+use crate::error::{parse_stored, PersistenceError, Result};
+use crate::store::Store;
+
+/// A reply ready to store: validated fields plus what the server decided.
+#[derive(Debug, Clone)]
+pub struct ReplyDraft {
+    /// The article it goes under.
+    pub article_id: ArticleId,
+    /// The reply it answers, if any; must be approved and under the same article.
+    pub parent_id: Option<ReplyId>,
+    /// The reader's fields.
+    pub reply: NewReply,
+    /// Decided from the article's policy and spam checks.
+    pub status: ReplyStatus,
+    /// Posted by staff under their account.
+    pub is_staff: bool,
+    /// The staff account, if any.
+    pub user_id: Option<UserId>,
+    /// Salted hash of the client address.
+    pub client_hash: Option<String>,
+}
+
+/// The reply repository.
+pub struct ReplyRepo<'a> {
+    store: &'a Store,
+}
+
+impl Store {
+    /// The reply repository.
+    pub fn replies(&self) -> ReplyRepo<'_> {
+        ReplyRepo { store: self }
+    }
+}
+
+impl ReplyRepo<'_> {
+    /// Stores a reply, checking its parent and the thread depth.
+    pub async fn create(&self, draft: ReplyDraft) -> Result<Reply> {
+        let db = self.store.db();
+        let parent_depth = match draft.parent_id {
+            None => None,
+            Some(parent_id) => {
+                let parent = reply::Entity::find_by_id(parent_id.0).one(db).await?;
+                match parent {
+                    Some(parent)
+                        if parent.article_id == draft.article_id.0
+                            && parent.status == ReplyStatus::Approved.as_str() =>
+                    {
+                        Some(parent.depth as u8)
+                    }
+                    _ => {
+                        return Err(PersistenceError::Domain(
+                            FieldError::new(
+                                "parent_id",
+                                "must be an approved reply under the same article",
+                            )
+                            .into(),
+                        ))
+                    }
+                }
+            }
+        };
+        let depth =
+            child_depth(parent_depth).map_err(|error| PersistenceError::Domain(error.into()))?;
+        let now = crate::now();
+        let row = reply::ActiveModel {
+            id: Set(ReplyId::generate().0),
+            article_id: Set(draft.article_id.0),
+            parent_id: Set(draft.parent_id.map(|id| id.0)),
+            depth: Set(depth as i16),
+            author_name: Set(draft.reply.author_name.as_str().to_owned()),
+            author_email: Set(draft.reply.author_email.as_str().to_owned()),
+            body: Set(draft.reply.body.as_str().to_owned()),
+            status: Set(draft.status.as_str().to_owned()),
+            is_staff: Set(draft.is_staff),
+            user_id: Set(draft.user_id.map(|id| id.0)),
+            client_hash: Set(draft.client_hash),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+        reply_from_row(row)
+    }
+
+    /// Every approved reply under an article, oldest first; threads are rebuilt
+    /// from `parent_id` by the caller.
+    pub async fn approved_for_article(&self, article_id: ArticleId) -> Result<Vec<Reply>> {
+        reply::Entity::find()
+            .filter(reply::Column::ArticleId.eq(article_id.0))
+            .filter(reply::Column::Status.eq(ReplyStatus::Approved.as_str()))
+            .order_by_asc(reply::Column::CreatedAt)
+            .order_by_asc(reply::Column::Id)
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .map(reply_from_row)
+            .collect()
+    }
+
+    /// Approved replies per article, for `reply_count`, in one statement.
+    pub async fn approved_counts(
+        &self,
+        article_ids: &[ArticleId],
+    ) -> Result<HashMap<ArticleId, u64>> {
+        if article_ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows: Vec<(Uuid, i64)> = reply::Entity::find()
+            .select_only()
+            .column(reply::Column::ArticleId)
+            .column_as(Expr::col(reply::Column::Id).count(), "n")
+            .filter(reply::Column::ArticleId.is_in(article_ids.iter().map(|id| id.0)))
+            .filter(reply::Column::Status.eq(ReplyStatus::Approved.as_str()))
+            .group_by(reply::Column::ArticleId)
+            .into_tuple()
+            .all(self.store.db())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, n)| (ArticleId(id), n.max(0) as u64))
+            .collect())
+    }
+
+    /// One reply, whatever its status (moderation).
+    pub async fn by_id(&self, id: ReplyId) -> Result<Option<Reply>> {
+        reply::Entity::find_by_id(id.0)
+            .one(self.store.db())
+            .await?
+            .map(reply_from_row)
+            .transpose()
+    }
+
+    /// Moves a reply to `status` (approve, reject, spam).
+    pub async fn set_status(&self, id: ReplyId, status: ReplyStatus) -> Result<Reply> {
+        let row = reply::ActiveModel {
+            id: sea_orm::Unchanged(id.0),
+            status: Set(status.as_str().to_owned()),
+            updated_at: Set(crate::now()),
+            ..Default::default()
+        };
+        match row.update(self.store.db()).await {
+            Ok(row) => reply_from_row(row),
+            Err(sea_orm::DbErr::RecordNotUpdated) => Err(PersistenceError::NotFound),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Deletes a reply; its children keep their place under a removed parent.
+    pub async fn delete(&self, id: ReplyId) -> Result<()> {
+        let result = reply::Entity::delete_by_id(id.0)
+            .exec(self.store.db())
+            .await?;
+        if result.rows_affected == 0 {
+            return Err(PersistenceError::NotFound);
+        }
+        Ok(())
+    }
+}
+
+fn reply_from_row(row: reply::Model) -> Result<Reply> {
+    Ok(Reply {
+        id: ReplyId(row.id),
+        article_id: ArticleId(row.article_id),
+        parent_id: row.parent_id.map(ReplyId),
+        depth: u8::try_from(row.depth)
+            .map_err(|_| PersistenceError::Corrupt(format!("reply depth {}", row.depth)))?,
+        author_name: row.author_name,
+        author_email: row.author_email,
+        body: row.body,
+        status: parse_stored(&row.status)?,
+        is_staff: row.is_staff,
+        user_id: row.user_id.map(UserId),
+        created_at: row.created_at,
+    })
+}

@@ -1,0 +1,132 @@
+//! Opening the database: connection pool, SQLite tuning, migrations.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use masthead_migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, Statement,
+};
+
+use crate::error::{PersistenceError, Result};
+
+/// A handle on the database: cheap to clone, shared by every request.
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`). SQLite runs in WAL
+    /// mode with an explicit busy timeout and `synchronous = NORMAL`, the
+    /// durable-enough setting for WAL.
+    pub async fn connect(url: &str) -> Result<Self> {
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .max_connections(16)
+            .min_connections(1)
+            .connect_timeout(Duration::from_secs(5))
+            .acquire_timeout(Duration::from_secs(3))
+            .sqlx_logging(false)
+            .map_sqlx_sqlite_opts(|sqlite| {
+                sqlite
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .busy_timeout(Duration::from_secs(5))
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+            });
+        let db = Database::connect(options)
+            .await
+            .map_err(PersistenceError::Unavailable)?;
+        Ok(Self { db })
+    }
+
+    /// Wraps an existing connection (tests that need statement logging).
+    pub fn from_connection(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+
+    /// Applies pending migrations, refusing a schema newer than this binary.
+    /// Each migration runs in a transaction on PostgreSQL (SeaORM's default there).
+    pub async fn migrate(&self) -> Result<()> {
+        self.refuse_newer_schema().await?;
+        Migrator::up(&self.db, None).await?;
+        Ok(())
+    }
+
+    async fn refuse_newer_schema(&self) -> Result<()> {
+        let exists = match self.backend() {
+            DatabaseBackend::Sqlite => "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'seaql_migrations'",
+            _ => "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = 'seaql_migrations'",
+        };
+        let row = self
+            .db
+            .query_one(Statement::from_string(self.backend(), exists))
+            .await?;
+        let count: i64 = match row {
+            Some(row) => row.try_get("", "n")?,
+            None => 0,
+        };
+        if count == 0 {
+            return Ok(());
+        }
+        let known: HashSet<String> = Migrator::migrations()
+            .iter()
+            .map(|m| m.name().to_owned())
+            .collect();
+        let applied = self
+            .db
+            .query_all(Statement::from_string(
+                self.backend(),
+                "SELECT version FROM seaql_migrations",
+            ))
+            .await?;
+        let unknown: Vec<String> = applied
+            .iter()
+            .filter_map(|row| row.try_get::<String>("", "version").ok())
+            .filter(|version| !known.contains(version))
+            .collect();
+        if unknown.is_empty() {
+            Ok(())
+        } else {
+            Err(PersistenceError::SchemaTooNew(unknown.join(", ")))
+        }
+    }
+
+    /// True when the database answers a trivial query: what `/readyz` reports.
+    pub async fn ping(&self) -> Result<()> {
+        self.db.ping().await.map_err(PersistenceError::Unavailable)
+    }
+
+    /// True when no article or user exists yet: a fresh install that may get demo content.
+    pub async fn is_empty(&self) -> Result<bool> {
+        let row = self
+            .db
+            .query_one(Statement::from_string(
+                self.backend(),
+                "SELECT (SELECT COUNT(*) FROM articles) + (SELECT COUNT(*) FROM users) AS n",
+            ))
+            .await?;
+        let count: i64 = match row {
+            Some(row) => row.try_get("", "n")?,
+            None => 0,
+        };
+        Ok(count == 0)
+    }
+
+    /// The SQL dialect in use.
+    pub fn backend(&self) -> DatabaseBackend {
+        self.db.get_database_backend()
+    }
+
+    /// The connection, for repositories.
+    pub(crate) fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Closes the pool (graceful shutdown).
+    pub async fn close(self) -> Result<()> {
+        self.db.close().await.map_err(PersistenceError::from)
+    }
+}
