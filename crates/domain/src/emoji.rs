@@ -28,7 +28,7 @@ pub fn is_emoji(grapheme: &str) -> bool {
     }
     // Text sent without the U+FE0F variation selector (or with an extra one).
     let bare: String = grapheme.chars().filter(|c| *c != '\u{FE0F}').collect();
-    if bare.is_empty() || bare.chars().all(|c| c.is_ascii()) {
+    if bare.is_empty() || bare.is_ascii() {
         return false;
     }
     emojis::get(&bare).is_some() || emojis::get(&format!("{bare}\u{FE0F}")).is_some()
