@@ -5,6 +5,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_content;
+mod m20261129_000002_auth;
 
 /// The ordered list of every migration the binary knows.
 pub struct Migrator;
@@ -12,6 +13,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261129_000001_content::Migration)]
+        vec![
+            Box::new(m20261129_000001_content::Migration),
+            Box::new(m20261129_000002_auth::Migration),
+        ]
     }
 }

@@ -4,8 +4,25 @@
 #![allow(dead_code)]
 
 use masthead_api::{Application, Settings};
+use masthead_domain::{DisplayName, Email, Password, Role};
 use masthead_persistence::testing::TestDatabase;
+use masthead_persistence::users::NewUser;
+use masthead_persistence::Store;
 use serde_json::Value;
+
+/// A signed-in member of staff.
+pub struct Session {
+    /// Bearer token.
+    pub access_token: String,
+    /// Refresh token.
+    pub refresh_token: String,
+    /// The account's id.
+    pub user_id: String,
+    /// Sign-in address.
+    pub email: String,
+    /// Password in clear.
+    pub password: String,
+}
 
 /// A running server and a client for it.
 pub struct TestApp {
@@ -62,6 +79,58 @@ impl TestApp {
             .send()
             .await
             .expect("GET")
+    }
+
+    /// Creates a staff account with `role` directly in the database and signs
+    /// it in over HTTP; returns (access token, user id, password).
+    pub async fn sign_in_new(&self, role: Role) -> Session {
+        let store = Store::connect(&self.database.url).await.expect("connect");
+        let password = format!("correct horse {}", uuid::Uuid::now_v7().simple());
+        let email = format!(
+            "{}-{}@newsroom.example",
+            role.as_str(),
+            uuid::Uuid::now_v7().simple()
+        );
+        let hash =
+            masthead_api::auth::password::hash(Password::parse("password", &password).unwrap())
+                .await
+                .expect("hash");
+        let user = store
+            .users()
+            .create(NewUser {
+                email: Email::parse("email", &email).unwrap(),
+                display_name: DisplayName::parse("name", &format!("Test {}", role.as_str()))
+                    .unwrap(),
+                slug: None,
+                bio: None,
+                role,
+                password_hash: hash,
+            })
+            .await
+            .expect("create user");
+        let response: Value = self
+            .client
+            .post(format!("{}/api/v1/auth/login", self.address))
+            .json(&serde_json::json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .expect("login")
+            .json()
+            .await
+            .expect("login JSON");
+        Session {
+            access_token: response["access_token"]
+                .as_str()
+                .expect("an access token")
+                .to_owned(),
+            refresh_token: response["refresh_token"]
+                .as_str()
+                .expect("a refresh token")
+                .to_owned(),
+            user_id: user.id.to_string(),
+            email,
+            password,
+        }
     }
 
     /// POSTs a GraphQL query with variables and returns the JSON answer.

@@ -220,7 +220,7 @@ async fn user(command: UserCommand) -> anyhow::Result<()> {
             let hash = password::hash(secret).await.map_err(api)?;
             store
                 .users()
-                .set_password_hash(user.id, hash)
+                .change_password(user.id, hash)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("password changed for {}", user.email.as_str());

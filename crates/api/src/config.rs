@@ -76,6 +76,19 @@ pub struct Settings {
     #[arg(long, env = "MASTHEAD_GRAPHQL_MAX_COMPLEXITY", default_value_t = 5_000)]
     pub graphql_max_complexity: usize,
 
+    /// Key that signs access tokens (at least 32 bytes). When unset, a random key
+    /// is generated once and kept in the database, so restarts and nodes agree.
+    #[arg(long, env = "MASTHEAD_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// Lifetime of access tokens, in seconds.
+    #[arg(long, env = "MASTHEAD_ACCESS_TOKEN_TTL", default_value_t = 900)]
+    pub access_token_ttl: u64,
+
+    /// Lifetime of refresh tokens, in days.
+    #[arg(long, env = "MASTHEAD_REFRESH_TOKEN_DAYS", default_value_t = 30)]
+    pub refresh_token_days: u32,
+
     /// Largest request body, in bytes, for JSON and GraphQL.
     #[arg(long, env = "MASTHEAD_MAX_BODY_BYTES", default_value_t = 1_048_576)]
     pub max_body_bytes: usize,

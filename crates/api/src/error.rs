@@ -24,6 +24,9 @@ pub enum ApiError {
     /// A sign-in is needed.
     #[error("authentication required")]
     Unauthenticated,
+    /// Wrong e-mail or password, or an unusable refresh token (deliberately vague).
+    #[error("invalid e-mail, password or token")]
+    InvalidCredentials,
     /// Signed in, but the role may not do this.
     #[error("{0}")]
     Forbidden(String),
@@ -104,7 +107,7 @@ impl ApiError {
         match self {
             Self::NotFound => "NOT_FOUND",
             Self::BadRequest(_) | Self::Invalid(_) => "BAD_USER_INPUT",
-            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::Unauthenticated | Self::InvalidCredentials => "UNAUTHENTICATED",
             Self::Forbidden(_) => "FORBIDDEN",
             Self::Duplicate { .. } => "DUPLICATE",
             Self::VersionConflict { .. } => "VERSION_CONFLICT",
@@ -252,7 +255,7 @@ impl ResponseError for ApiError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Self::Unauthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Duplicate { .. } | Self::VersionConflict { .. } | Self::InvalidTransition(_) => {
                 StatusCode::CONFLICT
@@ -271,7 +274,7 @@ impl ResponseError for ApiError {
             self.field_errors(),
         );
         match self {
-            Self::Unauthenticated => {
+            Self::Unauthenticated | Self::InvalidCredentials => {
                 response.headers_mut().insert(
                     header::WWW_AUTHENTICATE,
                     header::HeaderValue::from_static("Bearer"),

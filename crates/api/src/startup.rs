@@ -11,6 +11,7 @@ use actix_web::{web, App, HttpRequest, HttpServer};
 use masthead_persistence::Store;
 use tracing_actix_web::TracingLogger;
 
+use crate::auth::tokens::{self, TokenKeys};
 use crate::config::Settings;
 use crate::error::{problem_response, ApiError};
 use crate::state::AppState;
@@ -39,10 +40,18 @@ impl Application {
                 "demo content loaded; first admin created (shown once; change it with `masthead user set-password`)"
             );
         }
+        let tokens = token_keys(&store, &settings).await?;
         let listener = TcpListener::bind(&settings.bind)?;
         let address = listener.local_addr()?;
         tracing::info!("Masthead listening on http://{address}");
-        let server = serve(listener, store, settings)?;
+        let server = serve(
+            listener,
+            AppState {
+                store,
+                settings: Arc::new(settings),
+                tokens: Arc::new(tokens),
+            },
+        )?;
         Ok(Self {
             port: address.port(),
             server,
@@ -60,11 +69,24 @@ impl Application {
     }
 }
 
-fn serve(listener: TcpListener, store: Store, settings: Settings) -> anyhow::Result<Server> {
-    let state = AppState {
-        store,
-        settings: Arc::new(settings),
+/// The signing key: `MASTHEAD_JWT_SECRET` when set (refusing a short one), else
+/// a random key generated once and kept in the database for every node.
+async fn token_keys(store: &Store, settings: &Settings) -> anyhow::Result<TokenKeys> {
+    let secret = match &settings.jwt_secret {
+        Some(secret) => secret.clone(),
+        None => {
+            store
+                .settings()
+                .get_or_insert("jwt_secret", tokens::random_secret)
+                .await?
+        }
     };
+    let ttl = std::time::Duration::from_secs(settings.access_token_ttl);
+    TokenKeys::new(secret.as_bytes(), ttl)
+        .map_err(|reason| anyhow::anyhow!("refusing to start: {reason}"))
+}
+
+fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let schema = graphql::build_schema(Some(state.clone()), &state.settings);
     let max_body = state.settings.max_body_bytes;
     let server = HttpServer::new(move || {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use masthead_domain::Article;
 use masthead_persistence::Store;
 
+use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
 
 /// Shared, cheaply cloned application state.
@@ -14,6 +15,8 @@ pub struct AppState {
     pub store: Store,
     /// The running configuration.
     pub settings: Arc<Settings>,
+    /// Signs and verifies access tokens.
+    pub tokens: Arc<TokenKeys>,
 }
 
 impl AppState {

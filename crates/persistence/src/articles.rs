@@ -8,9 +8,9 @@ use masthead_domain::{
     Article, ArticleContent, ArticleId, ArticleStatus, FeatureImage, FieldError, Lifecycle, Seo,
     Slug, Title,
 };
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Expr, Func, Query, SimpleExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Select, Set, TransactionTrait,
 };
 use uuid::Uuid;
@@ -202,18 +202,23 @@ impl ArticleRepo<'_> {
         with_body: bool,
     ) -> Result<Page<Article>> {
         let sort = sort_column(visibility, order);
+        let key = sort_key(visibility, sort);
         let backwards = page.backwards;
         let mut query = filtered(visibility, filter);
         if let Some(after) = page.after {
-            query = query.filter(before_in_order(sort, after));
+            query = query.filter(before_in_order(key.clone(), after));
         }
         if let Some(before) = page.before {
-            query = query.filter(after_in_order(sort, before));
+            query = query.filter(after_in_order(key.clone(), before));
         }
         query = if backwards {
-            query.order_by_asc(sort).order_by_asc(article::Column::Id)
+            query
+                .order_by(key, Order::Asc)
+                .order_by_asc(article::Column::Id)
         } else {
-            query.order_by_desc(sort).order_by_desc(article::Column::Id)
+            query
+                .order_by(key, Order::Desc)
+                .order_by_desc(article::Column::Id)
         };
         let mut rows = query.limit(page.size + 1).all(self.store.db()).await?;
         let more = rows.len() as u64 > page.size;
@@ -553,22 +558,40 @@ fn sort_column(visibility: Visibility, order: ArticleOrder) -> article::Column {
     }
 }
 
+/// The sort column as lists order and page by it. Staff lists by publication
+/// time hold unpublished articles (NULL), which `cursor_of` puts at the epoch; the
+/// SQL must agree, or NULLs sort first on PostgreSQL and last on SQLite and no
+/// keyset condition ever reaches them. Public lists keep the bare, indexed column.
+fn sort_key(visibility: Visibility, sort: article::Column) -> SimpleExpr {
+    let column: SimpleExpr = Expr::col((article::Entity, sort)).into();
+    match (visibility, sort) {
+        (Visibility::Staff, article::Column::PublishedAt) => {
+            Func::coalesce([column, Expr::val(DateTime::<Utc>::UNIX_EPOCH).into()]).into()
+        }
+        _ => column,
+    }
+}
+
 /// Rows that come after `cursor` in newest-first order.
-fn before_in_order(sort: article::Column, cursor: Cursor) -> Condition {
-    Condition::any().add(sort.lt(cursor.at)).add(
-        Condition::all()
-            .add(sort.eq(cursor.at))
-            .add(article::Column::Id.lt(cursor.id)),
-    )
+fn before_in_order(key: SimpleExpr, cursor: Cursor) -> Condition {
+    Condition::any()
+        .add(Expr::expr(key.clone()).lt(cursor.at))
+        .add(
+            Condition::all()
+                .add(Expr::expr(key).eq(cursor.at))
+                .add(article::Column::Id.lt(cursor.id)),
+        )
 }
 
 /// Rows that come before `cursor` in newest-first order.
-fn after_in_order(sort: article::Column, cursor: Cursor) -> Condition {
-    Condition::any().add(sort.gt(cursor.at)).add(
-        Condition::all()
-            .add(sort.eq(cursor.at))
-            .add(article::Column::Id.gt(cursor.id)),
-    )
+fn after_in_order(key: SimpleExpr, cursor: Cursor) -> Condition {
+    Condition::any()
+        .add(Expr::expr(key.clone()).gt(cursor.at))
+        .add(
+            Condition::all()
+                .add(Expr::expr(key).eq(cursor.at))
+                .add(article::Column::Id.gt(cursor.id)),
+        )
 }
 
 fn cursor_of(article: &Article, sort: article::Column) -> Cursor {

@@ -26,6 +26,17 @@ pub struct NewUser {
     pub password_hash: String,
 }
 
+/// Whether a user's tokens are still good.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenStanding {
+    /// Disabled users' tokens are refused.
+    pub active: bool,
+    /// The role now (a token's role claim may be stale after a change).
+    pub role: Role,
+    /// Tokens issued before this are refused.
+    pub credentials_changed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// Staff accounts.
 pub struct UserRepo<'a> {
     store: &'a Store,
@@ -71,6 +82,7 @@ impl UserRepo<'_> {
             role: Set(new.role.as_str().to_owned()),
             active: Set(true),
             password_hash: Set(new.password_hash),
+            credentials_changed_at: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         }
@@ -123,14 +135,49 @@ impl UserRepo<'_> {
             .collect()
     }
 
-    /// Replaces the password hash (password change, or re-hash with stronger parameters).
-    pub async fn set_password_hash(&self, id: UserId, hash: String) -> Result<()> {
+    /// Replaces the password after a password change: older access tokens and
+    /// every refresh token of the user stop working.
+    pub async fn change_password(&self, id: UserId, hash: String) -> Result<()> {
+        let now = crate::now();
+        self.update(id, |row| {
+            row.password_hash = Set(hash);
+            row.credentials_changed_at = Set(Some(now));
+        })
+        .await?;
+        self.store.refresh_tokens().revoke_all_of_user(id).await
+    }
+
+    /// Replaces the hash with a stronger one of the same password (no revocation).
+    pub async fn upgrade_password_hash(&self, id: UserId, hash: String) -> Result<()> {
         self.update(id, |row| row.password_hash = Set(hash)).await
     }
 
-    /// Enables or disables sign-in.
+    /// Enables or disables sign-in; disabling also revokes every token of the user.
     pub async fn set_active(&self, id: UserId, active: bool) -> Result<()> {
-        self.update(id, |row| row.active = Set(active)).await
+        let now = crate::now();
+        self.update(id, |row| {
+            row.active = Set(active);
+            row.credentials_changed_at = Set(Some(now));
+        })
+        .await?;
+        if !active {
+            self.store.refresh_tokens().revoke_all_of_user(id).await?;
+        }
+        Ok(())
+    }
+
+    /// What an authenticated request checks: is the account active, and since
+    /// when are its tokens valid.
+    pub async fn token_standing(&self, id: UserId) -> Result<Option<TokenStanding>> {
+        let row = user::Entity::find_by_id(id.0).one(self.store.db()).await?;
+        row.map(|row| {
+            Ok(TokenStanding {
+                active: row.active,
+                role: parse_stored(&row.role)?,
+                credentials_changed_at: row.credentials_changed_at,
+            })
+        })
+        .transpose()
     }
 
     async fn update(&self, id: UserId, change: impl FnOnce(&mut user::ActiveModel)) -> Result<()> {

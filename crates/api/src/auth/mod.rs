@@ -1,3 +1,9 @@
-//! Authentication: password hashing now; tokens arrive with the auth issue.
+//! Authentication: who the caller is (bearer JWTs, refresh tokens, argon2id
+//! passwords). What they may do is decided by `masthead_domain::policy`.
 
+pub mod caller;
+pub mod login;
 pub mod password;
+pub mod tokens;
+
+pub use caller::Caller;

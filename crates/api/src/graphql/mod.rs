@@ -3,11 +3,13 @@
 pub mod query;
 pub mod types;
 
-use actix_web::{web, HttpResponse};
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
 use async_graphql::http::GraphiQLSource;
 use async_graphql::{EmptyMutation, EmptySubscription, Schema};
 use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse};
 
+use crate::auth::Caller;
 use crate::config::Settings;
 use crate::state::AppState;
 
@@ -34,8 +36,28 @@ pub fn sdl(settings: &Settings) -> String {
     build_schema(None, settings).sdl()
 }
 
-async fn execute(schema: web::Data<MastheadSchema>, request: GraphQLRequest) -> GraphQLResponse {
-    schema.execute(request.into_inner()).await.into()
+/// Runs a GraphQL request as the caller its bearer token names. An invalid
+/// token is refused with `UNAUTHENTICATED` before anything runs.
+async fn execute(
+    schema: web::Data<MastheadSchema>,
+    state: web::Data<AppState>,
+    http: HttpRequest,
+    request: GraphQLRequest,
+) -> GraphQLResponse {
+    let header = http
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|value| value.to_str().unwrap_or("invalid"));
+    match Caller::from_header(&state, header).await {
+        Ok(caller) => schema
+            .execute(request.into_inner().data(caller))
+            .await
+            .into(),
+        Err(error) => async_graphql::Response::from_errors(vec![error
+            .to_graphql()
+            .into_server_error(async_graphql::Pos::default())])
+        .into(),
+    }
 }
 
 async fn graphiql() -> HttpResponse {

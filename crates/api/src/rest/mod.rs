@@ -1,6 +1,7 @@
 //! REST under `/api/v1`: JSON in snake_case, cursor pagination, problem+json errors.
 
 pub mod articles;
+pub mod auth;
 pub mod views;
 
 use actix_web::web;
@@ -9,6 +10,10 @@ use actix_web::web;
 pub fn routes(config: &mut web::ServiceConfig) {
     config.service(
         web::scope("/api/v1")
+            .service(auth::login)
+            .service(auth::refresh)
+            .service(auth::logout)
+            .service(auth::me)
             .service(articles::list)
             .service(articles::replies)
             .service(articles::show),

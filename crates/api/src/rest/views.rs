@@ -289,3 +289,33 @@ pub struct ListView<T> {
     pub data: Vec<T>,
     pub next_cursor: Option<String>,
 }
+
+/// A staff account as its owner and admins see it (with e-mail and role).
+#[derive(Debug, Serialize)]
+pub struct UserView {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub slug: String,
+    pub bio: Option<String>,
+    pub role: &'static str,
+    pub active: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<&masthead_domain::User> for UserView {
+    fn from(user: &masthead_domain::User) -> Self {
+        Self {
+            id: user.id.to_string(),
+            email: user.email.as_str().to_owned(),
+            display_name: user.display_name.as_str().to_owned(),
+            slug: user.slug.to_string(),
+            bio: user.bio.clone(),
+            role: user.role.as_str(),
+            active: user.active,
+            created_at: timestamp(user.created_at),
+            updated_at: timestamp(user.updated_at),
+        }
+    }
+}

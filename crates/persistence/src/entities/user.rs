@@ -14,6 +14,8 @@ pub struct Model {
     pub role: String,
     pub active: bool,
     pub password_hash: String,
+    /// Access tokens issued before this instant are no longer accepted.
+    pub credentials_changed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,0 +1,81 @@
+//! Who is calling. Every editor operation, REST or GraphQL, starts by
+//! resolving the bearer token into a [`Caller`], then asks
+//! [`masthead_domain::policy::authorize`] whether that caller may act.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
+use masthead_domain::policy::{self, Action, Actor};
+use masthead_domain::UserId;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The verified caller: anonymous, or a member of staff whose token checks out
+/// and whose account is still active.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Caller(pub Option<Actor>);
+
+impl Caller {
+    /// Asks the policy whether this caller may do `action`.
+    pub fn authorize(&self, action: Action) -> Result<Actor, ApiError> {
+        policy::authorize(self.0, action)?;
+        self.0.ok_or(ApiError::Unauthenticated)
+    }
+
+    /// True for signed-in staff (who see drafts in previews).
+    pub fn is_staff(&self) -> bool {
+        self.0.is_some()
+    }
+
+    /// Resolves an `Authorization` header value: no header is anonymous; a
+    /// header that is not a valid, current bearer token is refused.
+    pub async fn from_header(state: &AppState, value: Option<&str>) -> Result<Self, ApiError> {
+        let Some(value) = value else {
+            return Ok(Self(None));
+        };
+        let token = value
+            .strip_prefix("Bearer ")
+            .or_else(|| value.strip_prefix("bearer "))
+            .ok_or(ApiError::Unauthenticated)?
+            .trim();
+        let claims = state.tokens.verify(token)?;
+        let user: UserId = claims.sub.parse().map_err(|_| ApiError::Unauthenticated)?;
+        let standing = state
+            .store
+            .users()
+            .token_standing(user)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        let revoked = standing
+            .credentials_changed_at
+            .is_some_and(|changed| claims.iat_ms < changed.timestamp_millis());
+        if !standing.active || revoked || standing.role.as_str() != claims.role {
+            return Err(ApiError::Unauthenticated);
+        }
+        Ok(Self(Some(Actor {
+            id: user,
+            role: standing.role,
+        })))
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = request.app_data::<web::Data<AppState>>().cloned();
+        let value = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .map(|value| value.to_str().map(str::to_owned));
+        Box::pin(async move {
+            let state =
+                state.ok_or_else(|| ApiError::Internal("application state missing".into()))?;
+            let value = value.transpose().map_err(|_| ApiError::Unauthenticated)?;
+            Caller::from_header(&state, value.as_deref()).await
+        })
+    }
+}

@@ -1,0 +1,130 @@
+//! Signing in, refreshing and signing out: one implementation behind both APIs.
+
+use chrono::Duration;
+use masthead_domain::limits::PASSWORD_MAX_BYTES;
+use masthead_domain::{FieldError, User};
+use masthead_persistence::refresh_tokens::Rotation;
+
+use crate::auth::password::{self, Verification};
+use crate::auth::tokens::{hash_refresh_token, new_refresh_token};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// What a successful sign-in or refresh hands out.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// Short-lived bearer JWT.
+    pub access_token: String,
+    /// Seconds until the access token expires.
+    pub expires_in: u64,
+    /// Opaque long-lived token for `refresh`.
+    pub refresh_token: String,
+    /// Who signed in.
+    pub user: User,
+}
+
+/// Checks e-mail and password. Unknown e-mail, wrong password and disabled
+/// account all get the same answer, after the same amount of hashing work.
+pub async fn login(state: &AppState, email: &str, secret: &str) -> Result<Session, ApiError> {
+    if secret.len() > PASSWORD_MAX_BYTES {
+        return Err(FieldError::new(
+            "password",
+            format!("must be at most {PASSWORD_MAX_BYTES} bytes"),
+        )
+        .into());
+    }
+    if email.len() > masthead_domain::limits::EMAIL_MAX {
+        return Err(FieldError::new("email", "is too long").into());
+    }
+    let account = state.store.users().by_email(email).await?;
+    let (user, hash) = match account {
+        Some((user, hash)) => (Some(user), hash),
+        None => (None, password::dummy_hash().await.to_owned()),
+    };
+    let verification = password::verify(secret.to_owned(), hash).await?;
+    let user = match (user, verification) {
+        (Some(user), Verification::Match | Verification::MatchNeedsRehash) if user.active => user,
+        _ => return Err(ApiError::InvalidCredentials),
+    };
+    if verification == Verification::MatchNeedsRehash {
+        if let Ok(parsed) = masthead_domain::Password::parse("password", secret) {
+            let stronger = password::hash(parsed).await?;
+            state
+                .store
+                .users()
+                .upgrade_password_hash(user.id, stronger)
+                .await?;
+        }
+    }
+    let (refresh_token, refresh_hash) = new_refresh_token();
+    state
+        .store
+        .refresh_tokens()
+        .issue(user.id, refresh_hash, refresh_expiry(state))
+        .await?;
+    session(state, user, refresh_token)
+}
+
+/// Exchanges a refresh token for a new pair; the old one is retired. A
+/// retired token presented again revokes the whole login.
+pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<Session, ApiError> {
+    if refresh_token.len() > 256 {
+        return Err(ApiError::InvalidCredentials);
+    }
+    let (next, next_hash) = new_refresh_token();
+    let rotation = state
+        .store
+        .refresh_tokens()
+        .rotate(
+            &hash_refresh_token(refresh_token),
+            next_hash,
+            refresh_expiry(state),
+        )
+        .await?;
+    let user_id = match rotation {
+        Rotation::Rotated(user) => user,
+        Rotation::Reused => {
+            tracing::warn!("a retired refresh token was presented again; its login is revoked");
+            return Err(ApiError::InvalidCredentials);
+        }
+        Rotation::Invalid => return Err(ApiError::InvalidCredentials),
+    };
+    let user = state
+        .store
+        .users()
+        .by_id(user_id)
+        .await?
+        .ok_or(ApiError::InvalidCredentials)?;
+    if !user.active {
+        return Err(ApiError::InvalidCredentials);
+    }
+    session(state, user, next)
+}
+
+/// Revokes the login a refresh token belongs to. Unknown tokens are ignored.
+pub async fn logout(state: &AppState, refresh_token: &str) -> Result<(), ApiError> {
+    if refresh_token.len() <= 256 {
+        state
+            .store
+            .refresh_tokens()
+            .revoke(&hash_refresh_token(refresh_token))
+            .await?;
+    }
+    Ok(())
+}
+
+fn refresh_expiry(state: &AppState) -> chrono::DateTime<chrono::Utc> {
+    masthead_persistence::now() + Duration::days(i64::from(state.settings.refresh_token_days))
+}
+
+fn session(state: &AppState, user: User, refresh_token: String) -> Result<Session, ApiError> {
+    let access_token = state
+        .tokens
+        .issue(user.id, user.role, masthead_persistence::now())?;
+    Ok(Session {
+        access_token,
+        expires_in: state.tokens.access_ttl.as_secs(),
+        refresh_token,
+        user,
+    })
+}
