@@ -14,6 +14,7 @@ use tracing_actix_web::TracingLogger;
 use crate::auth::tokens::{self, TokenKeys};
 use crate::config::Settings;
 use crate::error::{problem_response, ApiError};
+use crate::events::Events;
 use crate::state::AppState;
 use crate::{demo, graphql, health, rest};
 
@@ -50,6 +51,7 @@ impl Application {
                 store,
                 settings: Arc::new(settings),
                 tokens: Arc::new(tokens),
+                events: Events::default(),
             },
         )?;
         Ok(Self {

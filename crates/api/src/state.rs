@@ -7,6 +7,7 @@ use masthead_persistence::Store;
 
 use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
+use crate::events::Events;
 
 /// Shared, cheaply cloned application state.
 #[derive(Clone)]
@@ -17,6 +18,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Signs and verifies access tokens.
     pub tokens: Arc<TokenKeys>,
+    /// Live events for subscriptions.
+    pub events: Events,
 }
 
 impl AppState {

@@ -1,25 +1,34 @@
 //! GraphQL at `/graphql` (POST, and GET for queries) with GraphiQL at `/graphiql`.
 
+pub mod auth;
 pub mod query;
 pub mod types;
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use async_graphql::http::GraphiQLSource;
-use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Schema};
 use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse};
 
 use crate::auth::Caller;
 use crate::config::Settings;
 use crate::state::AppState;
 
+/// Every read, merged from one object per concern.
+#[derive(MergedObject, Default)]
+pub struct Query(query::Query, auth::AuthQuery);
+
+/// Every write, merged from one object per concern.
+#[derive(MergedObject, Default)]
+pub struct Mutation(auth::AuthMutation);
+
 /// The schema type served at `/graphql`.
-pub type MastheadSchema = Schema<query::Query, EmptyMutation, EmptySubscription>;
+pub type MastheadSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Builds the schema with the configured limits. `state` is `None` when only
 /// the SDL is wanted (`masthead schema`).
 pub fn build_schema(state: Option<AppState>, settings: &Settings) -> MastheadSchema {
-    let mut builder = Schema::build(query::Query, EmptyMutation, EmptySubscription)
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(settings.graphql_max_depth)
         .limit_complexity(settings.graphql_max_complexity);
     if !settings.graphql_introspection {

@@ -8,7 +8,8 @@ use crate::error::ApiError;
 use crate::graphql::types::ArticleNode;
 use crate::state::AppState;
 
-/// The root of every read.
+/// Public article reads.
+#[derive(Default)]
 pub struct Query;
 
 /// Largest page a client may ask for.

@@ -250,3 +250,40 @@ impl From<&RichText> for InlineTextNode {
         }
     }
 }
+
+/// A staff account, as its owner and admins see it.
+#[derive(SimpleObject)]
+#[graphql(name = "User")]
+pub struct UserNode {
+    /// Stable identity.
+    pub id: ID,
+    /// Sign-in address.
+    pub email: String,
+    /// Byline name.
+    pub display_name: String,
+    /// URL name of the author page.
+    pub slug: String,
+    /// Short biography.
+    pub bio: Option<String>,
+    /// `admin`, `editor` or `author`.
+    pub role: String,
+    /// Disabled accounts cannot sign in.
+    pub active: bool,
+    /// When the account was created.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&masthead_domain::User> for UserNode {
+    fn from(user: &masthead_domain::User) -> Self {
+        Self {
+            id: ID(user.id.to_string()),
+            email: user.email.as_str().to_owned(),
+            display_name: user.display_name.as_str().to_owned(),
+            slug: user.slug.to_string(),
+            bio: user.bio.clone(),
+            role: user.role.as_str().to_owned(),
+            active: user.active,
+            created_at: user.created_at,
+        }
+    }
+}

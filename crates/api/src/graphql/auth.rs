@@ -1,0 +1,97 @@
+//! Sign-in over GraphQL: the same sessions as `/api/v1/auth`.
+
+use async_graphql::{Context, Object, Result, SimpleObject};
+
+use crate::auth::login::{self, Session};
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::graphql::types::UserNode;
+use crate::state::AppState;
+
+/// A token pair handed out by `login` and `refreshToken`.
+#[derive(SimpleObject)]
+pub struct AuthPayload {
+    /// Short-lived bearer JWT for the `Authorization` header.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: u64,
+    /// Opaque token for `refreshToken`; rotated on every use.
+    pub refresh_token: String,
+    /// Who signed in.
+    pub user: UserNode,
+}
+
+impl From<Session> for AuthPayload {
+    fn from(session: Session) -> Self {
+        Self {
+            access_token: session.access_token,
+            token_type: "Bearer".to_owned(),
+            expires_in: session.expires_in,
+            refresh_token: session.refresh_token,
+            user: UserNode::from(&session.user),
+        }
+    }
+}
+
+/// Sign-in reads.
+#[derive(Default)]
+pub struct AuthQuery;
+
+#[Object]
+impl AuthQuery {
+    /// The signed-in user; `null` for anonymous callers.
+    async fn me(&self, ctx: &Context<'_>) -> Result<Option<UserNode>> {
+        let state = ctx.data::<AppState>()?;
+        let Some(actor) = ctx.data::<Caller>()?.0 else {
+            return Ok(None);
+        };
+        let user = state
+            .store
+            .users()
+            .by_id(actor.id)
+            .await
+            .map_err(|e| ApiError::from(e).to_graphql())?;
+        Ok(user.as_ref().map(UserNode::from))
+    }
+}
+
+/// Sign-in mutations.
+#[derive(Default)]
+pub struct AuthMutation;
+
+#[Object]
+impl AuthMutation {
+    /// Signs in with e-mail and password.
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        password: String,
+    ) -> Result<AuthPayload> {
+        let state = ctx.data::<AppState>()?;
+        let session = login::login(state, &email, &password)
+            .await
+            .map_err(|e| e.to_graphql())?;
+        Ok(session.into())
+    }
+
+    /// Exchanges a refresh token for a new pair; the old one stops working.
+    async fn refresh_token(&self, ctx: &Context<'_>, refresh_token: String) -> Result<AuthPayload> {
+        let state = ctx.data::<AppState>()?;
+        let session = login::refresh(state, &refresh_token)
+            .await
+            .map_err(|e| e.to_graphql())?;
+        Ok(session.into())
+    }
+
+    /// Revokes the login a refresh token belongs to. Always `true`.
+    async fn logout(&self, ctx: &Context<'_>, refresh_token: String) -> Result<bool> {
+        let state = ctx.data::<AppState>()?;
+        login::logout(state, &refresh_token)
+            .await
+            .map_err(|e| e.to_graphql())?;
+        Ok(true)
+    }
+}
