@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use actix_web::HttpRequest;
-use governor::clock::{Clock, DefaultClock};
+use governor::clock::Clock;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use masthead_domain::spam::SpamRules;
 use masthead_persistence::Store;
@@ -136,7 +136,7 @@ impl ReplyGuard {
         }
         for limiter in [&self.per_window, &self.per_day] {
             if let Err(not_until) = limiter.check_key(&client.hash) {
-                let wait = not_until.wait_time_from(DefaultClock::default().now());
+                let wait = not_until.wait_time_from(limiter.clock().now());
                 let retry_after = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
                 return Err(ApiError::RateLimited {
                     retry_after: retry_after.max(1),
