@@ -13,6 +13,7 @@ pub mod events;
 pub mod graphql;
 pub mod health;
 pub mod public_cache;
+pub mod replies;
 pub mod rest;
 pub mod startup;
 pub mod state;

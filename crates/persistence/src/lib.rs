@@ -17,6 +17,7 @@ pub mod page;
 pub mod pull_quotes;
 pub mod refresh_tokens;
 pub mod replies;
+pub mod reply_queue;
 pub mod settings;
 pub mod store;
 pub mod tags;

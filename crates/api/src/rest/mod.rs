@@ -2,6 +2,8 @@
 
 pub mod articles;
 pub mod auth;
+pub mod replies;
+pub mod reply_views;
 pub mod views;
 
 use actix_web::web;
@@ -15,7 +17,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
             .service(auth::logout)
             .service(auth::me)
             .service(articles::list)
-            .service(articles::replies)
-            .service(articles::show),
+            .service(articles::show)
+            .configure(replies::routes),
     );
 }
