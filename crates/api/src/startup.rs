@@ -11,6 +11,7 @@ use actix_web::{web, App, HttpRequest, HttpServer};
 use masthead_persistence::Store;
 use tracing_actix_web::TracingLogger;
 
+use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::{self, TokenKeys};
 use crate::config::Settings;
 use crate::error::{problem_response, ApiError};
@@ -42,6 +43,8 @@ impl Application {
             );
         }
         let tokens = token_keys(&store, &settings).await?;
+        let login_limits = LoginLimiter::new(&settings)
+            .map_err(|reason| anyhow::anyhow!("refusing to start: {reason}"))?;
         let listener = TcpListener::bind(&settings.bind)?;
         let address = listener.local_addr()?;
         tracing::info!("Masthead listening on http://{address}");
@@ -52,6 +55,7 @@ impl Application {
                 settings: Arc::new(settings),
                 tokens: Arc::new(tokens),
                 events: Events::default(),
+                login_limits: Arc::new(login_limits),
             },
         )?;
         Ok(Self {

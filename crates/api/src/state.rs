@@ -5,6 +5,7 @@ use std::sync::Arc;
 use masthead_domain::Article;
 use masthead_persistence::Store;
 
+use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
 use crate::events::Events;
@@ -20,6 +21,8 @@ pub struct AppState {
     pub tokens: Arc<TokenKeys>,
     /// Live events for subscriptions.
     pub events: Events,
+    /// Sign-in rate limits (per client IP, per account).
+    pub login_limits: Arc<LoginLimiter>,
 }
 
 impl AppState {

@@ -1,5 +1,6 @@
 //! GraphQL at `/graphql` (POST, and GET for queries) with GraphiQL at `/graphiql`.
 
+pub mod admin;
 pub mod auth;
 pub mod query;
 pub mod types;
@@ -10,17 +11,18 @@ use async_graphql::http::GraphiQLSource;
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse};
 
+use crate::auth::rate_limit::ClientIp;
 use crate::auth::Caller;
 use crate::config::Settings;
 use crate::state::AppState;
 
 /// Every read, merged from one object per concern.
 #[derive(MergedObject, Default)]
-pub struct Query(query::Query, auth::AuthQuery);
+pub struct Query(query::Query, auth::AuthQuery, admin::AdminQuery);
 
 /// Every write, merged from one object per concern.
 #[derive(MergedObject, Default)]
-pub struct Mutation(auth::AuthMutation);
+pub struct Mutation(auth::AuthMutation, admin::AdminMutation);
 
 /// The schema type served at `/graphql`.
 pub type MastheadSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -57,9 +59,10 @@ async fn execute(
         .headers()
         .get(header::AUTHORIZATION)
         .map(|value| value.to_str().unwrap_or("invalid"));
+    let client = ClientIp::of(&http, state.settings.trust_proxy);
     match Caller::from_header(&state, header).await {
         Ok(caller) => schema
-            .execute(request.into_inner().data(caller))
+            .execute(request.into_inner().data(caller).data(client))
             .await
             .into(),
         Err(error) => async_graphql::Response::from_errors(vec![error

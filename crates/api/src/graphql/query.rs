@@ -15,7 +15,7 @@ pub struct Query;
 /// Largest page a client may ask for.
 const MAX_FIRST: i32 = 100;
 
-#[Object]
+#[Object(name = "PublicQuery")]
 impl Query {
     /// One published article by its slug; `null` when there is none (or it is not public).
     async fn article(&self, ctx: &Context<'_>, slug: String) -> Result<Option<ArticleNode>> {
