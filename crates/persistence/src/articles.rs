@@ -85,6 +85,7 @@ impl ArticleRepo<'_> {
         row.insert(&txn).await?;
         write_relations(&txn, id.0, &content).await?;
         txn.commit().await?;
+        self.store.content_changed().await;
         self.by_id(id, Visibility::Staff)
             .await?
             .ok_or(PersistenceError::NotFound)
@@ -113,6 +114,7 @@ impl ArticleRepo<'_> {
         bump_version(&txn, id.0, expected_version, row).await?;
         write_relations(&txn, id.0, &content).await?;
         txn.commit().await?;
+        self.store.content_changed().await;
         self.by_id(id, Visibility::Staff)
             .await?
             .ok_or(PersistenceError::NotFound)
@@ -145,6 +147,7 @@ impl ArticleRepo<'_> {
         set_lifecycle(&mut row, next);
         row.updated_at = Set(crate::now());
         bump_version(self.store.db(), id.0, current.version, row).await?;
+        self.store.content_changed().await;
         self.by_id(id, Visibility::Staff)
             .await?
             .ok_or(PersistenceError::NotFound)
@@ -158,6 +161,7 @@ impl ArticleRepo<'_> {
         if result.rows_affected == 0 {
             return Err(PersistenceError::NotFound);
         }
+        self.store.content_changed().await;
         Ok(())
     }
 
@@ -366,7 +370,11 @@ impl ArticleRepo<'_> {
             .await?;
         let mut candidate = base.clone();
         let mut n = 2;
-        while similar.iter().any(|slug| slug == candidate.as_str()) {
+        // `similar` misses suffixed slugs whose base had to be shortened to fit the
+        // bound, so a candidate it does not list is still checked before use.
+        while similar.iter().any(|slug| slug == candidate.as_str())
+            || taken_by_other(candidate.as_str().to_owned()).await? > 0
+        {
             candidate = base.with_suffix(n);
             n += 1;
         }

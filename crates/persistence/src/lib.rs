@@ -10,6 +10,8 @@ mod entities;
 
 pub mod article_body;
 pub mod articles;
+mod bulk;
+pub mod change_feed;
 pub mod error;
 pub mod page;
 pub mod pull_quotes;

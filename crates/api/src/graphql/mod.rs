@@ -18,7 +18,7 @@ use crate::state::AppState;
 
 /// Every read, merged from one object per concern.
 #[derive(MergedObject, Default)]
-pub struct Query(query::Query, auth::AuthQuery, admin::AdminQuery);
+pub struct Query(query::ArticleQuery, auth::AuthQuery, admin::AdminQuery);
 
 /// Every write, merged from one object per concern.
 #[derive(MergedObject, Default)]
