@@ -191,3 +191,59 @@ async fn tags_are_managed_over_graphql_with_the_same_rules() {
         assert_eq!(graphql_error_code(&again), Some("NOT_FOUND"), "{again}");
     }
 }
+
+#[tokio::test]
+async fn renaming_a_tag_or_a_byline_shows_at_once_on_cached_public_articles() {
+    // With demo content: published articles with tags and bylines.
+    for app in TestApp::spawn_all().await {
+        let admin = app.sign_in_new(Role::Admin).await;
+        let list: Value = app.get("/api/v1/articles").await.json().await.unwrap();
+        let article = &list["data"][0];
+        let slug = article["slug"].as_str().unwrap();
+        let tag_id = article["primary_tag"]["id"].as_str().unwrap();
+        let author_id = article["authors"][0]["id"].as_str().unwrap();
+        let path = format!("/api/v1/articles/{slug}");
+        for _ in 0..2 {
+            // Read twice, so the second read comes from the public cache.
+            assert_eq!(app.get(&path).await.status(), 200);
+        }
+
+        let tag = format!("/api/v1/admin/tags/{tag_id}");
+        let renamed = call(
+            &app,
+            Method::PUT,
+            &tag,
+            &admin,
+            Some(json!({ "name": "Renamed Desk" })),
+        )
+        .await;
+        assert_eq!(renamed.status(), 200, "{}", app.backend);
+        let user = format!("/api/v1/admin/users/{author_id}");
+        let renamed = call(
+            &app,
+            Method::PATCH,
+            &user,
+            &admin,
+            Some(json!({ "display_name": "Renamed Writer" })),
+        )
+        .await;
+        assert_eq!(renamed.status(), 200, "{}", app.backend);
+
+        let fresh: Value = app.get(&path).await.json().await.unwrap();
+        assert_eq!(
+            fresh["primary_tag"]["name"], "Renamed Desk",
+            "{}",
+            app.backend
+        );
+        assert_eq!(
+            fresh["primary_tag"]["slug"], "renamed-desk",
+            "{}",
+            app.backend
+        );
+        assert_eq!(
+            fresh["authors"][0]["display_name"], "Renamed Writer",
+            "{}",
+            app.backend
+        );
+    }
+}

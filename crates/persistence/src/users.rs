@@ -247,11 +247,11 @@ impl UserRepo<'_> {
             .into());
         }
         let mut update: user::ActiveModel = row.into();
-        if let Some(name) = changes.display_name {
+        if let Some(name) = &changes.display_name {
             update.display_name = Set(name.as_str().to_owned());
         }
-        if let Some(bio) = changes.bio {
-            update.bio = Set(bio);
+        if let Some(bio) = &changes.bio {
+            update.bio = Set(bio.clone());
         }
         update.role = Set(role.as_str().to_owned());
         update.active = Set(active);
@@ -259,11 +259,16 @@ impl UserRepo<'_> {
             update.credentials_changed_at = Set(Some(now));
         }
         update.updated_at = Set(now);
+        let byline_changed = changes.display_name.is_some() || changes.bio.is_some();
         let updated = update.update(&txn).await?;
         if role_changed || (active_changed && !active) {
             refresh_tokens::revoke_all_of_user(&txn, id, now).await?;
         }
         txn.commit().await?;
+        if byline_changed {
+            // Bylines show the name and biography: cached public reads are retired.
+            self.store.content_changed().await;
+        }
         user_from_row(updated)
     }
 
