@@ -27,7 +27,9 @@ async fn state_on(database: &TestDatabase) -> AppState {
     let store = database.store().await;
     let settings = Settings::for_database(database.url.clone());
     let replies = ReplyGuard::new(&store, &settings.replies).await.unwrap();
+    let login_limits = masthead_api::auth::rate_limit::LoginLimiter::new(&settings).unwrap();
     AppState {
+        login_limits: Arc::new(login_limits),
         store,
         tokens: Arc::new(TokenKeys::new(&[7u8; 64], Duration::from_secs(900)).unwrap()),
         settings: Arc::new(settings),

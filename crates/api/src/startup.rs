@@ -11,6 +11,7 @@ use actix_web::{web, App, HttpRequest, HttpServer};
 use masthead_persistence::Store;
 use tracing_actix_web::TracingLogger;
 
+use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::{self, TokenKeys};
 use crate::config::Settings;
 use crate::error::{problem_response, ApiError};
@@ -43,6 +44,8 @@ impl Application {
         }
         let tokens = token_keys(&store, &settings).await?;
         let replies = crate::replies::guard::ReplyGuard::new(&store, &settings.replies).await?;
+        let login_limits = LoginLimiter::new(&settings)
+            .map_err(|reason| anyhow::anyhow!("refusing to start: {reason}"))?;
         let listener = TcpListener::bind(&settings.bind)?;
         let address = listener.local_addr()?;
         tracing::info!("Masthead listening on http://{address}");
@@ -54,6 +57,7 @@ impl Application {
                 tokens: Arc::new(tokens),
                 events: Events::default(),
                 replies: Arc::new(replies),
+                login_limits: Arc::new(login_limits),
             },
         )?;
         Ok(Self {

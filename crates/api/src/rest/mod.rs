@@ -4,6 +4,8 @@ pub mod articles;
 pub mod auth;
 pub mod replies;
 pub mod reply_views;
+pub mod tags;
+pub mod users;
 pub mod views;
 
 use actix_web::web;
@@ -16,6 +18,14 @@ pub fn routes(config: &mut web::ServiceConfig) {
             .service(auth::refresh)
             .service(auth::logout)
             .service(auth::me)
+            .service(auth::change_password)
+            .service(users::list)
+            .service(users::show)
+            .service(users::create)
+            .service(users::update)
+            .service(tags::create)
+            .service(tags::update)
+            .service(tags::remove)
             .service(articles::list)
             .service(articles::show)
             .configure(replies::routes),
