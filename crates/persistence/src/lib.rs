@@ -10,12 +10,15 @@ mod entities;
 
 pub mod article_body;
 pub mod articles;
+pub mod audit;
 pub mod error;
 pub mod page;
 pub mod pull_quotes;
 pub mod refresh_tokens;
 pub mod replies;
+pub mod revisions;
 pub mod settings;
+mod slug_history;
 pub mod store;
 pub mod tags;
 pub mod testing;

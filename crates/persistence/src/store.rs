@@ -15,6 +15,7 @@ use crate::error::{PersistenceError, Result};
 #[derive(Debug, Clone)]
 pub struct Store {
     db: DatabaseConnection,
+    revisions_keep: u32,
 }
 
 impl Store {
@@ -39,12 +40,30 @@ impl Store {
         let db = Database::connect(options)
             .await
             .map_err(PersistenceError::Unavailable)?;
-        Ok(Self { db })
+        Ok(Self {
+            db,
+            revisions_keep: 0,
+        })
     }
 
     /// Wraps an existing connection (tests that need statement logging).
     pub fn from_connection(db: DatabaseConnection) -> Self {
-        Self { db }
+        Self {
+            db,
+            revisions_keep: 0,
+        }
+    }
+
+    /// The same store, keeping at most `keep` revisions per article (0 keeps
+    /// all); the published revision is kept beyond the cap.
+    pub fn with_revisions_keep(mut self, keep: u32) -> Self {
+        self.revisions_keep = keep;
+        self
+    }
+
+    /// The revision cap per article (0 = unlimited).
+    pub fn revisions_keep(&self) -> u32 {
+        self.revisions_keep
     }
 
     /// Applies pending migrations, refusing a schema newer than this binary.
