@@ -545,7 +545,11 @@ impl ArticleRepo<'_> {
         let similar = slug_history::similar(db, base.as_str(), own_id).await?;
         let mut candidate = base.clone();
         let mut n = 2;
-        while similar.iter().any(|slug| slug == candidate.as_str()) {
+        // `similar` misses suffixed slugs whose base had to be shortened to fit the
+        // bound, so a candidate it does not list is still checked before use.
+        while similar.iter().any(|slug| slug == candidate.as_str())
+            || slug_history::taken_by_other(db, candidate.as_str(), own_id).await?
+        {
             candidate = base.with_suffix(n);
             n += 1;
         }

@@ -11,6 +11,7 @@ mod entities;
 pub mod article_body;
 pub mod articles;
 pub mod audit;
+mod bulk;
 pub mod error;
 pub mod page;
 pub mod pull_quotes;

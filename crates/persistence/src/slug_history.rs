@@ -21,20 +21,24 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::articles::ArticleRepo;
-use crate::entities::article_slug;
+use crate::entities::{article, article_slug};
 use crate::error::Result;
 
 /// True when `slug` is held (now or once) by an article other than `own`.
+/// The articles table is asked too, so rows written around the repository
+/// (bulk loads, older databases) are never handed out twice.
 pub(crate) async fn taken_by_other(
     db: &impl ConnectionTrait,
     slug: &str,
     own: Option<Uuid>,
 ) -> Result<bool> {
-    let mut query = article_slug::Entity::find().filter(article_slug::Column::Slug.eq(slug));
+    let mut held = article_slug::Entity::find().filter(article_slug::Column::Slug.eq(slug));
+    let mut current = article::Entity::find().filter(article::Column::Slug.eq(slug));
     if let Some(own) = own {
-        query = query.filter(article_slug::Column::ArticleId.ne(own));
+        held = held.filter(article_slug::Column::ArticleId.ne(own));
+        current = current.filter(article::Column::Id.ne(own));
     }
-    Ok(query.count(db).await? > 0)
+    Ok(held.count(db).await? > 0 || current.count(db).await? > 0)
 }
 
 /// Every held slug equal to `base` or starting with `base-`, other than `own`'s
