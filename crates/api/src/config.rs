@@ -92,6 +92,11 @@ pub struct Settings {
     /// Largest request body, in bytes, for JSON and GraphQL.
     #[arg(long, env = "MASTHEAD_MAX_BODY_BYTES", default_value_t = 1_048_576)]
     pub max_body_bytes: usize,
+
+    /// Revisions kept per article: beyond it the oldest are pruned, except the
+    /// one that went out at the latest publication. 0 keeps every revision.
+    #[arg(long, env = "MASTHEAD_REVISIONS_KEEP", default_value_t = 0)]
+    pub revisions_keep: u32,
 }
 
 impl Settings {

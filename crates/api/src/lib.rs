@@ -13,9 +13,11 @@ pub mod events;
 pub mod graphql;
 pub mod health;
 pub mod rest;
+pub mod scheduler;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod workflow;
 
 pub use config::Settings;
 pub use startup::Application;

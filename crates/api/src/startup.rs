@@ -16,7 +16,7 @@ use crate::config::Settings;
 use crate::error::{problem_response, ApiError};
 use crate::events::Events;
 use crate::state::AppState;
-use crate::{demo, graphql, health, rest};
+use crate::{demo, graphql, health, rest, scheduler};
 
 /// A built application, bound to its port but not yet serving.
 pub struct Application {
@@ -28,7 +28,9 @@ impl Application {
     /// Connects, migrates, loads demo content into an empty database when
     /// enabled, and binds the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let store = Store::connect(&settings.database.database_url).await?;
+        let store = Store::connect(&settings.database.database_url)
+            .await?
+            .with_revisions_keep(settings.revisions_keep);
         store.migrate().await?;
         if settings.load_demo() && store.is_empty().await? {
             let admin_password = demo::loader::load(&store)
@@ -45,13 +47,15 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)?;
         let address = listener.local_addr()?;
         tracing::info!("Masthead listening on http://{address}");
+        let events = Events::default();
+        scheduler::spawn(store.clone(), events.clone());
         let server = serve(
             listener,
             AppState {
                 store,
                 settings: Arc::new(settings),
                 tokens: Arc::new(tokens),
-                events: Events::default(),
+                events,
             },
         )?;
         Ok(Self {

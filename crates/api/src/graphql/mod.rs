@@ -3,6 +3,8 @@
 pub mod auth;
 pub mod query;
 pub mod types;
+pub mod workflow;
+pub mod workflow_types;
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -16,11 +18,15 @@ use crate::state::AppState;
 
 /// Every read, merged from one object per concern.
 #[derive(MergedObject, Default)]
-pub struct Query(query::ArticleQuery, auth::AuthQuery);
+pub struct Query(
+    query::ArticleQuery,
+    auth::AuthQuery,
+    workflow::WorkflowQuery,
+);
 
 /// Every write, merged from one object per concern.
 #[derive(MergedObject, Default)]
-pub struct Mutation(auth::AuthMutation);
+pub struct Mutation(auth::AuthMutation, workflow::WorkflowMutation);
 
 /// The schema type served at `/graphql`.
 pub type MastheadSchema = Schema<Query, Mutation, EmptySubscription>;

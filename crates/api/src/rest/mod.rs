@@ -3,6 +3,8 @@
 pub mod articles;
 pub mod auth;
 pub mod views;
+pub mod workflow;
+pub mod workflow_views;
 
 use actix_web::web;
 
@@ -16,6 +18,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
             .service(auth::me)
             .service(articles::list)
             .service(articles::replies)
-            .service(articles::show),
+            .service(articles::show)
+            .configure(workflow::routes),
     );
 }
