@@ -99,6 +99,10 @@ impl<'a> ArticleRepo<'a> {
     pub(crate) fn db(&self) -> &'a DatabaseConnection {
         self.store.db()
     }
+
+    pub(crate) fn actor(&self) -> Option<UserId> {
+        self.actor
+    }
 }
 
 impl ArticleRepo<'_> {
@@ -166,54 +170,6 @@ impl ArticleRepo<'_> {
         self.record_save(&txn, &article, saved).await?;
         txn.commit().await?;
         Ok(article)
-    }
-
-    /// The records of a content save: slug history, revision, audit entry.
-    async fn record_save(
-        &self,
-        db: &impl ConnectionTrait,
-        article: &Article,
-        saved: Saved,
-    ) -> Result<()> {
-        let lifecycle = article.lifecycle;
-        let has_been_public = lifecycle.published_at.is_some()
-            || matches!(
-                lifecycle.status,
-                ArticleStatus::Published | ArticleStatus::Scheduled | ArticleStatus::Archived
-            );
-        let previous_slug =
-            slug_history::follow(db, article.id.0, article.slug.as_str(), has_been_public).await?;
-        let published = saved == Saved::Created
-            && matches!(
-                lifecycle.status,
-                ArticleStatus::Published | ArticleStatus::Scheduled
-            );
-        let number = revisions::record(
-            db,
-            article,
-            saved,
-            self.actor,
-            published,
-            self.store.revisions_keep(),
-        )
-        .await?;
-        let action = match saved {
-            Saved::Created => AuditAction::Create,
-            Saved::Updated => AuditAction::Update,
-            Saved::Restored(_) => AuditAction::Restore,
-        };
-        let mut entry = NewAuditEntry::article(self.actor, action, article.id)
-            .at_version(article.version)
-            .with("revision", number)
-            .with("slug", article.slug.as_str())
-            .with("title", article.title.as_str());
-        if let Saved::Restored(from) = saved {
-            entry = entry.with("restored_from", from);
-        }
-        if let Some(previous) = previous_slug {
-            entry = entry.with("previous_slug", previous);
-        }
-        audit::record(db, entry).await
     }
 
     /// Moves `id` through the publishing state machine: `change` gets the
