@@ -10,6 +10,8 @@ use masthead_persistence::users::NewUser;
 use masthead_persistence::Store;
 use serde_json::Value;
 
+pub mod workflow;
+
 /// A signed-in member of staff.
 pub struct Session {
     /// Bearer token.

@@ -115,6 +115,10 @@ pub struct Settings {
     /// Take the client IP from `Forwarded` / `X-Forwarded-For` (only behind a proxy that sets them).
     #[arg(long, env = "MASTHEAD_TRUST_PROXY", default_value_t = false, action = ArgAction::Set, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
     pub trust_proxy: bool,
+    /// Revisions kept per article: beyond it the oldest are pruned, except the
+    /// one that went out at the latest publication. 0 keeps every revision.
+    #[arg(long, env = "MASTHEAD_REVISIONS_KEEP", default_value_t = 0)]
+    pub revisions_keep: u32,
 }
 
 impl Settings {

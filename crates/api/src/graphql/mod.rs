@@ -6,6 +6,8 @@ pub mod query;
 pub mod replies;
 pub mod reply_types;
 pub mod types;
+pub mod workflow;
+pub mod workflow_types;
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -25,6 +27,7 @@ pub struct Query(
     auth::AuthQuery,
     admin::AdminQuery,
     replies::ReplyQueueQuery,
+    workflow::WorkflowQuery,
 );
 
 /// Every write, merged from one object per concern.
@@ -33,6 +36,7 @@ pub struct Mutation(
     auth::AuthMutation,
     admin::AdminMutation,
     replies::ReplyMutation,
+    workflow::WorkflowMutation,
 );
 
 /// The schema type served at `/graphql`.

@@ -74,7 +74,8 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(ListView { data, next_cursor }))
 }
 
-/// One published article with its whole body.
+/// One published article with its whole body. A slug the article held
+/// before its slug changed answers 301 with the current address.
 #[get("/articles/{slug}")]
 pub async fn show(
     state: web::Data<AppState>,
@@ -87,6 +88,14 @@ pub async fn show(
         .by_slug(&slug, Visibility::Public { now })
         .await?
         .ok_or(ApiError::NotFound)?;
+    if article.slug.as_str() != slug.as_str() {
+        return Ok(HttpResponse::MovedPermanently()
+            .insert_header((
+                actix_web::http::header::LOCATION,
+                format!("/api/v1/articles/{}", article.slug),
+            ))
+            .finish());
+    }
     let counts = state.store.replies().approved_counts(&[article.id]).await?;
     let view = ArticleView::new(
         &state,

@@ -7,6 +7,8 @@ pub mod reply_views;
 pub mod tags;
 pub mod users;
 pub mod views;
+pub mod workflow;
+pub mod workflow_views;
 
 use actix_web::web;
 
@@ -28,6 +30,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
             .service(tags::remove)
             .service(articles::list)
             .service(articles::show)
-            .configure(replies::routes),
+            .configure(replies::routes)
+            .configure(workflow::routes),
     );
 }
