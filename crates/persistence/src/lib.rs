@@ -10,7 +10,9 @@ mod entities;
 
 pub mod article_body;
 pub mod articles;
+pub mod directory;
 pub mod error;
+pub mod idempotency;
 pub mod page;
 pub mod pull_quotes;
 pub mod refresh_tokens;

@@ -6,6 +6,7 @@ pub mod article_author;
 pub mod article_block;
 pub mod article_section;
 pub mod article_tag;
+pub mod idempotency_key;
 pub mod refresh_token;
 pub mod reply;
 pub mod setting;
