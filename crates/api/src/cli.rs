@@ -39,6 +39,15 @@ enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Insert generated published articles for load testing (loads the demo
+    /// content first when the database is empty).
+    Generate {
+        #[command(flatten)]
+        database: DatabaseSettings,
+        /// How many articles.
+        #[arg(long, default_value_t = 1_000)]
+        articles: usize,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -103,7 +112,53 @@ pub async fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::User(command)) => user(command).await,
+        Some(Command::Generate { database, articles }) => generate(&database, articles).await,
     }
+}
+
+async fn generate(database: &DatabaseSettings, count: usize) -> anyhow::Result<()> {
+    let store = open(database).await?;
+    if store.is_empty().await? {
+        let admin_password = crate::demo::loader::load(&store)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        println!(
+            "demo content loaded; first admin {} password: {admin_password}",
+            crate::demo::loader::ADMIN_EMAIL
+        );
+    }
+    let users = store
+        .users()
+        .list()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let Some(author) = users
+        .iter()
+        .find(|user| user.role != Role::Admin)
+        .or(users.first())
+    else {
+        bail!("no user to put on the byline");
+    };
+    let tags: Vec<_> = store
+        .tags()
+        .list()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .into_iter()
+        .take(2)
+        .map(|tag| tag.id)
+        .collect();
+    let existing = store
+        .articles()
+        .count(masthead_persistence::Visibility::Staff, &Default::default())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    store
+        .insert_generated_articles(count, existing as usize + 1, author.id, &tags)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("inserted {count} generated articles");
+    Ok(())
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {

@@ -63,7 +63,7 @@ pub(crate) async fn replace(
     Ok(())
 }
 
-fn block_row(
+pub(crate) fn block_row(
     article_id: Uuid,
     section_position: i32,
     position: i32,

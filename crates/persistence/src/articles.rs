@@ -366,7 +366,11 @@ impl ArticleRepo<'_> {
             .await?;
         let mut candidate = base.clone();
         let mut n = 2;
-        while similar.iter().any(|slug| slug == candidate.as_str()) {
+        // `similar` misses suffixed slugs whose base had to be shortened to fit the
+        // bound, so a candidate it does not list is still checked before use.
+        while similar.iter().any(|slug| slug == candidate.as_str())
+            || taken_by_other(candidate.as_str().to_owned()).await? > 0
+        {
             candidate = base.with_suffix(n);
             n += 1;
         }

@@ -10,6 +10,7 @@ mod entities;
 
 pub mod article_body;
 pub mod articles;
+mod bulk;
 pub mod directory;
 pub mod error;
 pub mod idempotency;

@@ -16,7 +16,7 @@ use crate::state::AppState;
 
 /// Every read, merged from one object per concern.
 #[derive(MergedObject, Default)]
-pub struct Query(query::Query, auth::AuthQuery);
+pub struct Query(query::ArticleQuery, auth::AuthQuery);
 
 /// Every write, merged from one object per concern.
 #[derive(MergedObject, Default)]

@@ -10,13 +10,13 @@ use crate::state::AppState;
 
 /// Public article reads.
 #[derive(Default)]
-pub struct Query;
+pub struct ArticleQuery;
 
 /// Largest page a client may ask for.
 const MAX_FIRST: i32 = 100;
 
 #[Object]
-impl Query {
+impl ArticleQuery {
     /// One published article by its slug; `null` when there is none (or it is not public).
     async fn article(&self, ctx: &Context<'_>, slug: String) -> Result<Option<ArticleNode>> {
         let state = ctx.data::<AppState>()?;
