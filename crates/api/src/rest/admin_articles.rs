@@ -51,6 +51,7 @@ pub struct AdminListQuery {
 #[utoipa::path(
     get,
     path = "/admin/articles",
+    operation_id = "list_admin_articles",
     tag = "admin",
     params(AdminListQuery),
     security(("bearer" = [])),
@@ -113,6 +114,7 @@ pub async fn list(
 #[utoipa::path(
     post,
     path = "/admin/articles",
+    operation_id = "create_article",
     tag = "admin",
     security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header,
@@ -162,6 +164,7 @@ pub async fn create(
 #[utoipa::path(
     get,
     path = "/admin/articles/{id}",
+    operation_id = "get_admin_article",
     tag = "admin",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The article's id.")),
@@ -189,6 +192,7 @@ pub async fn show(
 #[utoipa::path(
     put,
     path = "/admin/articles/{id}",
+    operation_id = "update_article",
     tag = "admin",
     security(("bearer" = [])),
     params(
@@ -240,6 +244,7 @@ pub async fn update(
 #[utoipa::path(
     delete,
     path = "/admin/articles/{id}",
+    operation_id = "delete_article",
     tag = "admin",
     security(("bearer" = [])),
     params(

@@ -288,7 +288,12 @@ impl utoipa::PartialSchema for Reference {
                     .schema_type(Type::String)
                     .format(Some(utoipa::openapi::SchemaFormat::Custom("uuid".into()))),
             )
-            .item(
+            .item({
+                let ignored = || {
+                    ObjectBuilder::new()
+                        .read_only(Some(true))
+                        .description(Some("Read-only: accepted and ignored."))
+                };
                 ObjectBuilder::new()
                     .property(
                         "id",
@@ -297,10 +302,16 @@ impl utoipa::PartialSchema for Reference {
                             .format(Some(utoipa::openapi::SchemaFormat::Custom("uuid".into()))),
                     )
                     .required("id")
-                    .description(Some(
-                        "An author or tag as GET returns it; fields other than `id` are ignored.",
-                    )),
-            )
+                    .property("slug", ignored())
+                    .property("name", ignored())
+                    .property("description", ignored())
+                    .property("display_name", ignored())
+                    .property("bio", ignored())
+                    .additional_properties(Some(
+                        utoipa::openapi::schema::AdditionalProperties::FreeForm(false),
+                    ))
+                    .description(Some("An author or tag as GET returns it."))
+            })
             .description(Some("An author or tag, by id."))
             .into()
     }
@@ -385,9 +396,22 @@ impl ArticleDocument {
             Ok(content) if errors.is_empty() => Ok(content),
             Ok(_) => Err(errors),
             Err(domain) => {
-                errors
+                // A byline whose ids did not parse is already reported entry by entry.
+                let reported = |list: &str| {
+                    let prefix = format!("{list}[");
+                    errors.0.iter().any(|error| error.field.starts_with(&prefix))
+                };
+                let skip: Vec<&str> = ["authors", "tags"]
+                    .into_iter()
+                    .filter(|list| reported(list))
+                    .collect();
+                let domain: Vec<FieldError> = domain
                     .0
-                    .extend(domain.0.into_iter().map(|error| rename(error, &origins)));
+                    .into_iter()
+                    .filter(|error| !skip.contains(&error.field.as_str()))
+                    .map(|error| rename(error, &origins))
+                    .collect();
+                errors.0.extend(domain);
                 Err(errors)
             }
         }

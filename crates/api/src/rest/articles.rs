@@ -73,6 +73,7 @@ pub async fn summaries(
 #[utoipa::path(
     get,
     path = "/articles",
+    operation_id = "list_articles",
     tag = "articles",
     params(ListQuery),
     responses(
@@ -123,6 +124,7 @@ pub async fn list(
 #[utoipa::path(
     get,
     path = "/articles/{slug}",
+    operation_id = "get_article",
     tag = "articles",
     params(("slug" = String, Path, description = "The article's slug.")),
     responses(
@@ -160,6 +162,7 @@ pub async fn show(
 #[utoipa::path(
     get,
     path = "/articles/{slug}/replies",
+    operation_id = "list_article_replies",
     tag = "articles",
     params(("slug" = String, Path, description = "The article's slug.")),
     responses(

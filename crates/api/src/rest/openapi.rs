@@ -25,7 +25,8 @@ use crate::rest::article_document::{
     ArticleDocument, BlockDocument, FeatureImageDocument, SectionDocument, SeoDocument,
 };
 use crate::rest::caching::public_json;
-use crate::rest::views::UserView;
+use crate::rest::pull_quotes::PullQuoteView;
+use crate::rest::views::{ReplyView, UserView};
 use crate::rest::{admin_articles, articles, pull_quotes, taxonomy};
 use crate::state::AppState;
 
@@ -61,6 +62,8 @@ use crate::state::AppState;
         Problem,
         ProblemField,
         UserView,
+        ReplyView,
+        PullQuoteView,
         ArticleDocument,
         SectionDocument,
         BlockDocument,
@@ -241,7 +244,7 @@ fn conventions(mut document: Value) -> Value {
                     }
                     object.insert(
                         "description".into(),
-                        json!(format!("A `{item}` in a list. Every property is present unless `fields=` named others.")),
+                        json!(format!("One item of a list (see `{item}`): every property is present unless `fields=` named others.")),
                     );
                 }
                 schemas[summary] = sparse;
@@ -259,6 +262,11 @@ fn conventions(mut document: Value) -> Value {
             }
         });
     }
+    for (name, schema) in schemas.as_object_mut().into_iter().flatten() {
+        if name.ends_with("Write") {
+            refuse_unknown_fields(schema);
+        }
+    }
     document["components"] = components;
     if let Some(paths) = document["paths"].as_object_mut() {
         for item in paths.values_mut() {
@@ -270,6 +278,27 @@ fn conventions(mut document: Value) -> Value {
         }
     }
     document
+}
+
+/// Write documents refuse fields they do not list; fields listed without a
+/// type are the read-only ones a GET document carries, accepted and ignored.
+fn refuse_unknown_fields(schema: &mut Value) {
+    if let Some(variants) = schema.get_mut("oneOf").and_then(Value::as_array_mut) {
+        variants.iter_mut().for_each(refuse_unknown_fields);
+        return;
+    }
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    if let Some(properties) = object.get_mut("properties").and_then(Value::as_object_mut) {
+        for property in properties.values_mut() {
+            if property.as_object().is_some_and(|p| p.is_empty()) {
+                *property =
+                    json!({ "readOnly": true, "description": "Read-only: accepted and ignored." });
+            }
+        }
+        object.insert("additionalProperties".into(), json!(false));
+    }
 }
 
 /// Adds the responses every operation of its kind can give (see the module docs).

@@ -62,6 +62,7 @@ pub struct PullQuoteQuery {
 #[utoipa::path(
     get,
     path = "/pull-quotes",
+    operation_id = "list_pull_quotes",
     tag = "articles",
     params(PullQuoteQuery),
     responses(

@@ -84,6 +84,7 @@ pub struct DirectoryQuery {
 #[utoipa::path(
     get,
     path = "/tags",
+    operation_id = "list_tags",
     tag = "directory",
     params(DirectoryQuery),
     responses(
@@ -128,6 +129,7 @@ pub async fn tags(
 #[utoipa::path(
     get,
     path = "/tags/{slug}",
+    operation_id = "get_tag",
     tag = "directory",
     params(("slug" = String, Path, description = "The tag's slug.")),
     responses(
@@ -156,6 +158,7 @@ pub async fn tag(
 #[utoipa::path(
     get,
     path = "/authors",
+    operation_id = "list_authors",
     tag = "directory",
     params(DirectoryQuery),
     responses(
@@ -200,6 +203,7 @@ pub async fn authors(
 #[utoipa::path(
     get,
     path = "/authors/{slug}",
+    operation_id = "get_author",
     tag = "directory",
     params(("slug" = String, Path, description = "The author's slug.")),
     responses(
