@@ -399,7 +399,10 @@ impl ArticleDocument {
                 // A byline whose ids did not parse is already reported entry by entry.
                 let reported = |list: &str| {
                     let prefix = format!("{list}[");
-                    errors.0.iter().any(|error| error.field.starts_with(&prefix))
+                    errors
+                        .0
+                        .iter()
+                        .any(|error| error.field.starts_with(&prefix))
                 };
                 let skip: Vec<&str> = ["authors", "tags"]
                     .into_iter()

@@ -90,9 +90,12 @@ pub fn allowed_methods(path: &str) -> Option<&'static str> {
         openapi::operations()
             .into_iter()
             .map(|(path, methods)| {
-                let mut allow: Vec<&str> = methods.iter().map(String::as_str).collect();
-                if allow.contains(&"GET") {
-                    allow.push("HEAD");
+                let mut allow: Vec<&str> = Vec::new();
+                for method in &methods {
+                    allow.push(method);
+                    if method == "GET" {
+                        allow.push("HEAD");
+                    }
                 }
                 allow.push("OPTIONS");
                 (ResourceDef::new(path), allow.join(", "))
