@@ -21,7 +21,7 @@ use masthead_domain::{
 use serde::de::{Error as _, IgnoredAny};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
-use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
+use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, SchemaType, Type};
 use utoipa::openapi::RefOr;
 use utoipa::ToSchema;
 
@@ -232,7 +232,12 @@ impl utoipa::PartialSchema for InlineDocument {
                         "text",
                         text("Used as the source when `markdown` is absent."),
                     )
-                    .property("html", ObjectBuilder::new().read_only(Some(true)))
+                    .property(
+                        "html",
+                        ObjectBuilder::new()
+                            .schema_type(SchemaType::AnyValue)
+                            .read_only(Some(true)),
+                    )
                     .additional_properties(Some(
                         utoipa::openapi::schema::AdditionalProperties::FreeForm(false),
                     )),
@@ -291,6 +296,7 @@ impl utoipa::PartialSchema for Reference {
             .item({
                 let ignored = || {
                     ObjectBuilder::new()
+                        .schema_type(SchemaType::AnyValue)
                         .read_only(Some(true))
                         .description(Some("Read-only: accepted and ignored."))
                 };
