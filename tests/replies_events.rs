@@ -3,7 +3,6 @@
 //! posted by staff, or approved by a moderator; never while pending, and not
 //! twice for one approval. Runs the reply code on a real store of each backend.
 
-
 use masthead_api::auth::Caller;
 use masthead_api::events::{Event, Events};
 use masthead_api::replies::guard::ClientAddress;

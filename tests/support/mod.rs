@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod rest;
+
 use masthead_api::{Application, Settings};
 use masthead_domain::{DisplayName, Email, Password, Role};
 use masthead_persistence::testing::TestDatabase;

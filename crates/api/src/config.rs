@@ -64,6 +64,19 @@ pub struct Settings {
     #[arg(long, env = "MASTHEAD_CACHE_MAX_AGE", default_value_t = 60)]
     pub cache_max_age: u32,
 
+    /// `stale-while-revalidate` of public reads, in seconds: how long a cache may
+    /// serve a stale copy while it fetches a fresh one (0 leaves it out).
+    #[arg(
+        long,
+        env = "MASTHEAD_CACHE_STALE_WHILE_REVALIDATE",
+        default_value_t = 300
+    )]
+    pub cache_stale_while_revalidate: u32,
+
+    /// How long the answer to a `POST` with an `Idempotency-Key` is kept for retries, in seconds.
+    #[arg(long, env = "MASTHEAD_IDEMPOTENCY_TTL", default_value_t = 86_400)]
+    pub idempotency_ttl: u64,
+
     /// Answer GraphQL introspection queries (the schema is public documentation).
     #[arg(long, env = "MASTHEAD_GRAPHQL_INTROSPECTION", default_value_t = true, action = ArgAction::Set, value_name = "BOOL")]
     pub graphql_introspection: bool,
