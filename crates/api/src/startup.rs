@@ -22,6 +22,7 @@ use crate::{demo, graphql, health, rest};
 pub struct Application {
     port: u16,
     server: Server,
+    store: Store,
 }
 
 impl Application {
@@ -42,27 +43,34 @@ impl Application {
             );
         }
         let tokens = token_keys(&store, &settings).await?;
+        let events = Events::connect(&store).await?;
         let listener = TcpListener::bind(&settings.bind)?;
         let address = listener.local_addr()?;
         tracing::info!("Masthead listening on http://{address}");
         let server = serve(
             listener,
             AppState {
-                store,
+                store: store.clone(),
                 settings: Arc::new(settings),
                 tokens: Arc::new(tokens),
-                events: Events::default(),
+                events,
             },
         )?;
         Ok(Self {
             port: address.port(),
             server,
+            store,
         })
     }
 
     /// The port actually bound (useful with port 0).
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The database handle the server uses (tests read its statement counter).
+    pub fn store(&self) -> Store {
+        self.store.clone()
     }
 
     /// Serves until SIGINT or SIGTERM, then finishes in-flight requests.

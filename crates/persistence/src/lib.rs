@@ -10,11 +10,14 @@ mod entities;
 
 pub mod article_body;
 pub mod articles;
+pub mod authors;
 pub mod error;
+pub mod notifications;
 pub mod page;
 pub mod pull_quotes;
 pub mod refresh_tokens;
 pub mod replies;
+pub mod reply_threads;
 pub mod settings;
 pub mod store;
 pub mod tags;

@@ -171,7 +171,7 @@ impl ReplyRepo<'_> {
     }
 }
 
-fn reply_from_row(row: reply::Model) -> Result<Reply> {
+pub(crate) fn reply_from_row(row: reply::Model) -> Result<Reply> {
     Ok(Reply {
         id: ReplyId(row.id),
         article_id: ArticleId(row.article_id),

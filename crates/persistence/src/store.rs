@@ -1,6 +1,8 @@
 //! Opening the database: connection pool, SQLite tuning, migrations.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use masthead_migrations::{Migrator, MigratorTrait};
@@ -15,6 +17,8 @@ use crate::error::{PersistenceError, Result};
 #[derive(Debug, Clone)]
 pub struct Store {
     db: DatabaseConnection,
+    /// SQL statements run through this pool so far (see [`Store::statements_executed`]).
+    statements: Arc<AtomicU64>,
 }
 
 impl Store {
@@ -39,12 +43,23 @@ impl Store {
         let db = Database::connect(options)
             .await
             .map_err(PersistenceError::Unavailable)?;
-        Ok(Self { db })
+        Ok(Self::from_connection(db))
     }
 
-    /// Wraps an existing connection (tests that need statement logging).
-    pub fn from_connection(db: DatabaseConnection) -> Self {
-        Self { db }
+    /// Wraps an existing connection, counting the statements it runs.
+    pub fn from_connection(mut db: DatabaseConnection) -> Self {
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = statements.clone();
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
+        Self { db, statements }
+    }
+
+    /// How many SQL statements this store has run since it was opened: how
+    /// tests prove that a GraphQL query costs a fixed number of statements.
+    pub fn statements_executed(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     /// Applies pending migrations, refusing a schema newer than this binary.
