@@ -165,6 +165,11 @@ impl Events {
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.local.subscribe()
     }
+
+    /// How many subscribers this node has now (live subscriptions hold one each).
+    pub fn subscriber_count(&self) -> usize {
+        self.local.receiver_count()
+    }
 }
 
 #[cfg(test)]

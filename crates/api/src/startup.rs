@@ -23,6 +23,7 @@ pub struct Application {
     port: u16,
     server: Server,
     store: Store,
+    events: Events,
 }
 
 impl Application {
@@ -53,13 +54,14 @@ impl Application {
                 store: store.clone(),
                 settings: Arc::new(settings),
                 tokens: Arc::new(tokens),
-                events,
+                events: events.clone(),
             },
         )?;
         Ok(Self {
             port: address.port(),
             server,
             store,
+            events,
         })
     }
 
@@ -71,6 +73,11 @@ impl Application {
     /// The database handle the server uses (tests read its statement counter).
     pub fn store(&self) -> Store {
         self.store.clone()
+    }
+
+    /// The event bus the server uses (tests raise events through it).
+    pub fn events(&self) -> Events {
+        self.events.clone()
     }
 
     /// Serves until SIGINT or SIGTERM, then finishes in-flight requests.
