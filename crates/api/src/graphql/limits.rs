@@ -143,6 +143,13 @@ impl QueryLimits {
                 self.max_complexity,
             );
         }
+        // A value that does not fit its argument (inline or through a variable)
+        // is the client's data, not its query: the same code as a field error.
+        let code = if error.message.starts_with("Invalid value for argument") {
+            "BAD_USER_INPUT"
+        } else {
+            code
+        };
         let mut coded = request_error(error.message, code);
         coded.locations = error.locations;
         coded
