@@ -8,7 +8,7 @@ use masthead_persistence::pull_quotes::QuotePosition;
 
 use crate::error::ApiError;
 use crate::graphql::connection::{connection, PageArgs, PageInfoNode, Total};
-use crate::graphql::context::{state, visibility, GqlResult, OrGql};
+use crate::graphql::context::{state, to_graphql, visibility, GqlResult, OrGql};
 use crate::graphql::types::{AuthorNode, PullQuoteNode, TagNode};
 
 connection!(
@@ -77,7 +77,7 @@ impl BrowseQuery {
             .as_deref()
             .map(decode_quote_cursor)
             .transpose()
-            .map_err(|error| error.to_graphql())?;
+            .map_err(to_graphql)?;
         let visibility = visibility(ctx);
         let mut quotes = state(ctx)?
             .store

@@ -2,11 +2,9 @@
 //! node }`, `nodes`, `pageInfo` and a lazily counted `totalCount`.
 
 use async_graphql::{Context, SimpleObject};
-use masthead_domain::FieldError;
 use masthead_persistence::{ArticleFilter, Cursor, Page, PageRequest, Visibility};
 
-use crate::error::ApiError;
-use crate::graphql::context::{state, GqlResult, OrGql};
+use crate::graphql::context::{field_error, state, GqlResult, OrGql};
 
 /// Page size when a client names none.
 pub const DEFAULT_PAGE_SIZE: i32 = 20;
@@ -47,11 +45,7 @@ impl PageArgs {
             if (1..=max).contains(&value) {
                 Ok(value as u64)
             } else {
-                Err(ApiError::from(FieldError::new(
-                    field,
-                    format!("must be between 1 and {max}"),
-                ))
-                .to_graphql())
+                Err(field_error(field, format!("must be between 1 and {max}")))
             }
         };
         let cursor = |field: &str, value: &Option<String>| {
@@ -65,11 +59,10 @@ impl PageArgs {
         let before = cursor("before", &self.before)?;
         let (size, backwards) = match (self.first, self.last) {
             (Some(_), Some(_)) => {
-                return Err(ApiError::from(FieldError::new(
+                return Err(field_error(
                     "last",
                     "cannot be combined with first; page forwards or backwards",
                 ))
-                .to_graphql())
             }
             (Some(first), None) => (size("first", first)?, false),
             (None, Some(last)) => (size("last", last)?, true),
@@ -152,6 +145,7 @@ macro_rules! connection {
             pub total: $crate::graphql::connection::Total,
         }
 
+        #[doc = concat!("A page of ", $what, ", Relay style.")]
         #[async_graphql::Object]
         impl $connection {
             /// The items of this page, each with its cursor.

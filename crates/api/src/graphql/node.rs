@@ -6,8 +6,7 @@ use async_graphql::{Context, Interface, Object, ID};
 use masthead_domain::policy::Action;
 use masthead_domain::{ArticleId, Block, ReplyId, ReplyStatus, UserId};
 
-use crate::error::ApiError;
-use crate::graphql::context::{caller, state, visibility, GqlResult, OrGql};
+use crate::graphql::context::{caller, field_error, state, visibility, GqlResult, OrGql};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::loaders::{Loaders, ThreadOf};
 use crate::graphql::types::{ArticleNode, AuthorNode, PullQuoteNode, ReplyNode, TagNode, UserNode};
@@ -43,11 +42,7 @@ impl NodeQuery {
     /// The object with this global ID, or null when there is none the caller may see.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<Node>> {
         let Some((kind, key)) = ids::decode(&id) else {
-            return Err(ApiError::from(masthead_domain::FieldError::new(
-                "id",
-                "is not a global ID",
-            ))
-            .to_graphql());
+            return Err(field_error("id", "is not a global ID"));
         };
         let Ok(uuid) = key
             .split('/')

@@ -3,9 +3,8 @@
 use async_graphql::{Context, Object, ID};
 use masthead_domain::ArticleId;
 
-use crate::error::ApiError;
 use crate::graphql::connection::PageArgs;
-use crate::graphql::context::{state, visibility, GqlResult, OrGql};
+use crate::graphql::context::{field_error, state, to_graphql, visibility, GqlResult, OrGql};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::types::{
     article_list::articles_connection, ArticleConnection, ArticleFilterInput, ArticleNode,
@@ -32,16 +31,10 @@ impl ArticleQuery {
         let article = match (slug, id) {
             (Some(slug), None) => articles.by_slug(&slug, visibility).await.gql()?,
             (None, Some(id)) => {
-                let id = ids::uuid_of("id", &id, &[Kind::Article]).map_err(|e| e.to_graphql())?;
+                let id = ids::uuid_of("id", &id, &[Kind::Article]).map_err(to_graphql)?;
                 articles.by_id(ArticleId(id), visibility).await.gql()?
             }
-            _ => {
-                return Err(ApiError::from(masthead_domain::FieldError::new(
-                    "slug",
-                    "give either slug or id",
-                ))
-                .to_graphql())
-            }
+            _ => return Err(field_error("slug", "give either slug or id")),
         };
         Ok(article.map(|article| ArticleNode::new(article, masthead_persistence::now())))
     }

@@ -20,6 +20,7 @@ use crate::state::AppState;
 #[derive(Default)]
 pub struct Subscription;
 
+/// Live updates over WebSocket (`graphql-transport-ws` at `/graphql`).
 #[Subscription]
 impl Subscription {
     /// Each reply under the article that becomes public (approved, or posted

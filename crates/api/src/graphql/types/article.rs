@@ -99,6 +99,7 @@ pub struct FeatureImage {
     pub caption: Option<String>,
 }
 
+/// A story, as the caller may see it: anonymous callers see published articles only.
 #[Object(name = "Article")]
 impl ArticleNode {
     /// Global ID (for `node(id:)` and client caches).

@@ -148,6 +148,7 @@ impl PullQuoteNode {
     }
 }
 
+/// A quote set apart from the text, with who said it; listed across articles by speaker.
 #[Object(name = "PullQuote")]
 impl PullQuoteNode {
     /// Global ID: the quote's place in its article (changes if the body is reordered).

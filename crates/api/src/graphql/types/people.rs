@@ -27,6 +27,7 @@ impl From<&Author> for AuthorNode {
     }
 }
 
+/// A member of staff on a byline: their public profile.
 #[Object(name = "Author")]
 impl AuthorNode {
     /// Global ID (for `node(id:)` and client caches).

@@ -84,6 +84,7 @@ impl ReplyNode {
     }
 }
 
+/// A reader's reply under an article (approved ones only; never the e-mail address).
 #[Object(name = "Reply")]
 impl ReplyNode {
     /// Global ID (for `node(id:)` and client caches).

@@ -24,6 +24,7 @@ impl From<&Tag> for TagNode {
     }
 }
 
+/// A collection or topic; an article's first tag is its primary one.
 #[Object(name = "Tag")]
 impl TagNode {
     /// Global ID (for `node(id:)` and client caches).
