@@ -5,10 +5,12 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use masthead_domain::{ArticleId, FieldError};
 use masthead_persistence::pull_quotes::QuotePosition;
+use masthead_persistence::Visibility;
 
 use crate::error::ApiError;
 use crate::graphql::connection::{connection, PageArgs, PageInfoNode, Total};
 use crate::graphql::context::{state, to_graphql, visibility, GqlResult, OrGql};
+use crate::graphql::loaders::{ArticleById, Loaders};
 use crate::graphql::types::{AuthorNode, PullQuoteNode, TagNode};
 
 connection!(
@@ -87,6 +89,17 @@ impl BrowseQuery {
             .gql()?;
         let has_next_page = quotes.len() as u64 > size;
         quotes.truncate(size as usize);
+        let look = ctx.look_ahead();
+        if look.field("edges").field("node").field("article").exists()
+            || look.field("nodes").field("article").exists()
+        {
+            let staff = visibility == Visibility::Staff;
+            let keys = quotes.iter().map(|placed| ArticleById {
+                id: placed.position.article_id,
+                staff,
+            });
+            ctx.data::<Loaders>()?.load_many(keys).await?;
+        }
         let edges: Vec<PullQuoteEdge> = quotes
             .into_iter()
             .map(|placed| PullQuoteEdge {

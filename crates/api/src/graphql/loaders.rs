@@ -1,11 +1,17 @@
 //! DataLoaders: what many objects of one response need is fetched in one
-//! statement per kind, not one per object. Each request (and each
-//! subscription connection) gets its own loader; nothing is cached between
-//! requests, so nobody sees another caller's view.
+//! statement per kind, not one per object. Each request gets its own loader
+//! and cache, so nothing is shared between requests or callers; subscription
+//! connections get one without a cache, since they live long.
+//!
+//! Connections prefetch for their whole page ([`prefetch`]) what the query
+//! asks of their items, so a page costs a fixed number of statements however
+//! the executor schedules the items; elsewhere the loader's short batching
+//! window still merges lookups.
 
 use std::collections::HashMap;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use async_graphql::Context;
 use masthead_domain::{Article, ArticleId, Section};
 use masthead_persistence::Store;
 
@@ -35,13 +41,67 @@ pub struct ContentLoader {
 }
 
 /// What resolvers get from the request data.
-pub type Loaders = std::sync::Arc<DataLoader<ContentLoader>>;
+pub type Loaders = std::sync::Arc<DataLoader<ContentLoader, HashMapCache>>;
 
-/// A fresh loader for one request or one subscription connection. Batches form
-/// while resolvers of one response level run; actix runs each request on one
-/// thread, so a level registers all its keys before the batch is fetched.
+/// A fresh loader, with a cache for the duration of one request.
 pub fn loaders(store: Store) -> Loaders {
-    std::sync::Arc::new(DataLoader::new(ContentLoader { store }, tokio::spawn))
+    std::sync::Arc::new(DataLoader::with_cache(
+        ContentLoader { store },
+        tokio::spawn,
+        HashMapCache::default(),
+    ))
+}
+
+/// A loader without a cache, for a subscription connection that lives for hours.
+pub fn uncached_loaders(store: Store) -> Loaders {
+    let loaders = loaders(store);
+    loaders.enable_all_cache(false);
+    loaders
+}
+
+/// Loads, in one batch per kind, what the current connection field's query
+/// asks of its `articles` (bodies, reply counts, threads), and caches the
+/// articles themselves for fields that refer back to them (a pull quote's
+/// `article`). Fields the query does not ask for cost nothing.
+pub async fn prefetch(
+    ctx: &Context<'_>,
+    articles: &[std::sync::Arc<Article>],
+    staff: bool,
+) -> async_graphql::Result<()> {
+    if articles.is_empty() {
+        return Ok(());
+    }
+    let loaders = ctx.data::<Loaders>()?;
+    let look = ctx.look_ahead();
+    let wants = |field: &str| {
+        look.field("edges").field("node").field(field).exists()
+            || look.field("nodes").field(field).exists()
+    };
+    let ids = || articles.iter().map(|article| article.id);
+    loaders
+        .feed_many(articles.iter().map(|article| {
+            (
+                ArticleById {
+                    id: article.id,
+                    staff,
+                },
+                article.clone(),
+            )
+        }))
+        .await;
+    if ["sections", "pullQuotes", "wordCount", "readingTimeMinutes"]
+        .into_iter()
+        .any(wants)
+    {
+        loaders.load_many(ids().map(BodyOf)).await?;
+    }
+    if wants("replyCount") {
+        loaders.load_many(ids().map(ReplyCountOf)).await?;
+    }
+    if wants("replies") {
+        loaders.load_many(ids().map(ThreadOf)).await?;
+    }
+    Ok(())
 }
 
 fn internal(error: impl Into<ApiError>) -> async_graphql::Error {

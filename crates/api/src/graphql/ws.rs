@@ -10,7 +10,7 @@ use async_graphql::Data;
 use async_graphql_actix_web::GraphQLSubscription;
 
 use crate::auth::Caller;
-use crate::graphql::loaders::loaders;
+use crate::graphql::loaders::uncached_loaders;
 use crate::graphql::MastheadSchema;
 use crate::state::AppState;
 
@@ -36,7 +36,7 @@ pub async fn connect(
     let caller = Caller::from_header(&state, authorization).await?;
     let mut data = Data::default();
     data.insert(caller);
-    data.insert(loaders(state.store.clone()));
+    data.insert(uncached_loaders(state.store.clone()));
     let state = state.get_ref().clone();
     GraphQLSubscription::new(schema.get_ref().clone())
         .with_data(data)

@@ -1,12 +1,15 @@
 //! Lists of articles as Relay connections: the front page, a tag's page, an
 //! author's page. One place decides what the caller may see in all of them.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, InputObject};
-use masthead_domain::ArticleStatus;
+use masthead_domain::{Article, ArticleStatus};
 use masthead_persistence::{ArticleFilter, ArticleOrder, Page, Visibility};
 
 use crate::graphql::connection::{connection, page_info, PageArgs, Total};
 use crate::graphql::context::{visibility, GqlResult, OrGql};
+use crate::graphql::loaders::prefetch;
 use crate::graphql::types::article::ArticleNode;
 use crate::graphql::types::enums::{ArticleOrderBy, ArticleStatusValue};
 
@@ -67,6 +70,9 @@ pub async fn articles_connection(
         .await
         .gql()?;
     let page_info = page_info(&page);
+    let page = page.map(Arc::new);
+    let articles: Vec<Arc<Article>> = page.items.iter().map(|(_, a)| a.clone()).collect();
+    prefetch(ctx, &articles, visibility == Visibility::Staff).await?;
     Ok(ArticleConnection {
         edges: page
             .items
