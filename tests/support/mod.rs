@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod content;
+pub mod gql;
 
 use std::sync::Arc;
 
