@@ -89,3 +89,39 @@ pub fn field_errors(ctx: &Context<'_>, errors: ValidationErrors) -> async_graphq
     }
     first
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_never_show_their_details() {
+        let error = to_graphql(ApiError::Internal(
+            "relation \"articles\" does not exist: SELECT secret".into(),
+        ));
+        assert!(!error.message.contains("SELECT"), "{}", error.message);
+        let extensions = error.extensions.expect("a code");
+        assert_eq!(
+            extensions.get("code"),
+            Some(&async_graphql::Value::from("INTERNAL_SERVER_ERROR"))
+        );
+    }
+
+    #[test]
+    fn validation_errors_are_worded_by_their_field() {
+        let error = field_error("sections[2].blocks[0].text", "must not be empty");
+        assert_eq!(
+            error.message,
+            "sections[2].blocks[0].text: must not be empty"
+        );
+        let extensions = error.extensions.expect("a code");
+        assert_eq!(
+            extensions.get("code"),
+            Some(&async_graphql::Value::from("BAD_USER_INPUT"))
+        );
+        assert_eq!(
+            extensions.get("field"),
+            Some(&async_graphql::Value::from("sections[2].blocks[0].text"))
+        );
+    }
+}

@@ -23,7 +23,8 @@ pub struct ArticleFilterInput {
     /// Only articles with the author of this slug on the byline.
     pub author: Option<String>,
     /// Only articles in this status. Anonymous callers see published articles only,
-    /// so any other status gives them an empty list.
+    /// so any other status gives them an empty list; for staff it is the stored
+    /// workflow status (a scheduled article stays `SCHEDULED` here once it is out).
     pub status: Option<ArticleStatusValue>,
 }
 
