@@ -328,3 +328,39 @@ async fn subscriptions_see_what_their_caller_may_see() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_connection_holds_a_bounded_number_of_subscriptions() {
+    let max = masthead_api::graphql::subscription::MAX_PER_CONNECTION;
+    for app in TestApp::spawn_all_with(|_| {}).await {
+        let mut socket = connect(&app, json!({})).await;
+        for i in 0..max {
+            subscribe(&mut socket, &format!("s{i}"), ARTICLE_PUBLISHED, json!({})).await;
+        }
+        until_subscribed(&app, max).await;
+        subscribe(&mut socket, "one-too-many", ARTICLE_PUBLISHED, json!({})).await;
+        let refused = next(&mut socket).await;
+        assert_eq!(refused["id"], "one-too-many", "{}: {refused}", app.backend);
+        assert_eq!(
+            refused["payload"]["errors"][0]["extensions"]["code"],
+            "RATE_LIMITED"
+        );
+        assert_eq!(refused["payload"]["errors"][0]["extensions"]["max"], max);
+        assert_eq!(next(&mut socket).await["type"], "complete");
+
+        send(&mut socket, json!({ "id": "s0", "type": "complete" })).await;
+        tokio::time::timeout(PATIENCE, async {
+            while app.events.subscriber_count() >= max {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        })
+        .await
+        .expect("a completed subscription frees its place");
+        subscribe(&mut socket, "again", ARTICLE_PUBLISHED, json!({})).await;
+        until_subscribed(&app, max).await;
+        // A second connection has a budget of its own.
+        let mut other = connect(&app, json!({})).await;
+        subscribe(&mut other, "s0", ARTICLE_PUBLISHED, json!({})).await;
+        until_subscribed(&app, max + 1).await;
+    }
+}

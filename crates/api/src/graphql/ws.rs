@@ -11,6 +11,7 @@ use async_graphql_actix_web::GraphQLSubscription;
 
 use crate::auth::Caller;
 use crate::graphql::loaders::uncached_loaders;
+use crate::graphql::subscription::Budget;
 use crate::graphql::MastheadSchema;
 use crate::state::AppState;
 
@@ -37,6 +38,7 @@ pub async fn connect(
     let mut data = Data::default();
     data.insert(caller);
     data.insert(uncached_loaders(state.store.clone()));
+    data.insert(Budget::default());
     let state = state.get_ref().clone();
     GraphQLSubscription::new(schema.get_ref().clone())
         .with_data(data)
