@@ -31,6 +31,9 @@ pub struct QueryLimits {
     pub max_depth: usize,
     /// The complexity limit, for the wording of async-graphql's refusal.
     pub max_complexity: usize,
+    /// Whether `__schema` / `__type` may be asked; when not, asking is an error
+    /// rather than a silent `null`.
+    pub introspection: bool,
 }
 
 impl ExtensionFactory for QueryLimits {
@@ -89,6 +92,12 @@ impl Extension for QueryLimits {
                 ),
                 "fields",
                 self.max_fields,
+            ));
+        }
+        if !self.introspection && asks_introspection(&document) {
+            return Err(request_error(
+                "introspection is disabled on this server",
+                "GRAPHQL_VALIDATION_FAILED",
             ));
         }
         let directives = count_directives(&document);
@@ -285,6 +294,31 @@ fn count_set<'a>(
         };
         sum.saturating_add(count)
     })
+}
+
+/// True when an operation asks `__schema` or `__type` at its root.
+fn asks_introspection(document: &ExecutableDocument) -> bool {
+    fn in_set(document: &ExecutableDocument, set: &SelectionSet, depth: usize) -> bool {
+        depth < 8
+            && set.items.iter().any(|selection| match &selection.node {
+                Selection::Field(field) => {
+                    matches!(field.node.name.node.as_str(), "__schema" | "__type")
+                }
+                Selection::InlineFragment(fragment) => {
+                    in_set(document, &fragment.node.selection_set.node, depth + 1)
+                }
+                Selection::FragmentSpread(spread) => document
+                    .fragments
+                    .get(&spread.node.fragment_name.node)
+                    .is_some_and(|fragment| {
+                        in_set(document, &fragment.node.selection_set.node, depth + 1)
+                    }),
+            })
+    }
+    document
+        .operations
+        .iter()
+        .any(|(_, operation)| in_set(document, &operation.node.selection_set.node, 0))
 }
 
 /// Every directive written in the document (operations, fragments, fields, variables).

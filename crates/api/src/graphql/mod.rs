@@ -58,6 +58,7 @@ pub fn build_schema(state: Option<AppState>, settings: &Settings) -> MastheadSch
         max_directives: settings.graphql_max_directives,
         max_depth: settings.graphql_max_depth,
         max_complexity: settings.graphql_max_complexity,
+        introspection: settings.graphql_introspection,
     });
     if !settings.graphql_introspection {
         builder = builder.disable_introspection();
