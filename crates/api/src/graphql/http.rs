@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::auth::Caller;
+use crate::error::ApiError;
 use crate::graphql::loaders::loaders;
 use crate::graphql::MastheadSchema;
 use crate::state::AppState;
@@ -312,20 +313,29 @@ async fn execute(
     let caller = match Caller::from_header(state, authorization).await {
         Ok(caller) => caller,
         Err(error) => {
-            let status = match media {
-                Media::Json => StatusCode::OK,
-                Media::GraphqlResponse => StatusCode::UNAUTHORIZED,
+            // A bad token is a GraphQL error (200) for plain JSON clients, a 401
+            // for GraphQL-over-HTTP ones; a database outage is a 503 for both.
+            let status = match (&error, media) {
+                (ApiError::Unauthenticated | ApiError::InvalidCredentials, Media::Json) => {
+                    StatusCode::OK
+                }
+                _ => actix_web::ResponseError::status_code(&error),
             };
-            let error = error
+            let graphql = error
                 .to_graphql()
                 .into_server_error(async_graphql::Pos::default());
             let mut response = HttpResponse::build(status)
                 .content_type(media.content_type())
-                .json(json!({ "errors": [error] }));
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                header::HeaderValue::from_static("Bearer"),
-            );
+                .json(json!({ "errors": [graphql] }));
+            if matches!(
+                error,
+                ApiError::Unauthenticated | ApiError::InvalidCredentials
+            ) {
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    header::HeaderValue::from_static("Bearer"),
+                );
+            }
             return response;
         }
     };
