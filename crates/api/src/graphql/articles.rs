@@ -23,7 +23,7 @@ impl ArticleMutation {
     async fn create_article(
         &self,
         ctx: &Context<'_>,
-        input: ArticleInput,
+        #[graphql(desc = "The whole article, body included.")] input: ArticleInput,
     ) -> GqlResult<ArticleNode> {
         let actor = caller(ctx)
             .authorize(Action::CreateArticle)
@@ -47,7 +47,7 @@ impl ArticleMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The article's global ID (or UUID).")] id: ID,
-        input: ArticleInput,
+        #[graphql(desc = "The whole article, body included.")] input: ArticleInput,
         #[graphql(desc = "The `version` the edit was based on.")] expected_version: i32,
     ) -> GqlResult<ArticleNode> {
         let article = editable(ctx, &id).await?;

@@ -33,7 +33,11 @@ impl BrowseQuery {
     }
 
     /// The tag with this slug, or null.
-    async fn tag(&self, ctx: &Context<'_>, slug: String) -> GqlResult<Option<TagNode>> {
+    async fn tag(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The tag's slug.")] slug: String,
+    ) -> GqlResult<Option<TagNode>> {
         let tag = state(ctx)?.store.tags().by_slug(&slug).await.gql()?;
         Ok(tag.as_ref().map(TagNode::from))
     }
@@ -50,7 +54,11 @@ impl BrowseQuery {
     }
 
     /// The author with this slug, or null (also when none of their articles is visible).
-    async fn author(&self, ctx: &Context<'_>, slug: String) -> GqlResult<Option<AuthorNode>> {
+    async fn author(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The author's slug.")] slug: String,
+    ) -> GqlResult<Option<AuthorNode>> {
         let author = state(ctx)?
             .store
             .authors()

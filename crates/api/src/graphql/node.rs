@@ -40,7 +40,11 @@ pub struct NodeQuery;
 #[Object]
 impl NodeQuery {
     /// The object with this global ID, or null when there is none the caller may see.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global ID, as any object's `id` field gives it.")] id: ID,
+    ) -> GqlResult<Option<Node>> {
         let Some((kind, key)) = ids::decode(&id) else {
             return Err(field_error("id", "is not a global ID"));
         };
