@@ -5,6 +5,7 @@
 
 pub mod content;
 pub mod gql;
+pub mod ws;
 
 use std::sync::Arc;
 
