@@ -5,6 +5,13 @@
 
 pub mod rest;
 
+pub mod content;
+pub mod gql;
+pub mod ws;
+
+use std::sync::Arc;
+
+use masthead_api::events::Events;
 use masthead_api::{Application, Settings};
 use masthead_domain::{DisplayName, Email, Password, Role};
 use masthead_persistence::testing::TestDatabase;
@@ -36,8 +43,13 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// Which database it runs on, for assertion messages.
     pub backend: &'static str,
-    /// Kept alive for the duration of the test; dropped (and deleted) after.
-    pub database: TestDatabase,
+    /// Kept alive for the duration of the test; dropped (and deleted) after
+    /// the last server on it (see [`TestApp::spawn_peer`]).
+    pub database: Arc<TestDatabase>,
+    /// The server's own database handle (its statement counter, direct inserts).
+    pub store: Store,
+    /// The server's event bus: tests raise events through it as the app would.
+    pub events: Events,
 }
 
 impl TestApp {
@@ -48,6 +60,16 @@ impl TestApp {
 
     /// Starts a server on `database` after `configure` adjusted the settings.
     pub async fn spawn_with(database: TestDatabase, configure: impl FnOnce(&mut Settings)) -> Self {
+        Self::spawn_on(Arc::new(database), configure).await
+    }
+
+    /// Starts a second server node on this server's database, as a scaled-out
+    /// deployment runs several nodes on one PostgreSQL.
+    pub async fn spawn_peer(&self) -> Self {
+        Self::spawn_on(self.database.clone(), |_| {}).await
+    }
+
+    async fn spawn_on(database: Arc<TestDatabase>, configure: impl FnOnce(&mut Settings)) -> Self {
         let mut settings = Settings::for_database(database.url.clone());
         // Every test signs in from 127.0.0.1; only rate-limit tests want the real limit.
         settings.login_ip_limit = 100_000;
@@ -56,6 +78,8 @@ impl TestApp {
             .await
             .expect("build the application");
         let address = format!("http://127.0.0.1:{}", application.port());
+        let store = application.store();
+        let events = application.events();
         tokio::spawn(application.run_until_stopped());
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -66,6 +90,8 @@ impl TestApp {
             client,
             backend: database.backend,
             database,
+            store,
+            events,
         }
     }
 
@@ -198,6 +224,22 @@ impl TestApp {
             .json()
             .await
             .expect("GraphQL answers JSON")
+    }
+
+    /// One server per configured backend, each without demo content and with
+    /// `configure` applied to its settings.
+    pub async fn spawn_all_empty_with(configure: impl Fn(&mut Settings)) -> Vec<Self> {
+        let mut apps = Vec::new();
+        for database in TestDatabase::all().await {
+            apps.push(
+                Self::spawn_with(database, |settings| {
+                    settings.demo = false;
+                    configure(settings);
+                })
+                .await,
+            );
+        }
+        apps
     }
 }
 

@@ -31,7 +31,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the HTTP server (migrations are applied first).
-    Serve(Settings),
+    Serve(Box<Settings>),
     /// Apply pending migrations and exit.
     Migrate(DatabaseSettings),
     /// Print the GraphQL schema (SDL), as checked in at `schema.graphql`.
@@ -101,7 +101,7 @@ pub async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         None => serve(cli.serve).await,
-        Some(Command::Serve(settings)) => serve(settings).await,
+        Some(Command::Serve(settings)) => serve(*settings).await,
         Some(Command::Migrate(database)) => {
             open(&database).await?;
             println!("migrations applied");

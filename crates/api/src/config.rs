@@ -132,6 +132,32 @@ pub struct Settings {
     /// one that went out at the latest publication. 0 keeps every revision.
     #[arg(long, env = "MASTHEAD_REVISIONS_KEEP", default_value_t = 0)]
     pub revisions_keep: u32,
+    /// Largest request body accepted by `/graphql`, in bytes (queries are small;
+    /// a whole article with its body fits easily).
+    #[arg(
+        long,
+        env = "MASTHEAD_GRAPHQL_MAX_BODY_BYTES",
+        default_value_t = 65_536
+    )]
+    pub graphql_max_body_bytes: usize,
+
+    /// Most field selections in one GraphQL query, every alias and every
+    /// fragment use counted: refused before validation, so alias floods cost nothing.
+    #[arg(long, env = "MASTHEAD_GRAPHQL_MAX_FIELDS", default_value_t = 1_000)]
+    pub graphql_max_fields: usize,
+
+    /// Most directives (`@include`, `@skip`, …) in one GraphQL query.
+    #[arg(long, env = "MASTHEAD_GRAPHQL_MAX_DIRECTIVES", default_value_t = 50)]
+    pub graphql_max_directives: usize,
+
+    /// Most operations in one batched GraphQL request (a JSON array); 0 refuses batches.
+    #[arg(long, env = "MASTHEAD_GRAPHQL_MAX_BATCH", default_value_t = 10)]
+    pub graphql_max_batch: usize,
+
+    /// Largest page (`first` / `last`) a GraphQL connection serves (at most 100).
+    #[arg(long, env = "MASTHEAD_GRAPHQL_MAX_PAGE_SIZE", default_value_t = 100,
+          value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub graphql_max_page_size: u16,
 }
 
 impl Settings {

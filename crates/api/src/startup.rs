@@ -23,6 +23,8 @@ use crate::{demo, graphql, health, rest, scheduler};
 pub struct Application {
     port: u16,
     server: Server,
+    store: Store,
+    events: Events,
 }
 
 impl Application {
@@ -44,21 +46,35 @@ impl Application {
                 "demo content loaded; first admin created (shown once; change it with `masthead user set-password`)"
             );
         }
-        let state = AppState::build(store, settings, Events::default()).await?;
+        let events = Events::connect(&store).await?;
+        let state = AppState::build(store, settings, events).await?;
         let listener = TcpListener::bind(&state.settings.bind)?;
         let address = listener.local_addr()?;
         tracing::info!("Masthead listening on http://{address}");
         scheduler::spawn(state.store.clone(), state.events.clone());
+        let (store, events) = (state.store.clone(), state.events.clone());
         let server = serve(listener, state)?;
         Ok(Self {
             port: address.port(),
             server,
+            store,
+            events,
         })
     }
 
     /// The port actually bound (useful with port 0).
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The database handle the server uses (tests read its statement counter).
+    pub fn store(&self) -> Store {
+        self.store.clone()
+    }
+
+    /// The event bus the server uses (tests raise events through it).
+    pub fn events(&self) -> Events {
+        self.events.clone()
     }
 
     /// Serves until SIGINT or SIGTERM, then finishes in-flight requests.

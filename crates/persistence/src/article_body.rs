@@ -174,3 +174,20 @@ pub(crate) fn block_from_row(row: article_block::Model) -> Result<Block> {
         ))),
     }
 }
+
+impl crate::store::Store {
+    /// The bodies of several articles in two statements, whatever their number:
+    /// what GraphQL's body loader batches a page of articles into. Articles
+    /// without sections (or unknown ids) get an empty body.
+    pub async fn article_bodies(
+        &self,
+        ids: &[masthead_domain::ArticleId],
+    ) -> Result<HashMap<masthead_domain::ArticleId, Vec<Section>>> {
+        let raw: Vec<Uuid> = ids.iter().map(|id| id.0).collect();
+        let mut bodies = load(self.db(), &raw).await?;
+        Ok(ids
+            .iter()
+            .map(|id| (*id, bodies.remove(&id.0).unwrap_or_default()))
+            .collect())
+    }
+}

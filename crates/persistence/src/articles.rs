@@ -694,10 +694,9 @@ fn filtered(visibility: Visibility, filter: &ArticleFilter) -> Select<article::E
 fn sort_column(visibility: Visibility, order: ArticleOrder) -> article::Column {
     match (visibility, order) {
         // The public only ever sees published articles, so publication time is always set.
-        (Visibility::Public { .. }, _) | (Visibility::Staff, ArticleOrder::PublishedAt) => {
-            article::Column::PublishedAt
-        }
-        (Visibility::Staff, ArticleOrder::UpdatedAt) => article::Column::UpdatedAt,
+        (_, ArticleOrder::PublishedAt) => article::Column::PublishedAt,
+        // Public lists by last change show only what the public may see anyway.
+        (_, ArticleOrder::UpdatedAt) => article::Column::UpdatedAt,
     }
 }
 

@@ -3,7 +3,9 @@
 
 use masthead_domain::{ArticleId, ArticleStatus, PullQuote};
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use crate::article_body::{block_from_row, speaker_key};
 use crate::articles::Visibility;
@@ -54,23 +56,7 @@ impl PullQuoteRepo<'_> {
         after: Option<QuotePosition>,
         limit: u64,
     ) -> Result<Vec<PlacedQuote>> {
-        let mut query =
-            article_block::Entity::find().filter(article_block::Column::Kind.eq("pull_quote"));
-        if let Some(speaker) = speaker {
-            query = query.filter(article_block::Column::SpeakerKey.eq(speaker_key(speaker)));
-        }
-        if let Visibility::Public { now } = visibility {
-            let public = Query::select()
-                .column(article::Column::Id)
-                .from(article::Entity)
-                .and_where(Expr::col(article::Column::Status).is_in([
-                    ArticleStatus::Published.as_str(),
-                    ArticleStatus::Scheduled.as_str(),
-                ]))
-                .and_where(Expr::col(article::Column::PublishedAt).lte(now))
-                .to_owned();
-            query = query.filter(article_block::Column::ArticleId.in_subquery(public));
-        }
+        let mut query = quotes(speaker, visibility);
         if let Some(after) = after {
             let (id, section, block) = (after.article_id.0, after.section, after.block);
             query = query.filter(
@@ -114,4 +100,31 @@ impl PullQuoteRepo<'_> {
             })
             .collect()
     }
+
+    /// How many quotes `list` pages through for `speaker` (GraphQL `totalCount`).
+    pub async fn count(&self, speaker: Option<&str>, visibility: Visibility) -> Result<u64> {
+        Ok(quotes(speaker, visibility).count(self.store.db()).await?)
+    }
+}
+
+/// Pull-quote blocks by `speaker` (all when `None`) in articles `visibility` may see.
+fn quotes(speaker: Option<&str>, visibility: Visibility) -> sea_orm::Select<article_block::Entity> {
+    let mut query =
+        article_block::Entity::find().filter(article_block::Column::Kind.eq("pull_quote"));
+    if let Some(speaker) = speaker {
+        query = query.filter(article_block::Column::SpeakerKey.eq(speaker_key(speaker)));
+    }
+    if let Visibility::Public { now } = visibility {
+        let public = Query::select()
+            .column(article::Column::Id)
+            .from(article::Entity)
+            .and_where(Expr::col(article::Column::Status).is_in([
+                ArticleStatus::Published.as_str(),
+                ArticleStatus::Scheduled.as_str(),
+            ]))
+            .and_where(Expr::col(article::Column::PublishedAt).lte(now))
+            .to_owned();
+        query = query.filter(article_block::Column::ArticleId.in_subquery(public));
+    }
+    query
 }

@@ -19,6 +19,8 @@ pub struct Store {
     db: DatabaseConnection,
     generation: Arc<AtomicU64>,
     revisions_keep: u32,
+    /// SQL statements run through this pool so far (see [`Store::statements_executed`]).
+    statements: Arc<AtomicU64>,
 }
 
 impl Store {
@@ -46,12 +48,18 @@ impl Store {
         Ok(Self::from_connection(db))
     }
 
-    /// Wraps an existing connection (tests that need statement logging).
-    pub fn from_connection(db: DatabaseConnection) -> Self {
+    /// Wraps an existing connection, counting the statements it runs.
+    pub fn from_connection(mut db: DatabaseConnection) -> Self {
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = statements.clone();
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
         Self {
             db,
             generation: Arc::new(AtomicU64::new(0)),
             revisions_keep: 0,
+            statements,
         }
     }
 
@@ -86,6 +94,12 @@ impl Store {
     /// The revision cap per article (0 = unlimited).
     pub fn revisions_keep(&self) -> u32 {
         self.revisions_keep
+    }
+
+    /// How many SQL statements this store has run since it was opened: how
+    /// tests prove that a GraphQL query costs a fixed number of statements.
+    pub fn statements_executed(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     /// Applies pending migrations, refusing a schema newer than this binary.

@@ -1,22 +1,33 @@
-//! GraphQL at `/graphql` (POST, and GET for queries) with GraphiQL at `/graphiql`.
+//! GraphQL at `/graphql`: queries and mutations over HTTP (POST, and GET for
+//! queries), subscriptions over WebSocket on the same path, GraphiQL at
+//! `/graphiql`. The schema is merged from one object per concern.
 
 pub mod admin;
+pub mod articles;
 pub mod auth;
+pub mod browse;
+pub mod connection;
+pub mod context;
+pub mod http;
+pub mod ids;
+pub mod inputs;
+pub mod limits;
+pub mod loaders;
+pub mod node;
 pub mod query;
 pub mod replies;
 pub mod reply_types;
+pub mod subscription;
 pub mod types;
 pub mod workflow;
 pub mod workflow_types;
+pub mod ws;
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use async_graphql::http::GraphiQLSource;
-use async_graphql::{EmptySubscription, MergedObject, Schema};
-use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse};
+use async_graphql::{MergedObject, Schema};
 
-use crate::auth::rate_limit::ClientIp;
-use crate::auth::Caller;
 use crate::config::Settings;
 use crate::state::AppState;
 
@@ -28,11 +39,14 @@ pub struct Query(
     admin::AdminQuery,
     replies::ReplyQueueQuery,
     workflow::WorkflowQuery,
+    browse::BrowseQuery,
+    node::NodeQuery,
 );
 
 /// Every write, merged from one object per concern.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
+    articles::ArticleMutation,
     auth::AuthMutation,
     admin::AdminMutation,
     replies::ReplyMutation,
@@ -40,14 +54,26 @@ pub struct Mutation(
 );
 
 /// The schema type served at `/graphql`.
-pub type MastheadSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type MastheadSchema = Schema<Query, Mutation, subscription::Subscription>;
 
 /// Builds the schema with the configured limits. `state` is `None` when only
 /// the SDL is wanted (`masthead schema`).
 pub fn build_schema(state: Option<AppState>, settings: &Settings) -> MastheadSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(settings.graphql_max_depth)
-        .limit_complexity(settings.graphql_max_complexity);
+    let mut builder = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        subscription::Subscription,
+    )
+    .limit_depth(settings.graphql_max_depth)
+    .limit_complexity(settings.graphql_max_complexity)
+    .limit_recursive_depth(limits::MAX_NESTING)
+    .extension(limits::QueryLimits {
+        max_fields: settings.graphql_max_fields,
+        max_directives: settings.graphql_max_directives,
+        max_depth: settings.graphql_max_depth,
+        max_complexity: settings.graphql_max_complexity,
+        introspection: settings.graphql_introspection,
+    });
     if !settings.graphql_introspection {
         builder = builder.disable_introspection();
     }
@@ -62,41 +88,47 @@ pub fn sdl(settings: &Settings) -> String {
     build_schema(None, settings).sdl()
 }
 
-/// Runs a GraphQL request as the caller its bearer token names. An invalid
-/// token is refused with `UNAUTHENTICATED` before anything runs.
-async fn execute(
+/// `GET /graphql`: a WebSocket upgrade starts subscriptions; anything else is a query.
+async fn get(
     schema: web::Data<MastheadSchema>,
     state: web::Data<AppState>,
     http: HttpRequest,
-    request: GraphQLRequest,
-) -> GraphQLResponse {
-    let header = http
-        .headers()
-        .get(header::AUTHORIZATION)
-        .map(|value| value.to_str().unwrap_or("invalid"));
-    let client = ClientIp::of(&http, state.settings.trust_proxy);
-    match Caller::from_header(&state, header).await {
-        Ok(caller) => schema
-            .execute(
-                request
-                    .into_inner()
-                    .data(caller)
-                    .data(client)
-                    .data(state.replies.address_of(&http)),
-            )
-            .await
-            .into(),
-        Err(error) => async_graphql::Response::from_errors(vec![error
-            .to_graphql()
-            .into_server_error(async_graphql::Pos::default())])
-        .into(),
+    payload: web::Payload,
+) -> actix_web::Result<HttpResponse> {
+    if ws::is_upgrade(&http) {
+        ws::connect(schema, state, http, payload).await
+    } else {
+        Ok(http::get(schema, state, http).await)
     }
+}
+
+/// Any other method on `/graphql`.
+async fn other_method(http: HttpRequest) -> HttpResponse {
+    let allow = header::HeaderValue::from_static("GET, POST, OPTIONS");
+    if http.method() == actix_web::http::Method::OPTIONS {
+        return HttpResponse::NoContent()
+            .insert_header((header::ALLOW, allow))
+            .finish();
+    }
+    let mut response = http::refuse(
+        http::Media::Json,
+        actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED",
+        "use POST (or GET for queries)",
+    );
+    response.headers_mut().insert(header::ALLOW, allow);
+    response
 }
 
 async fn graphiql() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(GraphiQLSource::build().endpoint("/graphql").finish())
+        .body(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .subscription_endpoint("/graphql")
+                .finish(),
+        )
 }
 
 /// Mounts `/graphql` and `/graphiql`.
@@ -104,8 +136,9 @@ pub fn routes(config: &mut web::ServiceConfig) {
     config
         .service(
             web::resource("/graphql")
-                .route(web::post().to(execute))
-                .route(web::get().to(execute)),
+                .route(web::post().to(http::post))
+                .route(web::get().to(get))
+                .default_service(web::to(other_method)),
         )
         .service(web::resource("/graphiql").route(web::get().to(graphiql)));
 }

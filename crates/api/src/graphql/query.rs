@@ -1,75 +1,67 @@
-//! Public reads.
+//! Article reads: one article by slug or ID, and article lists.
 
-use async_graphql::connection::{Connection, Edge, EmptyFields};
-use async_graphql::{Context, Object, Result};
-use masthead_persistence::{ArticleFilter, ArticleOrder, Cursor, PageRequest, Visibility};
+use async_graphql::{Context, Object, ID};
+use masthead_domain::ArticleId;
 
-use crate::error::ApiError;
-use crate::graphql::types::ArticleNode;
-use crate::state::AppState;
+use crate::graphql::connection::PageArgs;
+use crate::graphql::context::{field_error, state, to_graphql, visibility, GqlResult, OrGql};
+use crate::graphql::ids::{self, Kind};
+use crate::graphql::types::{
+    article_list::articles_connection, ArticleConnection, ArticleFilterInput, ArticleNode,
+    ArticleOrderBy,
+};
 
-/// Public article reads.
+/// Article reads.
 #[derive(Default)]
 pub struct ArticleQuery;
 
-/// Largest page a client may ask for.
-const MAX_FIRST: i32 = 100;
-
 #[Object]
 impl ArticleQuery {
-    /// One published article by its slug; `null` when there is none (or it is not public).
-    async fn article(&self, ctx: &Context<'_>, slug: String) -> Result<Option<ArticleNode>> {
-        let state = ctx.data::<AppState>()?;
-        let now = masthead_persistence::now();
-        let article = state
-            .store
-            .articles()
-            .by_slug(&slug, Visibility::Public { now })
-            .await
-            .map_err(|error| ApiError::from(error).to_graphql())?;
-        Ok(article.map(|article| ArticleNode::new(article, now)))
+    /// One article by slug or by ID (give exactly one); `null` when there is none
+    /// the caller may see (anonymous callers see published articles only).
+    async fn article(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The article's slug.")] slug: Option<String>,
+        #[graphql(desc = "The article's global ID (or UUID).")] id: Option<ID>,
+    ) -> GqlResult<Option<ArticleNode>> {
+        let state = state(ctx)?;
+        let visibility = visibility(ctx);
+        let articles = state.store.articles();
+        let article = match (slug, id) {
+            (Some(slug), None) => articles.by_slug(&slug, visibility).await.gql()?,
+            (None, Some(id)) => {
+                let id = ids::uuid_of("id", &id, &[Kind::Article]).map_err(to_graphql)?;
+                articles.by_id(ArticleId(id), visibility).await.gql()?
+            }
+            _ => return Err(field_error("slug", "give either slug or id")),
+        };
+        Ok(article.map(|article| ArticleNode::new(article, masthead_persistence::now())))
     }
 
-    /// Published articles, newest first, as a Relay connection.
+    /// Articles the caller may see, as a Relay connection (newest first by default).
+    #[graphql(
+        complexity = "(first.or(last).unwrap_or(20).clamp(1, 100) as usize) * child_complexity + 1"
+    )]
+    #[allow(clippy::too_many_arguments)]
     async fn articles(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 1-100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Items from the start (1-100, default 20).")] first: Option<i32>,
         #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
-    ) -> Result<Connection<String, ArticleNode, EmptyFields, EmptyFields>> {
-        let state = ctx.data::<AppState>()?;
-        let first = first.unwrap_or(20);
-        if !(1..=MAX_FIRST).contains(&first) {
-            return Err(ApiError::from(masthead_domain::FieldError::new(
-                "first",
-                "must be between 1 and 100",
-            ))
-            .to_graphql());
-        }
-        let after = after
-            .as_deref()
-            .map(|cursor| Cursor::decode("after", cursor))
-            .transpose()
-            .map_err(|error| ApiError::from(error).to_graphql())?;
-        let now = masthead_persistence::now();
-        let page = state
-            .store
-            .articles()
-            .list(
-                Visibility::Public { now },
-                &ArticleFilter::default(),
-                ArticleOrder::PublishedAt,
-                PageRequest::after(first as u64, after),
-                true,
-            )
-            .await
-            .map_err(|error| ApiError::from(error).to_graphql())?;
-        let mut connection = Connection::new(page.has_previous, page.has_next);
-        connection.edges.extend(
-            page.items.into_iter().map(|(cursor, article)| {
-                Edge::new(cursor.encode(), ArticleNode::new(article, now))
-            }),
-        );
-        Ok(connection)
+        #[graphql(desc = "Items from the end (1-100).")] last: Option<i32>,
+        #[graphql(desc = "The `startCursor` of the next page.")] before: Option<String>,
+        #[graphql(desc = "Only articles matching all of these.", default)]
+        filter: ArticleFilterInput,
+        #[graphql(desc = "The order (default newest published first).", default)]
+        order_by: ArticleOrderBy,
+    ) -> GqlResult<ArticleConnection> {
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        articles_connection(ctx, filter, order_by, args).await
     }
 }

@@ -9,41 +9,7 @@ use async_graphql::{Enum, Object, OutputType, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use masthead_domain::{Article, ModerationAction, Reply, ReplyStatus};
 
-/// Where a reply is in moderation.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(name = "ReplyStatus")]
-pub enum ReplyStatusValue {
-    /// Waiting for a moderator.
-    Pending,
-    /// Public.
-    Approved,
-    /// Refused by a moderator.
-    Rejected,
-    /// Refused as spam.
-    Spam,
-}
-
-impl From<ReplyStatus> for ReplyStatusValue {
-    fn from(status: ReplyStatus) -> Self {
-        match status {
-            ReplyStatus::Pending => Self::Pending,
-            ReplyStatus::Approved => Self::Approved,
-            ReplyStatus::Rejected => Self::Rejected,
-            ReplyStatus::Spam => Self::Spam,
-        }
-    }
-}
-
-impl From<ReplyStatusValue> for ReplyStatus {
-    fn from(status: ReplyStatusValue) -> Self {
-        match status {
-            ReplyStatusValue::Pending => Self::Pending,
-            ReplyStatusValue::Approved => Self::Approved,
-            ReplyStatusValue::Rejected => Self::Rejected,
-            ReplyStatusValue::Spam => Self::Spam,
-        }
-    }
-}
+pub use crate::graphql::types::enums::ReplyStatusValue;
 
 /// What a moderator does to replies.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]

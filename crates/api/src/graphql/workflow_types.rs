@@ -89,7 +89,7 @@ impl From<&Revision> for RevisionNode {
             summary: (&revision.info).into(),
             slug: content.slug.as_ref().map(ToString::to_string),
             standfirst: content.standfirst.clone(),
-            sections: content.sections.iter().map(SectionNode::from).collect(),
+            sections: SectionNode::all(revision.info.article_id, &content.sections),
             author_ids: content
                 .authors
                 .iter()
@@ -203,17 +203,23 @@ impl RevisionDiff {
                             old_index: index(block.old_index),
                             new_index: index(block.new_index),
                             before: before
+                                .zip(change.old_index)
                                 .zip(block.old_index)
-                                .and_then(|(section, i)| section.blocks.get(i))
-                                .map(BlockNode::from),
+                                .and_then(|((section, s), i)| Some((s, i, section.blocks.get(i)?)))
+                                .map(|(s, i, b)| BlockNode::new(from.info.article_id, s, i, b)),
                             after: after
+                                .zip(change.new_index)
                                 .zip(block.new_index)
-                                .and_then(|(section, j)| section.blocks.get(j))
-                                .map(BlockNode::from),
+                                .and_then(|((section, s), j)| Some((s, j, section.blocks.get(j)?)))
+                                .map(|(s, j, b)| BlockNode::new(to.info.article_id, s, j, b)),
                         })
                         .collect(),
-                    before: before.map(SectionNode::from),
-                    after: after.map(SectionNode::from),
+                    before: before
+                        .zip(change.old_index)
+                        .map(|(section, s)| SectionNode::at(from.info.article_id, s, section)),
+                    after: after
+                        .zip(change.new_index)
+                        .map(|(section, s)| SectionNode::at(to.info.article_id, s, section)),
                 }
             })
             .collect();

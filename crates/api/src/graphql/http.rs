@@ -1,0 +1,412 @@
+//! GraphQL over HTTP (the GraphQL-over-HTTP spec): POST `application/json`
+//! (a single request, or a bounded batch as a JSON array), GET for queries
+//! only, `application/graphql-response+json` when the client accepts it (with
+//! 4xx statuses for requests that cannot run), and a body limit of its own.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use futures_util::StreamExt;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::auth::rate_limit::ClientIp;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::graphql::loaders::loaders;
+use crate::graphql::MastheadSchema;
+use crate::state::AppState;
+
+/// The media type of GraphQL-over-HTTP responses.
+pub const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+/// How the response is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Media {
+    /// `application/json`: 200 for every request that reached GraphQL.
+    Json,
+    /// `application/graphql-response+json`: 4xx when the request could not run.
+    GraphqlResponse,
+}
+
+impl Media {
+    fn content_type(self) -> &'static str {
+        match self {
+            Media::Json => "application/json",
+            Media::GraphqlResponse => GRAPHQL_RESPONSE,
+        }
+    }
+}
+
+/// Picks the response media type from `Accept` (no header: `application/json`);
+/// `None` when the client accepts neither.
+pub fn negotiate(http: &HttpRequest) -> Option<Media> {
+    let Some(accept) = http
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+    else {
+        return Some(Media::Json);
+    };
+    let mut best: Option<(f32, Media)> = None;
+    for range in accept.split(',') {
+        let mut parts = range.split(';');
+        let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let quality = parts
+            .filter_map(|param| param.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let candidate = match media.as_str() {
+            GRAPHQL_RESPONSE => Media::GraphqlResponse,
+            "application/json" | "application/*" | "*/*" => Media::Json,
+            _ => continue,
+        };
+        let better = match best {
+            None => true,
+            Some((q, current)) => {
+                quality > q
+                    || (quality == q
+                        && candidate == Media::GraphqlResponse
+                        && current == Media::Json)
+            }
+        };
+        if quality > 0.0 && better {
+            best = Some((quality, candidate));
+        }
+    }
+    best.map(|(_, media)| media)
+}
+
+/// A response for a request that never reached GraphQL (malformed, too big…).
+pub fn refuse(media: Media, status: StatusCode, code: &str, message: &str) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type(media.content_type())
+        .json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }))
+}
+
+fn not_acceptable() -> HttpResponse {
+    refuse(
+        Media::Json,
+        StatusCode::NOT_ACCEPTABLE,
+        "NOT_ACCEPTABLE",
+        "accept application/graphql-response+json or application/json",
+    )
+}
+
+/// `POST /graphql`.
+pub async fn post(
+    schema: web::Data<MastheadSchema>,
+    state: web::Data<AppState>,
+    http: HttpRequest,
+    payload: web::Payload,
+) -> HttpResponse {
+    let Some(media) = negotiate(&http) else {
+        return not_acceptable();
+    };
+    let content_type = http
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    if !essence.eq_ignore_ascii_case("application/json") {
+        return refuse(
+            media,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "send the request as application/json",
+        );
+    }
+    let limit = state.settings.graphql_max_body_bytes;
+    let body = match read_body(&http, payload, limit).await {
+        Ok(body) => body,
+        Err(response) => return response(media),
+    };
+    let Ok(document) = serde_json::from_slice::<Value>(&body) else {
+        return refuse(
+            media,
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "the body is not valid JSON",
+        );
+    };
+    let (requests, batched) = match document {
+        Value::Array(items) => {
+            let max = state.settings.graphql_max_batch;
+            if max == 0 {
+                return refuse(
+                    media,
+                    StatusCode::BAD_REQUEST,
+                    "BATCH_NOT_SUPPORTED",
+                    "batched requests are disabled; send one request per POST",
+                );
+            }
+            if items.is_empty() || items.len() > max {
+                let message = format!("a batch holds 1 to {max} requests (got {})", items.len());
+                return refuse(media, StatusCode::BAD_REQUEST, "BATCH_TOO_LARGE", &message);
+            }
+            (items, true)
+        }
+        single => (vec![single], false),
+    };
+    let mut parsed = Vec::with_capacity(requests.len());
+    for value in requests {
+        match parse_request(value) {
+            Some(request) => parsed.push(request),
+            None => {
+                return refuse(
+                    media,
+                    StatusCode::BAD_REQUEST,
+                    "BAD_REQUEST",
+                    "a request is a JSON object with a string `query`, and optional `variables` (object), `operationName` and `extensions`",
+                )
+            }
+        }
+    }
+    execute(&schema, &state, &http, media, parsed, batched).await
+}
+
+/// The query string of `GET /graphql`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GetParams {
+    query: Option<String>,
+    operation_name: Option<String>,
+    variables: Option<String>,
+    extensions: Option<String>,
+}
+
+/// `GET /graphql`: a query in the query string (mutations need POST).
+pub async fn get(
+    schema: web::Data<MastheadSchema>,
+    state: web::Data<AppState>,
+    http: HttpRequest,
+) -> HttpResponse {
+    let Some(media) = negotiate(&http) else {
+        return not_acceptable();
+    };
+    let bad = |message: &str| refuse(media, StatusCode::BAD_REQUEST, "BAD_REQUEST", message);
+    let Ok(params) = web::Query::<GetParams>::from_query(http.query_string()) else {
+        return bad("the query string is malformed");
+    };
+    let params = params.into_inner();
+    let Some(query) = params.query else {
+        return bad("the `query` parameter is required");
+    };
+    let mut value = json!({ "query": query, "operationName": params.operation_name });
+    for (name, text) in [
+        ("variables", params.variables),
+        ("extensions", params.extensions),
+    ] {
+        if let Some(text) = text {
+            match serde_json::from_str::<Value>(&text) {
+                Ok(parsed @ Value::Object(_)) => value[name] = parsed,
+                _ => return bad(&format!("`{name}` must be a JSON object")),
+            }
+        }
+    }
+    let Some(request) = parse_request(value) else {
+        return bad("the request is malformed");
+    };
+    match operation_type(&request) {
+        Some(OperationType::Mutation) => {
+            let mut response = refuse(
+                media,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "METHOD_NOT_ALLOWED",
+                "mutations need POST",
+            );
+            response
+                .headers_mut()
+                .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+            response
+        }
+        _ => execute(&schema, &state, &http, media, vec![request], false).await,
+    }
+}
+
+/// Reads the body, refusing (413) anything over `limit` bytes without reading it all.
+async fn read_body(
+    http: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<web::BytesMut, fn(Media) -> HttpResponse> {
+    fn too_large(media: Media) -> HttpResponse {
+        refuse(
+            media,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            "the request body is too large for /graphql",
+        )
+    }
+    fn unreadable(media: Media) -> HttpResponse {
+        refuse(
+            media,
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "the request body could not be read",
+        )
+    }
+    let declared = http
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return Err(too_large);
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| unreadable as fn(Media) -> HttpResponse)?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// A GraphQL request from its JSON form; `None` when it is not one.
+fn parse_request(mut value: Value) -> Option<async_graphql::Request> {
+    let object = value.as_object_mut()?;
+    if !object.get("query").is_some_and(Value::is_string) {
+        return None;
+    }
+    // `null` means absent for the optional members.
+    object.retain(|_, member| !member.is_null());
+    serde_json::from_value(value).ok()
+}
+
+/// The type of the operation a GET request would run, when it can be told
+/// cheaply; parse errors are left for the executor to report.
+fn operation_type(request: &async_graphql::Request) -> Option<OperationType> {
+    if crate::graphql::limits::check_nesting(&request.query).is_err() {
+        return None;
+    }
+    let document = async_graphql::parser::parse_query(&request.query).ok()?;
+    match (&document.operations, &request.operation_name) {
+        (DocumentOperations::Single(operation), _) => Some(operation.node.ty),
+        (DocumentOperations::Multiple(operations), Some(name)) => operations
+            .iter()
+            .find(|(candidate, _)| candidate.as_str() == name)
+            .map(|(_, operation)| operation.node.ty),
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => operations
+            .values()
+            .next()
+            .map(|operation| operation.node.ty),
+        _ => None,
+    }
+}
+
+/// Runs the requests as the caller the bearer token names and writes the answer.
+async fn execute(
+    schema: &MastheadSchema,
+    state: &AppState,
+    http: &HttpRequest,
+    media: Media,
+    requests: Vec<async_graphql::Request>,
+    batched: bool,
+) -> HttpResponse {
+    let authorization = http
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|value| value.to_str().unwrap_or("invalid"));
+    let caller = match Caller::from_header(state, authorization).await {
+        Ok(caller) => caller,
+        Err(error) => {
+            // A bad token is a GraphQL error (200) for plain JSON clients, a 401
+            // for GraphQL-over-HTTP ones; a database outage is a 503 for both.
+            let status = match (&error, media) {
+                (ApiError::Unauthenticated | ApiError::InvalidCredentials, Media::Json) => {
+                    StatusCode::OK
+                }
+                _ => actix_web::ResponseError::status_code(&error),
+            };
+            let graphql = error
+                .to_graphql()
+                .into_server_error(async_graphql::Pos::default());
+            let mut response = HttpResponse::build(status)
+                .content_type(media.content_type())
+                .json(json!({ "errors": [graphql] }));
+            if matches!(
+                error,
+                ApiError::Unauthenticated | ApiError::InvalidCredentials
+            ) {
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    header::HeaderValue::from_static("Bearer"),
+                );
+            }
+            return response;
+        }
+    };
+    let mut answers = Vec::with_capacity(requests.len());
+    let mut status = StatusCode::OK;
+    for request in requests {
+        let request = request
+            .data(caller)
+            .data(loaders(state.store.clone()))
+            .data(ClientIp::of(http, state.settings.trust_proxy))
+            .data(state.replies.address_of(http));
+        let (answer, failed) = finish(schema.execute(request).await);
+        if failed && !batched && media == Media::GraphqlResponse {
+            status = StatusCode::BAD_REQUEST;
+        }
+        answers.push(answer);
+    }
+    let body = if batched {
+        Value::Array(answers)
+    } else {
+        answers.pop().unwrap_or(Value::Null)
+    };
+    HttpResponse::build(status)
+        .content_type(media.content_type())
+        .json(body)
+}
+
+/// The response as JSON with a code on every error; `true` when the request
+/// could not run at all (parse or validation failure): then it has no `data`.
+fn finish(response: async_graphql::Response) -> (Value, bool) {
+    let failed = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|error| error.path.is_empty());
+    let mut errors = response.errors;
+    for error in &mut errors {
+        let has_code = error
+            .extensions
+            .as_ref()
+            .is_some_and(|extensions| extensions.get("code").is_some());
+        if !has_code {
+            let code = if error.path.is_empty() {
+                "GRAPHQL_VALIDATION_FAILED"
+            } else {
+                // Execution errors without a code of ours come from argument coercion.
+                "BAD_USER_INPUT"
+            };
+            error
+                .extensions
+                .get_or_insert_with(Default::default)
+                .set("code", code);
+        }
+    }
+    let mut body = serde_json::Map::new();
+    if !failed {
+        body.insert(
+            "data".into(),
+            serde_json::to_value(&response.data).unwrap_or(Value::Null),
+        );
+    }
+    if !errors.is_empty() {
+        body.insert(
+            "errors".into(),
+            serde_json::to_value(&errors).unwrap_or(Value::Null),
+        );
+    }
+    if !response.extensions.is_empty() {
+        body.insert(
+            "extensions".into(),
+            serde_json::to_value(&response.extensions).unwrap_or(Value::Null),
+        );
+    }
+    (Value::Object(body), failed)
+}

@@ -1,0 +1,293 @@
+//! What editors send to write an article: the whole article in one object,
+//! body included. Validation is the domain's; errors are named by their path
+//! in this input (`sections[2].blocks[0].text`, `seo.metaTitle`).
+
+use async_graphql::{InputObject, OneofObject, ID};
+use masthead_domain::{
+    ArticleContent, BlockInput as DomainBlock, FieldError, SectionInput as DomainSection, TagId,
+    UserId, ValidationErrors,
+};
+
+use crate::graphql::ids::{self, Kind};
+use crate::graphql::types::ReplyPolicyValue;
+
+/// An article as an editor saves it: every field, the whole body.
+#[derive(InputObject, Debug, Clone)]
+pub struct ArticleInput {
+    /// Headline, 1-300 characters.
+    pub title: String,
+    /// URL name in slug form; derived from the title when absent (kept as is on update).
+    pub slug: Option<String>,
+    /// Summary under the headline, at most 600 characters.
+    pub standfirst: Option<String>,
+    /// The body, in reading order (at most 100 sections).
+    #[graphql(default)]
+    pub sections: Vec<SectionInput>,
+    /// Byline (Author or User IDs, 1-20, in order); the caller when absent.
+    pub authors: Option<Vec<ID>>,
+    /// Tag IDs, primary first (at most 30).
+    #[graphql(default)]
+    pub tags: Vec<ID>,
+    /// Who may reply (default `MODERATED`).
+    pub reply_policy: Option<ReplyPolicyValue>,
+    /// Search-engine overrides.
+    pub seo: Option<SeoInput>,
+    /// The image at the top.
+    pub feature_image: Option<FeatureImageInput>,
+}
+
+/// Search-engine overrides; each falls back to the article's own fields.
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct SeoInput {
+    /// `<title>` override.
+    pub meta_title: Option<String>,
+    /// `<meta name="description">` override.
+    pub meta_description: Option<String>,
+    /// Absolute URL of the original, for syndicated copies.
+    pub canonical_url: Option<String>,
+}
+
+/// The image at the top of a story.
+#[derive(InputObject, Debug, Clone)]
+pub struct FeatureImageInput {
+    /// Absolute http(s) URL.
+    pub url: String,
+    /// Text for screen readers (required).
+    pub alt: Option<String>,
+    /// Visible caption and credit.
+    pub caption: Option<String>,
+}
+
+/// A headed part of the body.
+#[derive(InputObject, Debug, Clone)]
+pub struct SectionInput {
+    /// Heading; a leading emoji becomes the icon. None for the lede.
+    pub heading: Option<String>,
+    /// Explicit icon (one emoji); wins over one in the heading.
+    pub icon: Option<String>,
+    /// Blocks in reading order (at most 200).
+    #[graphql(default)]
+    pub blocks: Vec<BlockInput>,
+}
+
+/// One block: exactly one of its fields is given.
+#[derive(OneofObject, Debug, Clone)]
+pub enum BlockInput {
+    /// A paragraph.
+    Paragraph(ParagraphInput),
+    /// A pull quote.
+    PullQuote(PullQuoteInput),
+    /// A list.
+    List(ListInput),
+}
+
+/// A paragraph of inline Markdown (emphasis, strong, links, code).
+#[derive(InputObject, Debug, Clone)]
+pub struct ParagraphInput {
+    /// Markdown source, 1-20,000 characters.
+    pub text: String,
+}
+
+/// A quote set apart from the text.
+#[derive(InputObject, Debug, Clone)]
+pub struct PullQuoteInput {
+    /// The quoted words; a leading emoji becomes the icon.
+    pub text: String,
+    /// Explicit icon (one emoji).
+    pub icon: Option<String>,
+    /// Who said it.
+    pub speaker: Option<String>,
+    /// Where or how it was said.
+    pub context: Option<String>,
+}
+
+/// A bulleted or numbered list of inline Markdown items.
+#[derive(InputObject, Debug, Clone)]
+pub struct ListInput {
+    /// Numbered when true.
+    #[graphql(default)]
+    pub ordered: bool,
+    /// Items in order (1-100).
+    pub items: Vec<String>,
+}
+
+impl ArticleInput {
+    /// Validates the whole input at once; `default_author` fills an absent byline.
+    /// Every broken field is reported, named by its path in this input.
+    pub fn validate(self, default_author: UserId) -> Result<ArticleContent, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let authors = match self.authors {
+            None => vec![default_author],
+            Some(list) => parse_ids(&mut errors, "authors", &list, &[Kind::Author, Kind::User])
+                .into_iter()
+                .map(UserId)
+                .collect(),
+        };
+        let tags = parse_ids(&mut errors, "tags", &self.tags, &[Kind::Tag])
+            .into_iter()
+            .map(TagId)
+            .collect();
+        let seo = self.seo.unwrap_or_default();
+        let image = self.feature_image;
+        let input = masthead_domain::ArticleInput {
+            title: self.title,
+            slug: self.slug,
+            standfirst: self.standfirst,
+            sections: self
+                .sections
+                .into_iter()
+                .map(SectionInput::into_domain)
+                .collect(),
+            authors,
+            tags,
+            reply_policy: self.reply_policy.map(Into::into),
+            meta_title: seo.meta_title,
+            meta_description: seo.meta_description,
+            canonical_url: seo.canonical_url,
+            feature_image_url: image.as_ref().map(|image| image.url.clone()),
+            feature_image_alt: image.as_ref().and_then(|image| image.alt.clone()),
+            feature_image_caption: image.and_then(|image| image.caption),
+        };
+        match input.validate() {
+            Ok(content) if errors.0.is_empty() => Ok(content),
+            Ok(_) => Err(errors),
+            Err(domain) => {
+                errors
+                    .0
+                    .extend(domain.0.into_iter().map(|error| FieldError {
+                        field: input_path(&error.field),
+                        message: error.message,
+                    }));
+                Err(errors)
+            }
+        }
+    }
+}
+
+impl SectionInput {
+    fn into_domain(self) -> DomainSection {
+        DomainSection {
+            heading: self.heading,
+            icon: self.icon,
+            blocks: self
+                .blocks
+                .into_iter()
+                .map(BlockInput::into_domain)
+                .collect(),
+        }
+    }
+}
+
+impl BlockInput {
+    fn into_domain(self) -> DomainBlock {
+        match self {
+            BlockInput::Paragraph(paragraph) => DomainBlock::Paragraph {
+                text: paragraph.text,
+            },
+            BlockInput::PullQuote(quote) => DomainBlock::PullQuote {
+                text: quote.text,
+                icon: quote.icon,
+                speaker: quote.speaker,
+                context: quote.context,
+            },
+            BlockInput::List(list) => DomainBlock::List {
+                ordered: list.ordered,
+                items: list.items,
+            },
+        }
+    }
+}
+
+/// Parses a list of IDs, recording `field[i]` for each one that is not of `kinds`.
+fn parse_ids(
+    errors: &mut ValidationErrors,
+    field: &str,
+    list: &[ID],
+    kinds: &[Kind],
+) -> Vec<uuid::Uuid> {
+    list.iter()
+        .enumerate()
+        .filter_map(
+            |(i, id)| match ids::uuid_of(&format!("{field}[{i}]"), id, kinds) {
+                Ok(uuid) => Some(uuid),
+                Err(crate::error::ApiError::Invalid(invalid)) => {
+                    errors.0.extend(invalid.0);
+                    None
+                }
+                Err(_) => None,
+            },
+        )
+        .collect()
+}
+
+/// The path of a domain field in this input (`meta_title` is `seo.metaTitle`).
+fn input_path(domain: &str) -> String {
+    let renamed = match domain {
+        "meta_title" => "seo.metaTitle",
+        "meta_description" => "seo.metaDescription",
+        "canonical_url" => "seo.canonicalUrl",
+        "feature_image_url" => "featureImage.url",
+        "feature_image_alt" => "featureImage.alt",
+        "feature_image_caption" => "featureImage.caption",
+        "reply_policy" => "replyPolicy",
+        other => other,
+    };
+    renamed.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> ArticleInput {
+        ArticleInput {
+            title: "A headline".into(),
+            slug: None,
+            standfirst: None,
+            sections: vec![],
+            authors: None,
+            tags: vec![],
+            reply_policy: None,
+            seo: None,
+            feature_image: None,
+        }
+    }
+
+    #[test]
+    fn a_missing_byline_is_the_caller() {
+        let me = UserId::generate();
+        assert_eq!(input().validate(me).unwrap().authors, vec![me]);
+    }
+
+    #[test]
+    fn errors_are_named_by_their_path_in_the_graphql_input() {
+        let mut bad = input();
+        bad.title = String::new();
+        bad.tags = vec![ID("nonsense".into())];
+        bad.seo = Some(SeoInput {
+            meta_title: Some("t".repeat(301)),
+            ..SeoInput::default()
+        });
+        bad.sections = vec![SectionInput {
+            heading: None,
+            icon: None,
+            blocks: vec![BlockInput::Paragraph(ParagraphInput { text: " ".into() })],
+        }];
+        let fields: Vec<String> = bad
+            .validate(UserId::generate())
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|error| error.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "tags[0]",
+                "title",
+                "sections[0].blocks[0].text",
+                "seo.metaTitle"
+            ]
+        );
+    }
+}

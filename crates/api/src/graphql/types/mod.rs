@@ -1,0 +1,22 @@
+//! GraphQL object types: thin wrappers that expose domain values. One file per
+//! object family; everything is re-exported here.
+
+pub mod article;
+pub mod article_list;
+pub mod body;
+pub mod enums;
+pub mod people;
+pub mod reply;
+pub mod tag;
+
+pub use article::{ArticleNode, FeatureImage, Seo};
+pub use article_list::{ArticleConnection, ArticleEdge, ArticleFilterInput};
+pub use body::{
+    BlockNode, InlineTextNode, ListBlockNode, ParagraphNode, PullQuoteNode, SectionNode,
+};
+pub use enums::{
+    ArticleOrderBy, ArticleStatusValue, BlockKind, ReplyPolicyValue, ReplyStatusValue, RoleValue,
+};
+pub use people::{AuthorNode, UserNode};
+pub use reply::{ReplyConnection, ReplyEdge, ReplyNode};
+pub use tag::TagNode;
