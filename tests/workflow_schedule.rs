@@ -12,6 +12,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use masthead_api::auth::tokens::{self, TokenKeys};
 use masthead_api::auth::Caller;
 use masthead_api::events::{Event, Events};
+use masthead_api::replies::guard::ReplyGuard;
 use masthead_api::state::AppState;
 use masthead_api::workflow::{self, Transition};
 use masthead_api::{scheduler, Settings};
@@ -167,14 +168,15 @@ async fn publishing_now_announces_the_article_and_scheduling_does_not() {
         let store = database.store().await;
         let events = Events::default();
         let mut heard = events.subscribe();
+        let settings = Settings::for_database(database.url.clone());
+        let replies = ReplyGuard::new(&store, &settings.replies).await.unwrap();
+        let secret = tokens::random_secret();
         let state = AppState {
             store: store.clone(),
-            settings: Arc::new(Settings::for_database(database.url.clone())),
-            tokens: Arc::new(
-                TokenKeys::new(tokens::random_secret().as_bytes(), Duration::from_secs(60))
-                    .unwrap(),
-            ),
+            settings: Arc::new(settings),
+            tokens: Arc::new(TokenKeys::new(secret.as_bytes(), Duration::from_secs(60)).unwrap()),
             events: events.clone(),
+            replies: Arc::new(replies),
         };
         let by = editor(&store).await;
         let caller = Caller(Some(Actor {

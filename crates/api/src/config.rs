@@ -93,6 +93,10 @@ pub struct Settings {
     #[arg(long, env = "MASTHEAD_MAX_BODY_BYTES", default_value_t = 1_048_576)]
     pub max_body_bytes: usize,
 
+    /// Reply rate limits, blocked words and client addresses.
+    #[command(flatten)]
+    pub replies: crate::replies::settings::ReplySettings,
+
     /// Revisions kept per article: beyond it the oldest are pruned, except the
     /// one that went out at the latest publication. 0 keeps every revision.
     #[arg(long, env = "MASTHEAD_REVISIONS_KEEP", default_value_t = 0)]

@@ -126,6 +126,7 @@ impl ArticleRepo<'_> {
         let article = self.load_in(&txn, id).await?;
         self.record_save(&txn, &article, Saved::Created).await?;
         txn.commit().await?;
+        self.store.content_changed().await;
         Ok(article)
     }
 
@@ -169,6 +170,7 @@ impl ArticleRepo<'_> {
         let article = self.load_in(&txn, id).await?;
         self.record_save(&txn, &article, saved).await?;
         txn.commit().await?;
+        self.store.content_changed().await;
         Ok(article)
     }
 
@@ -229,6 +231,7 @@ impl ArticleRepo<'_> {
         }
         audit::record(&txn, entry).await?;
         txn.commit().await?;
+        self.store.content_changed().await;
         Ok(article)
     }
 
@@ -251,6 +254,7 @@ impl ArticleRepo<'_> {
             .with("status", current.status);
         audit::record(&txn, entry).await?;
         txn.commit().await?;
+        self.store.content_changed().await;
         Ok(())
     }
 

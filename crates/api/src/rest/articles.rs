@@ -6,7 +6,7 @@ use masthead_persistence::{ArticleFilter, ArticleOrder, Cursor, PageRequest, Vis
 use serde::Deserialize;
 
 use crate::error::ApiError;
-use crate::rest::views::{ArticleView, ListView, ReplyView};
+use crate::rest::views::{ArticleView, ListView};
 use crate::state::AppState;
 
 /// Query of `GET /articles`.
@@ -105,28 +105,4 @@ pub async fn show(
         now,
     );
     Ok(HttpResponse::Ok().json(view))
-}
-
-/// The approved replies under a published article, as threads, oldest first.
-#[get("/articles/{slug}/replies")]
-pub async fn replies(
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let now = masthead_persistence::now();
-    let article = state
-        .store
-        .articles()
-        .by_slug(&slug, Visibility::Public { now })
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let replies = state
-        .store
-        .replies()
-        .approved_for_article(article.id)
-        .await?;
-    Ok(HttpResponse::Ok().json(ListView {
-        data: ReplyView::threads(&replies),
-        next_cursor: None,
-    }))
 }

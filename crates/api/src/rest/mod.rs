@@ -2,6 +2,8 @@
 
 pub mod articles;
 pub mod auth;
+pub mod replies;
+pub mod reply_views;
 pub mod views;
 pub mod workflow;
 pub mod workflow_views;
@@ -17,8 +19,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
             .service(auth::logout)
             .service(auth::me)
             .service(articles::list)
-            .service(articles::replies)
             .service(articles::show)
+            .configure(replies::routes)
             .configure(workflow::routes),
     );
 }
