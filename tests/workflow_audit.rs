@@ -192,17 +192,17 @@ async fn only_admins_read_the_audit_log() {
 
         let query = "query($after: String) { auditLog(first: 1, after: $after) { pageInfo { hasNextPage endCursor } edges { node { action actorId subjectType detail } } } }";
         app.draft_by(&author, "Seen over GraphQL").await;
-        let answer = app.graphql_as(Some(&admin), query, json!({})).await;
+        let answer = app.graphql_by(Some(&admin), query, json!({})).await;
         let edges = &answer["data"]["auditLog"]["edges"];
         assert_eq!(edges[0]["node"]["action"], "create", "{answer}");
         assert_eq!(edges[0]["node"]["actorId"], author.user_id.as_str());
         assert_eq!(edges[0]["node"]["detail"]["title"], "Seen over GraphQL");
-        let denied = app.graphql_as(Some(&editor), query, json!({})).await;
+        let denied = app.graphql_by(Some(&editor), query, json!({})).await;
         assert_eq!(
             denied["errors"][0]["extensions"]["code"], "FORBIDDEN",
             "{denied}"
         );
-        let anonymous = app.graphql_as(None, query, json!({})).await;
+        let anonymous = app.graphql_by(None, query, json!({})).await;
         assert_eq!(
             anonymous["errors"][0]["extensions"]["code"],
             "UNAUTHENTICATED"

@@ -402,7 +402,7 @@ async fn graphql_offers_the_same_history() {
         let editor = app.sign_in_new(Role::Editor).await;
         let story = story_with_history(&app, &author, &editor).await;
         let page = app
-            .graphql_as(Some(&editor), HISTORY, json!({ "id": story.id }))
+            .graphql_by(Some(&editor), HISTORY, json!({ "id": story.id }))
             .await;
         let revisions = &page["data"]["revisions"];
         assert_eq!(revisions["edges"][0]["node"]["number"], 1, "{page}");
@@ -413,7 +413,7 @@ async fn graphql_offers_the_same_history() {
         assert_eq!(revisions["pageInfo"]["hasNextPage"], true);
         let after = revisions["pageInfo"]["endCursor"].clone();
         let next = app
-            .graphql_as(
+            .graphql_by(
                 Some(&editor),
                 HISTORY,
                 json!({ "id": story.id, "after": after }),
@@ -426,7 +426,7 @@ async fn graphql_offers_the_same_history() {
         assert_eq!(next["data"]["revisions"]["pageInfo"]["hasNextPage"], false);
 
         let one = app
-            .graphql_as(Some(&editor), ONE, json!({ "id": story.id, "n": 1 }))
+            .graphql_by(Some(&editor), ONE, json!({ "id": story.id, "n": 1 }))
             .await;
         assert_eq!(
             one["data"]["revision"]["slug"],
@@ -438,12 +438,12 @@ async fn graphql_offers_the_same_history() {
             "The lede."
         );
         let none = app
-            .graphql_as(Some(&editor), ONE, json!({ "id": story.id, "n": 42 }))
+            .graphql_by(Some(&editor), ONE, json!({ "id": story.id, "n": 42 }))
             .await;
         assert!(none["data"]["revision"].is_null(), "{none}");
 
         let diff = app
-            .graphql_as(Some(&editor), DIFF, json!({ "id": story.id }))
+            .graphql_by(Some(&editor), DIFF, json!({ "id": story.id }))
             .await;
         let sections = &diff["data"]["revisionDiff"]["sections"];
         assert_eq!(sections[0]["change"], "CHANGED", "{diff}");
@@ -455,12 +455,12 @@ async fn graphql_offers_the_same_history() {
         assert_eq!(sections[1]["after"]["heading"], "At stake");
 
         let stale = app
-            .graphql_as(Some(&editor), RESTORE, json!({ "id": story.id, "v": 1 }))
+            .graphql_by(Some(&editor), RESTORE, json!({ "id": story.id, "v": 1 }))
             .await;
         assert_eq!(code(&stale), "VERSION_CONFLICT", "{stale}");
         assert_eq!(stale["errors"][0]["extensions"]["currentVersion"], 3);
         let restored = app
-            .graphql_as(Some(&editor), RESTORE, json!({ "id": story.id, "v": 3 }))
+            .graphql_by(Some(&editor), RESTORE, json!({ "id": story.id, "v": 3 }))
             .await;
         assert_eq!(
             restored["data"]["restoreRevision"]["version"], 4,
@@ -472,11 +472,11 @@ async fn graphql_offers_the_same_history() {
         );
 
         let anonymous = app
-            .graphql_as(None, HISTORY, json!({ "id": story.id }))
+            .graphql_by(None, HISTORY, json!({ "id": story.id }))
             .await;
         assert_eq!(code(&anonymous), "UNAUTHENTICATED", "{anonymous}");
         let bad = app
-            .graphql_as(
+            .graphql_by(
                 Some(&editor),
                 HISTORY,
                 json!({ "id": story.id, "after": "zzz" }),

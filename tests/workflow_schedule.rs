@@ -5,14 +5,11 @@
 
 mod support;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use masthead_api::auth::tokens::{self, TokenKeys};
 use masthead_api::auth::Caller;
 use masthead_api::events::{Event, Events};
-use masthead_api::replies::guard::ReplyGuard;
 use masthead_api::state::AppState;
 use masthead_api::workflow::{self, Transition};
 use masthead_api::{scheduler, Settings};
@@ -168,16 +165,13 @@ async fn publishing_now_announces_the_article_and_scheduling_does_not() {
         let store = database.store().await;
         let events = Events::default();
         let mut heard = events.subscribe();
-        let settings = Settings::for_database(database.url.clone());
-        let replies = ReplyGuard::new(&store, &settings.replies).await.unwrap();
-        let secret = tokens::random_secret();
-        let state = AppState {
-            store: store.clone(),
-            settings: Arc::new(settings),
-            tokens: Arc::new(TokenKeys::new(secret.as_bytes(), Duration::from_secs(60)).unwrap()),
-            events: events.clone(),
-            replies: Arc::new(replies),
-        };
+        let state = AppState::build(
+            store.clone(),
+            Settings::for_database(database.url.clone()),
+            events.clone(),
+        )
+        .await
+        .unwrap();
         let by = editor(&store).await;
         let caller = Caller(Some(Actor {
             id: by,

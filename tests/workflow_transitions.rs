@@ -371,7 +371,7 @@ async fn graphql_mutations_follow_the_same_rules() {
         let story = app.draft_by(&author, "Over GraphQL").await;
         let submit = "mutation($id: ID!) { submitArticle(id: $id) { status version } }";
         let answer = app
-            .graphql_as(Some(&author), submit, json!({ "id": story.id }))
+            .graphql_by(Some(&author), submit, json!({ "id": story.id }))
             .await;
         assert_eq!(
             answer["data"]["submitArticle"]["status"], "in_review",
@@ -379,20 +379,20 @@ async fn graphql_mutations_follow_the_same_rules() {
         );
 
         let answer = app
-            .graphql_as(Some(&author), ACT, json!({ "id": story.id }))
+            .graphql_by(Some(&author), ACT, json!({ "id": story.id }))
             .await;
         assert_eq!(code(&answer), "FORBIDDEN", "{answer}");
-        let answer = app.graphql_as(None, ACT, json!({ "id": story.id })).await;
+        let answer = app.graphql_by(None, ACT, json!({ "id": story.id })).await;
         assert_eq!(code(&answer), "UNAUTHENTICATED", "{answer}");
         let answer = app
-            .graphql_as(Some(&editor), ACT, json!({ "id": story.id, "v": 1 }))
+            .graphql_by(Some(&editor), ACT, json!({ "id": story.id, "v": 1 }))
             .await;
         assert_eq!(code(&answer), "VERSION_CONFLICT", "{answer}");
         assert_eq!(answer["errors"][0]["extensions"]["currentVersion"], 2);
 
         let at = next_year_at_ten();
         let answer = app
-            .graphql_as(
+            .graphql_by(
                 Some(&editor),
                 ACT,
                 json!({ "id": story.id, "v": 2, "at": at }),
@@ -403,14 +403,14 @@ async fn graphql_mutations_follow_the_same_rules() {
             "{answer}"
         );
         let answer = app
-            .graphql_as(Some(&editor), ACT, json!({ "id": story.id }))
+            .graphql_by(Some(&editor), ACT, json!({ "id": story.id }))
             .await;
         assert_eq!(
             answer["data"]["publishArticle"]["status"], "published",
             "{answer}"
         );
         let answer = app
-            .graphql_as(Some(&editor), ACT, json!({ "id": story.id }))
+            .graphql_by(Some(&editor), ACT, json!({ "id": story.id }))
             .await;
         assert_eq!(
             code(&answer),
@@ -421,7 +421,7 @@ async fn graphql_mutations_follow_the_same_rules() {
 
         let archive = "mutation($id: ID!) { archiveArticle(id: $id) { status } }";
         let answer = app
-            .graphql_as(Some(&editor), archive, json!({ "id": story.id }))
+            .graphql_by(Some(&editor), archive, json!({ "id": story.id }))
             .await;
         assert_eq!(
             answer["data"]["archiveArticle"]["status"], "archived",
@@ -429,7 +429,7 @@ async fn graphql_mutations_follow_the_same_rules() {
         );
         let unpublish = "mutation($id: ID!) { unpublishArticle(id: $id) { status version } }";
         let answer = app
-            .graphql_as(Some(&editor), unpublish, json!({ "id": story.id }))
+            .graphql_by(Some(&editor), unpublish, json!({ "id": story.id }))
             .await;
         assert_eq!(
             answer["data"]["unpublishArticle"]["status"], "draft",
@@ -437,18 +437,18 @@ async fn graphql_mutations_follow_the_same_rules() {
         );
         assert_eq!(answer["data"]["unpublishArticle"]["version"], 6);
         let answer = app
-            .graphql_as(Some(&editor), unpublish, json!({ "id": story.id }))
+            .graphql_by(Some(&editor), unpublish, json!({ "id": story.id }))
             .await;
         assert_eq!(code(&answer), "INVALID_TRANSITION", "{answer}");
 
         let answer = app
-            .graphql_as(Some(&editor), archive, json!({ "id": "nope" }))
+            .graphql_by(Some(&editor), archive, json!({ "id": "nope" }))
             .await;
         assert_eq!(code(&answer), "BAD_USER_INPUT", "{answer}");
         assert_eq!(answer["errors"][0]["extensions"]["field"], "id");
         let unknown = uuid::Uuid::now_v7().to_string();
         let answer = app
-            .graphql_as(Some(&editor), archive, json!({ "id": unknown }))
+            .graphql_by(Some(&editor), archive, json!({ "id": unknown }))
             .await;
         assert_eq!(code(&answer), "NOT_FOUND", "{answer}");
     }

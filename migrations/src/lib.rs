@@ -8,6 +8,7 @@ mod m20261129_000001_content;
 mod m20261129_000002_auth;
 mod m20261129_000003_workflow;
 mod m20261129_000004_replies;
+mod m20261129_000005_idempotency;
 
 /// The ordered list of every migration the binary knows.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_auth::Migration),
             Box::new(m20261129_000003_workflow::Migration),
             Box::new(m20261129_000004_replies::Migration),
+            Box::new(m20261129_000005_idempotency::Migration),
         ]
     }
 }

@@ -5,7 +5,6 @@
 use masthead_domain::{
     ArticleContent, ArticleInput, BlockInput, Lifecycle, SectionInput, Slug, UserId,
 };
-use masthead_persistence::Store;
 use serde_json::Value;
 
 use super::{Session, TestApp};
@@ -21,11 +20,6 @@ pub struct Story {
 }
 
 impl TestApp {
-    /// A repository handle on the server's database.
-    pub async fn store(&self) -> Store {
-        Store::connect(&self.database.url).await.expect("connect")
-    }
-
     /// A draft bylined to `author`, saved as `author`.
     pub async fn draft_by(&self, author: &Session, title: &str) -> Story {
         let author_id = user_id(author);
@@ -76,7 +70,7 @@ impl TestApp {
     }
 
     /// A GraphQL request as `session` (anonymous when `None`).
-    pub async fn graphql_as(
+    pub async fn graphql_by(
         &self,
         session: Option<&Session>,
         query: &str,

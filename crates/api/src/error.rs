@@ -57,6 +57,42 @@ pub enum ApiError {
     /// A bug or corrupt data; details go to the log only.
     #[error("internal error")]
     Internal(String),
+    /// The body is not well-formed JSON (or not UTF-8).
+    #[error("the body is not well-formed JSON: {0}")]
+    MalformedJson(String),
+    /// Text the request carries cannot be stored (NUL characters); each error names its field.
+    #[error("the request carries text that cannot be stored")]
+    MalformedText(ValidationErrors),
+    /// The path exists but not with this method; `allow` lists the methods it has.
+    #[error("this resource does not support that method")]
+    MethodNotAllowed {
+        /// Value of the `Allow` header.
+        allow: String,
+    },
+    /// `If-Match` named a version that is no longer current; nothing was changed.
+    #[error("the article was changed since you read it; the current version is {current}")]
+    PreconditionFailed {
+        /// Stored version.
+        current: i32,
+    },
+    /// A write that must be conditional came without `If-Match`.
+    #[error("send If-Match with the ETag of the version you edited")]
+    PreconditionRequired,
+    /// The body is larger than this endpoint accepts.
+    #[error("the request body is larger than {limit} bytes")]
+    PayloadTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// The body is not `application/json`.
+    #[error("send the body as application/json")]
+    UnsupportedMediaType,
+    /// An `Idempotency-Key` was used before with another request.
+    #[error("this Idempotency-Key was used with a different request")]
+    IdempotencyKeyReused,
+    /// The first request with this `Idempotency-Key` is still running.
+    #[error("a request with this Idempotency-Key is still being processed; retry shortly")]
+    IdempotencyInProgress,
 }
 
 impl From<PersistenceError> for ApiError {
@@ -115,6 +151,15 @@ impl ApiError {
             Self::RateLimited { .. } => "RATE_LIMITED",
             Self::Unavailable => "UNAVAILABLE",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
+            Self::MalformedJson(_) => "MALFORMED_JSON",
+            Self::MalformedText(_) => "BAD_USER_INPUT",
+            Self::MethodNotAllowed { .. } => "METHOD_NOT_ALLOWED",
+            Self::PreconditionFailed { .. } => "PRECONDITION_FAILED",
+            Self::PreconditionRequired => "PRECONDITION_REQUIRED",
+            Self::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
+            Self::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
+            Self::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
+            Self::IdempotencyInProgress => "IDEMPOTENCY_IN_PROGRESS",
         }
     }
 
@@ -129,9 +174,19 @@ impl ApiError {
         }
     }
 
+    /// For version conflicts and failed preconditions: the version now stored.
+    fn current_version(&self) -> Option<i32> {
+        match self {
+            Self::VersionConflict { current } | Self::PreconditionFailed { current } => {
+                Some(*current)
+            }
+            _ => None,
+        }
+    }
+
     fn field_errors(&self) -> Option<Vec<ProblemField>> {
         match self {
-            Self::Invalid(errors) => Some(
+            Self::Invalid(errors) | Self::MalformedText(errors) => Some(
                 errors
                     .0
                     .iter()
@@ -153,10 +208,7 @@ impl ApiError {
     pub fn to_graphql(&self) -> async_graphql::Error {
         use async_graphql::ErrorExtensions;
         let fields = self.field_errors();
-        let current_version = match self {
-            Self::VersionConflict { current } => Some(*current),
-            _ => None,
-        };
+        let current_version = self.current_version();
         let retry_after = match self {
             Self::RateLimited { retry_after } => Some(*retry_after),
             _ => None,
@@ -195,7 +247,7 @@ impl ApiError {
 }
 
 /// One broken field in a problem document.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ProblemField {
     /// Path of the field.
     pub field: String,
@@ -204,7 +256,7 @@ pub struct ProblemField {
 }
 
 /// An RFC 9457 problem document.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     /// A URI naming the kind of problem.
     #[serde(rename = "type")]
@@ -225,6 +277,38 @@ pub struct Problem {
     pub current_version: Option<i32>,
 }
 
+impl Problem {
+    /// A problem document for `status` with `code` and `detail`.
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        detail: String,
+        errors: Option<Vec<ProblemField>>,
+    ) -> Self {
+        Self {
+            kind: format!(
+                "https://masthead.dev/problems/{}",
+                code.to_lowercase().replace('_', "-")
+            ),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail,
+            code,
+            errors,
+            current_version: None,
+        }
+    }
+
+    /// The document as an `application/problem+json` response that no cache keeps.
+    pub fn into_response(self) -> HttpResponse {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        HttpResponse::build(status)
+            .content_type("application/problem+json")
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .json(self)
+    }
+}
+
 /// Builds a problem+json response for `status` with `code` and `detail`.
 pub fn problem_response(
     status: StatusCode,
@@ -232,21 +316,7 @@ pub fn problem_response(
     detail: String,
     errors: Option<Vec<ProblemField>>,
 ) -> HttpResponse {
-    let problem = Problem {
-        kind: format!(
-            "https://masthead.dev/problems/{}",
-            code.to_lowercase().replace('_', "-")
-        ),
-        title: status.canonical_reason().unwrap_or("Error").to_owned(),
-        status: status.as_u16(),
-        detail,
-        code,
-        errors,
-        current_version: None,
-    };
-    HttpResponse::build(status)
-        .content_type("application/problem+json")
-        .json(problem)
+    Problem::new(status, code, detail, errors).into_response()
 }
 
 impl ResponseError for ApiError {
@@ -263,44 +333,49 @@ impl ResponseError for ApiError {
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::MalformedJson(_) | Self::MalformedText(_) => StatusCode::BAD_REQUEST,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::IdempotencyInProgress => StatusCode::CONFLICT,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
-        let mut response = problem_response(
+        let mut problem = Problem::new(
             self.status_code(),
             self.code(),
             self.public_detail(),
             self.field_errors(),
         );
+        // Conflicts carry the current version so clients need no second request.
+        problem.current_version = self.current_version();
+        let mut response = problem.into_response();
+        let headers = response.headers_mut();
         match self {
             Self::Unauthenticated | Self::InvalidCredentials => {
-                response.headers_mut().insert(
+                headers.insert(
                     header::WWW_AUTHENTICATE,
                     header::HeaderValue::from_static("Bearer"),
                 );
             }
             Self::RateLimited { retry_after } => {
                 if let Ok(value) = header::HeaderValue::from_str(&retry_after.to_string()) {
-                    response.headers_mut().insert(header::RETRY_AFTER, value);
+                    headers.insert(header::RETRY_AFTER, value);
+                }
+            }
+            Self::Unavailable | Self::IdempotencyInProgress => {
+                headers.insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+            }
+            Self::MethodNotAllowed { allow } => {
+                if let Ok(value) = header::HeaderValue::from_str(allow) {
+                    headers.insert(header::ALLOW, value);
                 }
             }
             _ => {}
-        }
-        if let Self::VersionConflict { current } = self {
-            // Re-render with the current version so clients need no second request.
-            let problem = Problem {
-                kind: "https://masthead.dev/problems/version-conflict".to_owned(),
-                title: "Conflict".to_owned(),
-                status: 409,
-                detail: self.public_detail(),
-                code: self.code(),
-                errors: None,
-                current_version: Some(*current),
-            };
-            return HttpResponse::Conflict()
-                .content_type("application/problem+json")
-                .json(problem);
         }
         response
     }

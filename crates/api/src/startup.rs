@@ -11,6 +11,7 @@ use actix_web::{web, App, HttpRequest, HttpServer};
 use masthead_persistence::Store;
 use tracing_actix_web::TracingLogger;
 
+use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::{self, TokenKeys};
 use crate::config::Settings;
 use crate::error::{problem_response, ApiError};
@@ -43,23 +44,12 @@ impl Application {
                 "demo content loaded; first admin created (shown once; change it with `masthead user set-password`)"
             );
         }
-        let tokens = token_keys(&store, &settings).await?;
-        let replies = crate::replies::guard::ReplyGuard::new(&store, &settings.replies).await?;
-        let listener = TcpListener::bind(&settings.bind)?;
+        let state = AppState::build(store, settings, Events::default()).await?;
+        let listener = TcpListener::bind(&state.settings.bind)?;
         let address = listener.local_addr()?;
         tracing::info!("Masthead listening on http://{address}");
-        let events = Events::default();
-        scheduler::spawn(store.clone(), events.clone());
-        let server = serve(
-            listener,
-            AppState {
-                store,
-                settings: Arc::new(settings),
-                tokens: Arc::new(tokens),
-                events,
-                replies: Arc::new(replies),
-            },
-        )?;
+        scheduler::spawn(state.store.clone(), state.events.clone());
+        let server = serve(listener, state)?;
         Ok(Self {
             port: address.port(),
             server,
@@ -74,6 +64,25 @@ impl Application {
     /// Serves until SIGINT or SIGTERM, then finishes in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+impl AppState {
+    /// Everything handlers share, built from a migrated store and the settings;
+    /// refuses settings that cannot work (short JWT secret, zero rate limits).
+    pub async fn build(store: Store, settings: Settings, events: Events) -> anyhow::Result<Self> {
+        let tokens = token_keys(&store, &settings).await?;
+        let replies = crate::replies::guard::ReplyGuard::new(&store, &settings.replies).await?;
+        let login_limits = LoginLimiter::new(&settings)
+            .map_err(|reason| anyhow::anyhow!("refusing to start: {reason}"))?;
+        Ok(Self {
+            store,
+            settings: Arc::new(settings),
+            tokens: Arc::new(tokens),
+            events,
+            replies: Arc::new(replies),
+            login_limits: Arc::new(login_limits),
+        })
     }
 }
 

@@ -55,18 +55,6 @@ impl Store {
         }
     }
 
-    /// The same store, keeping at most `keep` revisions per article (0 keeps
-    /// all); the published revision is kept beyond the cap.
-    pub fn with_revisions_keep(mut self, keep: u32) -> Self {
-        self.revisions_keep = keep;
-        self
-    }
-
-    /// The revision cap per article (0 = unlimited).
-    pub fn revisions_keep(&self) -> u32 {
-        self.revisions_keep
-    }
-
     /// A number that changes whenever content the public can see may have
     /// changed (on this node, or on another node sharing a PostgreSQL database
     /// once [`crate::change_feed`] has relayed it). Caches of public reads
@@ -86,6 +74,18 @@ impl Store {
     pub(crate) async fn content_changed(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
         crate::change_feed::announce(self).await;
+    }
+
+    /// The same store, keeping at most `keep` revisions per article (0 keeps
+    /// all); the published revision is kept beyond the cap.
+    pub fn with_revisions_keep(mut self, keep: u32) -> Self {
+        self.revisions_keep = keep;
+        self
+    }
+
+    /// The revision cap per article (0 = unlimited).
+    pub fn revisions_keep(&self) -> u32 {
+        self.revisions_keep
     }
 
     /// Applies pending migrations, refusing a schema newer than this binary.

@@ -1,38 +1,95 @@
-//! Public article reads.
+//! Public article reads: cacheable (strong `ETag`, 304, `Cache-Control: public`).
 
-use actix_web::{get, web, HttpResponse};
-use masthead_domain::ArticleId;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use masthead_domain::{Article, ArticleId};
 use masthead_persistence::{ArticleFilter, ArticleOrder, Cursor, PageRequest, Visibility};
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::error::ApiError;
-use crate::rest::views::{ArticleView, ListView};
+use crate::rest::caching::public_json;
+use crate::rest::listing::{self, list_body, Fields};
+use crate::rest::views::ArticleView;
 use crate::state::AppState;
 
 /// Query of `GET /articles`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Page size, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
-    /// Only this tag's articles.
+    /// Only articles with the tag of this slug.
     pub tag: Option<String>,
-    /// Only this author's articles.
+    /// Only articles with the author of this slug on the byline.
     pub author: Option<String>,
+    /// Comma-separated top-level fields to return for each item (e.g. `id,slug,title`).
+    pub fields: Option<String>,
+}
+
+/// The fields `fields=` may name on article lists: the `ArticleSummary` properties.
+pub fn summary_fields() -> &'static [String] {
+    static FIELDS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    FIELDS.get_or_init(|| {
+        listing::property_names::<ArticleView>()
+            .into_iter()
+            .filter(|field| field != "sections")
+            .collect()
+    })
+}
+
+/// When the article (as the public sees it) last changed.
+pub fn last_modified(article: &Article) -> DateTime<Utc> {
+    article
+        .lifecycle
+        .published_at
+        .map_or(article.updated_at, |published| {
+            published.max(article.updated_at)
+        })
+}
+
+/// Renders a page of articles (without bodies) with their approved reply counts.
+pub async fn summaries(
+    state: &AppState,
+    articles: &[Article],
+    now: DateTime<Utc>,
+) -> Result<Vec<ArticleView>, ApiError> {
+    let ids: Vec<ArticleId> = articles.iter().map(|article| article.id).collect();
+    let counts = state.store.replies().approved_counts(&ids).await?;
+    Ok(articles
+        .iter()
+        .map(|article| {
+            let count = counts.get(&article.id).copied().unwrap_or(0);
+            ArticleView::new(state, article, count, false, now)
+        })
+        .collect())
 }
 
 /// Published articles, newest first.
+#[utoipa::path(
+    get,
+    path = "/articles",
+    operation_id = "list_articles",
+    tag = "articles",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of published articles (without bodies).",
+            body = ref("#/components/schemas/ArticlePage")),
+        (status = 304, description = "The page is unchanged since the `ETag` sent in `If-None-Match`."),
+    )
+)]
 #[get("/articles")]
 pub async fn list(
     state: web::Data<AppState>,
+    request: HttpRequest,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = query.limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
-        return Err(masthead_domain::FieldError::new("limit", "must be between 1 and 100").into());
-    }
+    let limit = listing::page_size(query.limit)?;
+    let fields = Fields::parse(query.fields.as_deref(), summary_fields())?;
     let cursor = query
         .cursor
         .as_deref()
@@ -55,39 +112,35 @@ pub async fn list(
             false,
         )
         .await?;
-    let ids: Vec<ArticleId> = page.items.iter().map(|(_, article)| article.id).collect();
-    let counts = state.store.replies().approved_counts(&ids).await?;
     let next_cursor = page.next_cursor().map(|cursor| cursor.encode());
-    let data = page
-        .items
-        .iter()
-        .map(|(_, article)| {
-            ArticleView::new(
-                &state,
-                article,
-                counts.get(&article.id).copied().unwrap_or(0),
-                false,
-                now,
-            )
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(ListView { data, next_cursor }))
+    let articles: Vec<Article> = page.items.into_iter().map(|(_, article)| article).collect();
+    let data = summaries(&state, &articles, now).await?;
+    let modified = articles.iter().map(last_modified).max();
+    let body = list_body(&data, next_cursor, &fields)?;
+    Ok(public_json(&request, &state.settings, body, modified))
 }
 
 /// One published article with its whole body. A slug the article held
 /// before its slug changed answers 301 with the current address.
+#[utoipa::path(
+    get,
+    path = "/articles/{slug}",
+    operation_id = "get_article",
+    tag = "articles",
+    params(("slug" = String, Path, description = "The article's slug.")),
+    responses(
+        (status = 200, description = "The article with its sections.", body = ArticleView),
+        (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`."),
+    )
+)]
 #[get("/articles/{slug}")]
 pub async fn show(
     state: web::Data<AppState>,
+    request: HttpRequest,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let now = masthead_persistence::now();
-    let article = state
-        .store
-        .articles()
-        .by_slug(&slug, Visibility::Public { now })
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let article = public_article(&state, &slug, now).await?;
     if article.slug.as_str() != slug.as_str() {
         return Ok(HttpResponse::MovedPermanently()
             .insert_header((
@@ -104,5 +157,26 @@ pub async fn show(
         true,
         now,
     );
-    Ok(HttpResponse::Ok().json(view))
+    let body = serde_json::to_vec(&view)
+        .map_err(|error| ApiError::Internal(format!("serialize: {error}")))?;
+    Ok(public_json(
+        &request,
+        &state.settings,
+        body,
+        Some(last_modified(&article)),
+    ))
+}
+
+/// The public article with this slug (current or retired), or 404.
+async fn public_article(
+    state: &AppState,
+    slug: &str,
+    now: DateTime<Utc>,
+) -> Result<Article, ApiError> {
+    state
+        .store
+        .articles()
+        .by_slug(slug, Visibility::Public { now })
+        .await?
+        .ok_or(ApiError::NotFound)
 }

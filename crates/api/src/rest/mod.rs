@@ -1,26 +1,63 @@
-//! REST under `/api/v1`: JSON in snake_case, cursor pagination, problem+json errors.
+//! REST under `/api/v1`: JSON in snake_case, cursor pagination, problem+json
+//! errors, HTTP caching and conditional writes, an OpenAPI 3.1 document.
 
+pub mod admin_articles;
+pub mod article_document;
 pub mod articles;
 pub mod auth;
+pub mod body;
+pub mod caching;
+pub mod http;
+pub mod idempotency;
+pub mod listing;
+pub mod openapi;
+pub mod pull_quotes;
 pub mod replies;
 pub mod reply_views;
+pub mod tags;
+pub mod taxonomy;
+pub mod users;
 pub mod views;
 pub mod workflow;
 pub mod workflow_views;
 
+use actix_web::middleware::from_fn;
 use actix_web::web;
 
-/// Mounts every REST route under `/api/v1`.
+/// Mounts every REST route under `/api/v1`, and the docs page at `/api/docs`.
 pub fn routes(config: &mut web::ServiceConfig) {
-    config.service(
-        web::scope("/api/v1")
+    // Built now, so a broken document fails at start-up rather than on a request.
+    openapi::document();
+    config.service(openapi::docs).service(
+        web::scope(http::PREFIX)
+            .wrap(from_fn(http::edge))
             .service(auth::login)
             .service(auth::refresh)
             .service(auth::logout)
             .service(auth::me)
+            .service(auth::change_password)
+            .service(users::list)
+            .service(users::show)
+            .service(users::create)
+            .service(users::update)
+            .service(tags::create)
+            .service(tags::update)
+            .service(tags::remove)
             .service(articles::list)
             .service(articles::show)
+            .service(taxonomy::tags)
+            .service(taxonomy::tag)
+            .service(taxonomy::authors)
+            .service(taxonomy::author)
+            .service(pull_quotes::list)
+            .service(admin_articles::list)
+            .service(admin_articles::create)
+            .service(admin_articles::show)
+            .service(admin_articles::update)
+            .service(admin_articles::remove)
+            .service(openapi::serve)
             .configure(replies::routes)
-            .configure(workflow::routes),
+            .configure(workflow::routes)
+            .default_service(web::to(http::fallback)),
     );
 }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, SecondsFormat, Utc};
 use masthead_domain::{Article, Author, Block, Reply, RichText, Section, Tag};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::state::AppState;
 
@@ -15,11 +16,14 @@ pub fn timestamp(at: DateTime<Utc>) -> String {
 }
 
 /// A tag.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Tag)]
 pub struct TagView {
+    #[schema(format = "uuid")]
     pub id: String,
     pub slug: String,
     pub name: String,
+    #[schema(required = true)]
     pub description: Option<String>,
 }
 
@@ -35,11 +39,14 @@ impl From<&Tag> for TagView {
 }
 
 /// A byline entry (never the e-mail).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Author)]
 pub struct AuthorView {
+    #[schema(format = "uuid")]
     pub id: String,
     pub slug: String,
     pub display_name: String,
+    #[schema(required = true)]
     pub bio: Option<String>,
 }
 
@@ -55,7 +62,8 @@ impl From<&Author> for AuthorView {
 }
 
 /// Inline rich text in its three forms.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = InlineText)]
 pub struct InlineView {
     /// Plain words.
     pub text: String,
@@ -76,19 +84,30 @@ impl From<&RichText> for InlineView {
 }
 
 /// A block, tagged by `type`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[schema(as = Block)]
 pub enum BlockView {
+    /// A paragraph of inline rich text.
     Paragraph {
-        #[serde(flatten)]
-        text: InlineView,
+        /// Plain words.
+        text: String,
+        /// Sanitized HTML.
+        html: String,
+        /// The Markdown source (what editors change).
+        markdown: String,
     },
+    /// A quote set apart, with who said it and where.
     PullQuote {
         text: String,
+        #[schema(required = true)]
         icon: Option<String>,
+        #[schema(required = true)]
         speaker: Option<String>,
+        #[schema(required = true)]
         context: Option<String>,
     },
+    /// A bulleted or numbered list of inline rich text.
     List {
         ordered: bool,
         items: Vec<InlineView>,
@@ -98,7 +117,18 @@ pub enum BlockView {
 impl From<&Block> for BlockView {
     fn from(block: &Block) -> Self {
         match block {
-            Block::Paragraph(text) => Self::Paragraph { text: text.into() },
+            Block::Paragraph(text) => {
+                let InlineView {
+                    text,
+                    html,
+                    markdown,
+                } = text.into();
+                Self::Paragraph {
+                    text,
+                    html,
+                    markdown,
+                }
+            }
             Block::PullQuote(quote) => Self::PullQuote {
                 text: quote.text.clone(),
                 icon: quote.icon.clone(),
@@ -114,9 +144,14 @@ impl From<&Block> for BlockView {
 }
 
 /// A section of the body.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Section)]
 pub struct SectionView {
+    /// Heading words without the leading emoji; `null` for the lede.
+    #[schema(required = true)]
     pub heading: Option<String>,
+    /// The heading's leading emoji, split off.
+    #[schema(required = true)]
     pub icon: Option<String>,
     pub blocks: Vec<BlockView>,
 }
@@ -132,45 +167,103 @@ impl From<&Section> for SectionView {
 }
 
 /// The feature image.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = FeatureImage)]
 pub struct FeatureImageView {
+    #[schema(format = "uri")]
     pub url: String,
     pub alt: String,
+    #[schema(required = true)]
     pub caption: Option<String>,
 }
 
 /// SEO fields.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Seo)]
 pub struct SeoView {
+    #[schema(required = true)]
     pub meta_title: Option<String>,
+    #[schema(required = true)]
     pub meta_description: Option<String>,
+    #[schema(required = true, format = "uri")]
     pub canonical_url: Option<String>,
 }
 
-/// An article; `sections` only on single-article responses.
-#[derive(Debug, Serialize)]
+/// Publishing states, as shown in `status`.
+#[derive(ToSchema)]
+#[schema(as = ArticleStatus, rename_all = "snake_case")]
+pub enum ArticleStatusName {
+    Draft,
+    InReview,
+    Scheduled,
+    Published,
+    Archived,
+}
+
+/// Who may reply, as shown in `reply_policy`.
+#[derive(ToSchema)]
+#[schema(as = ReplyPolicy, rename_all = "snake_case")]
+pub enum ReplyPolicyName {
+    Open,
+    Moderated,
+    Closed,
+}
+
+/// Staff roles, as shown in `role`.
+#[derive(ToSchema)]
+#[schema(as = Role, rename_all = "snake_case")]
+pub enum RoleName {
+    Admin,
+    Editor,
+    Author,
+}
+
+/// An article. Single-article responses carry `sections`; list items do not.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Article)]
 pub struct ArticleView {
+    #[schema(format = "uuid", read_only)]
     pub id: String,
     pub slug: String,
+    /// The article's address on the website.
+    #[schema(format = "uri", read_only)]
     pub url: String,
     pub title: String,
     pub standfirst: String,
+    /// Changed only by the workflow actions, never by a save.
+    #[schema(value_type = ArticleStatusName, read_only)]
     pub status: &'static str,
+    #[schema(required = true, format = DateTime, read_only)]
     pub published_at: Option<String>,
+    #[schema(required = true, format = DateTime, read_only)]
     pub scheduled_at: Option<String>,
+    #[schema(format = DateTime, read_only)]
     pub created_at: String,
+    #[schema(format = DateTime, read_only)]
     pub updated_at: String,
+    /// Bumped on every write; the editor's `ETag` is this number in quotes.
+    #[schema(read_only)]
     pub version: i32,
+    #[schema(value_type = ReplyPolicyName)]
     pub reply_policy: &'static str,
+    /// Approved replies.
+    #[schema(read_only)]
     pub reply_count: u64,
+    #[schema(read_only)]
     pub word_count: usize,
+    #[schema(read_only)]
     pub reading_time_minutes: usize,
+    /// The first tag: the collection the article is filed in.
+    #[schema(required = true, read_only)]
     pub primary_tag: Option<TagView>,
     pub tags: Vec<TagView>,
     pub authors: Vec<AuthorView>,
     pub seo: SeoView,
+    #[schema(required = true)]
     pub feature_image: Option<FeatureImageView>,
+    /// The body (single-article responses only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = true)]
     pub sections: Option<Vec<SectionView>>,
 }
 
@@ -221,18 +314,26 @@ impl ArticleView {
 }
 
 /// A public reply with its answers (never the e-mail address).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Reply)]
 pub struct ReplyView {
+    #[schema(format = "uuid")]
     pub id: String,
+    #[schema(required = true, format = "uuid")]
     pub parent_id: Option<String>,
     pub depth: u8,
     /// `None` when the reply was removed but its answers remain.
+    #[schema(required = true)]
     pub author_name: Option<String>,
+    #[schema(required = true)]
     pub body: Option<String>,
+    #[schema(required = true)]
     pub body_html: Option<String>,
     pub is_staff: bool,
     pub removed: bool,
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(no_recursion)]
     pub children: Vec<ReplyView>,
 }
 
@@ -291,16 +392,23 @@ pub struct ListView<T> {
 }
 
 /// A staff account as its owner and admins see it (with e-mail and role).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = User)]
 pub struct UserView {
+    #[schema(format = "uuid")]
     pub id: String,
+    #[schema(format = Email)]
     pub email: String,
     pub display_name: String,
     pub slug: String,
+    #[schema(required = true)]
     pub bio: Option<String>,
+    #[schema(value_type = RoleName)]
     pub role: &'static str,
     pub active: bool,
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub updated_at: String,
 }
 

@@ -1,0 +1,186 @@
+//! HTTP caching and conditional requests.
+//!
+//! Public reads carry a strong `ETag` (a hash of the exact body), answer a
+//! matching `If-None-Match` with `304 Not Modified` and no body, and say how
+//! long caches may keep them (`Cache-Control: public, max-age, stale-while-revalidate`).
+//! Editor reads carry `ETag: "<version>"`; writes that replace an article must
+//! send it back in `If-Match` (428 without, 412 when stale). Anything not a
+//! public read is `private, no-store` (set by the REST edge middleware).
+
+use std::time::SystemTime;
+
+use actix_web::http::header::{
+    self, EntityTag, Header, HeaderValue, HttpDate, IfMatch, IfNoneMatch,
+};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+
+use crate::config::Settings;
+use crate::error::ApiError;
+
+/// What every response for signed-in staff says to caches.
+pub const PRIVATE: &str = "private, no-store";
+
+/// The strong validator of a body: a hash of its exact bytes.
+pub fn strong_etag(body: &[u8]) -> EntityTag {
+    let digest = Sha256::digest(body);
+    EntityTag::new_strong(URL_SAFE_NO_PAD.encode(&digest[..18]))
+}
+
+/// The validator of an article version, as editors send it back in `If-Match`.
+pub fn version_etag(version: i32) -> EntityTag {
+    EntityTag::new_strong(version.to_string())
+}
+
+/// `Cache-Control` of public reads, from the configuration.
+pub fn public_cache_control(settings: &Settings) -> String {
+    let mut value = format!("public, max-age={}", settings.cache_max_age);
+    if settings.cache_stale_while_revalidate > 0 {
+        value.push_str(&format!(
+            ", stale-while-revalidate={}",
+            settings.cache_stale_while_revalidate
+        ));
+    }
+    value
+}
+
+/// A public JSON read: `200` with the body and validators, or `304` with the
+/// validators only when the client's `If-None-Match` already names this body.
+pub fn public_json(
+    request: &HttpRequest,
+    settings: &Settings,
+    body: Vec<u8>,
+    last_modified: Option<DateTime<Utc>>,
+) -> HttpResponse {
+    let etag = strong_etag(&body);
+    let not_modified = match IfNoneMatch::parse(request) {
+        Ok(IfNoneMatch::Any) => true,
+        // RFC 9110: If-None-Match uses the weak comparison.
+        Ok(IfNoneMatch::Items(tags)) => tags.iter().any(|tag| tag.weak_eq(&etag)),
+        Err(_) => false,
+    };
+    let mut response = if not_modified {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header(header::ETag(etag))
+        .insert_header((header::CACHE_CONTROL, public_cache_control(settings)))
+        .insert_header((header::VARY, "Accept-Encoding, Authorization"));
+    if let Some(at) = last_modified {
+        response.insert_header(header::LastModified(HttpDate::from(SystemTime::from(at))));
+    }
+    if not_modified {
+        response.finish()
+    } else {
+        response
+            .content_type(header::ContentType::json())
+            .body(body)
+    }
+}
+
+/// A response for signed-in staff: never stored by any cache.
+pub fn private(mut builder: HttpResponseBuilder) -> HttpResponseBuilder {
+    builder.insert_header((header::CACHE_CONTROL, PRIVATE));
+    builder
+}
+
+/// The precondition of a write, from `If-Match`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Precondition {
+    /// No `If-Match` header.
+    Missing,
+    /// `If-Match: *`: any current version.
+    Any,
+    /// The versions the client says it edited (weak tags never match).
+    Versions(Vec<i32>),
+}
+
+impl Precondition {
+    /// Reads `If-Match`; a header that is not a list of entity tags is a bad request.
+    pub fn of(request: &HttpRequest) -> Result<Self, ApiError> {
+        if !request.headers().contains_key(header::IF_MATCH) {
+            return Ok(Self::Missing);
+        }
+        match IfMatch::parse(request) {
+            Ok(IfMatch::Any) => Ok(Self::Any),
+            Ok(IfMatch::Items(tags)) if !tags.is_empty() => Ok(Self::Versions(
+                tags.iter()
+                    .filter(|tag| !tag.weak)
+                    .filter_map(|tag| tag.tag().parse().ok())
+                    .collect(),
+            )),
+            _ => Err(ApiError::BadRequest(
+                "If-Match must list entity tags such as \"3\"".to_owned(),
+            )),
+        }
+    }
+
+    /// The version to write against when the stored one is `current`:
+    /// missing is 428, stale is 412 (with the current version), else `current`.
+    pub fn check(&self, current: i32, required: bool) -> Result<i32, ApiError> {
+        match self {
+            Self::Missing if required => Err(ApiError::PreconditionRequired),
+            Self::Missing | Self::Any => Ok(current),
+            Self::Versions(versions) if versions.contains(&current) => Ok(current),
+            Self::Versions(_) => Err(ApiError::PreconditionFailed { current }),
+        }
+    }
+}
+
+/// `Location` header value of a path under `/api/v1`.
+pub fn location(path: &str) -> Result<HeaderValue, ApiError> {
+    HeaderValue::from_str(&format!("/api/v1{path}"))
+        .map_err(|error| ApiError::Internal(format!("location header: {error}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    fn precondition(value: Option<&str>) -> Result<Precondition, ApiError> {
+        let mut request = TestRequest::default();
+        if let Some(value) = value {
+            request = request.insert_header((header::IF_MATCH, value));
+        }
+        Precondition::of(&request.to_http_request())
+    }
+
+    #[test]
+    fn if_match_decides_the_version_to_write_against() {
+        assert!(matches!(
+            precondition(None).unwrap().check(3, true),
+            Err(ApiError::PreconditionRequired)
+        ));
+        assert_eq!(precondition(None).unwrap().check(3, false).unwrap(), 3);
+        assert_eq!(
+            precondition(Some("\"3\"")).unwrap().check(3, true).unwrap(),
+            3
+        );
+        assert_eq!(precondition(Some("*")).unwrap().check(7, true).unwrap(), 7);
+        assert!(matches!(
+            precondition(Some("\"2\"")).unwrap().check(3, true),
+            Err(ApiError::PreconditionFailed { current: 3 })
+        ));
+        assert!(matches!(
+            precondition(Some("W/\"3\"")).unwrap().check(3, true),
+            Err(ApiError::PreconditionFailed { current: 3 })
+        ));
+        assert!(matches!(
+            precondition(Some("3")),
+            Err(ApiError::BadRequest(_))
+        ));
+    }
+
+    #[test]
+    fn equal_bodies_share_a_strong_etag() {
+        assert_eq!(strong_etag(b"{}"), strong_etag(b"{}"));
+        assert_ne!(strong_etag(b"{}"), strong_etag(b"[]"));
+        assert!(!strong_etag(b"{}").weak);
+    }
+}

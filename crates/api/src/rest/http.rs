@@ -1,0 +1,124 @@
+//! The REST edge: what every request under `/api/v1` goes through.
+//!
+//! - A URL whose path or query decodes to invalid UTF-8 or to NUL characters is
+//!   refused with 400 before any handler (and any database) sees it.
+//! - `HEAD` is served by the `GET` handler (the HTTP layer drops the body).
+//! - A response that did not choose its caching is `private, no-store`.
+//! - A path that exists with other methods answers 405 with `Allow` (and
+//!   `OPTIONS` answers 204 with `Allow`); the methods come from the OpenAPI
+//!   document, so documenting a route is what teaches the edge about it.
+
+use std::sync::OnceLock;
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ResourceDef, ServiceRequest, ServiceResponse};
+use actix_web::http::{header, Method};
+use actix_web::middleware::Next;
+use actix_web::{HttpRequest, HttpResponse};
+use percent_encoding::percent_decode_str;
+
+use crate::error::ApiError;
+use crate::rest::caching::PRIVATE;
+use crate::rest::openapi;
+
+/// Where the REST API is mounted.
+pub const PREFIX: &str = "/api/v1";
+
+/// The middleware of the `/api/v1` scope (see the module documentation).
+pub async fn edge(
+    mut request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    if let Err(error) = check_url(request.uri()) {
+        let response = actix_web::ResponseError::error_response(&error);
+        return Ok(request.into_response(response).map_into_right_body());
+    }
+    if request.method() == Method::HEAD {
+        request.head_mut().method = Method::GET;
+    }
+    let mut response = next.call(request).await?;
+    let headers = response.headers_mut();
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static(PRIVATE),
+        );
+    }
+    Ok(response.map_into_left_body())
+}
+
+/// Refuses a path or query that is not UTF-8 once percent-decoded, or holds NUL.
+fn check_url(uri: &actix_web::http::Uri) -> Result<(), ApiError> {
+    for (part, raw) in [("path", Some(uri.path())), ("query", uri.query())] {
+        let Some(raw) = raw else { continue };
+        let decoded = percent_decode_str(raw)
+            .decode_utf8()
+            .map_err(|_| ApiError::BadRequest(format!("the URL {part} is not valid UTF-8")))?;
+        if decoded.contains('\0') {
+            return Err(ApiError::BadRequest(format!(
+                "the URL {part} must not contain NUL characters"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The default service of `/api/v1`: 405 (or 204 for `OPTIONS`) on a known
+/// path with another method, else 404.
+pub async fn fallback(request: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let path = request
+        .path()
+        .strip_prefix(PREFIX)
+        .unwrap_or(request.path());
+    let Some(allow) = allowed_methods(path) else {
+        return Err(ApiError::NotFound);
+    };
+    if request.method() == Method::OPTIONS {
+        return Ok(HttpResponse::NoContent()
+            .insert_header((header::ALLOW, allow))
+            .finish());
+    }
+    Err(ApiError::MethodNotAllowed {
+        allow: allow.to_owned(),
+    })
+}
+
+/// The `Allow` value of a documented path (relative to `/api/v1`), if any.
+pub fn allowed_methods(path: &str) -> Option<&'static str> {
+    static ROUTES: OnceLock<Vec<(ResourceDef, String)>> = OnceLock::new();
+    let routes = ROUTES.get_or_init(|| {
+        openapi::operations()
+            .into_iter()
+            .map(|(path, methods)| {
+                let mut allow: Vec<&str> = Vec::new();
+                for method in &methods {
+                    allow.push(method);
+                    if method == "GET" {
+                        allow.push("HEAD");
+                    }
+                }
+                allow.push("OPTIONS");
+                (ResourceDef::new(path), allow.join(", "))
+            })
+            .collect()
+    });
+    routes
+        .iter()
+        .find(|(pattern, _)| pattern.is_match(path))
+        .map(|(_, allow)| allow.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_with_nul_or_broken_utf8_are_refused() {
+        let uri = |text: &str| text.parse::<actix_web::http::Uri>().unwrap();
+        assert!(check_url(&uri("/api/v1/articles?tag=world")).is_ok());
+        assert!(check_url(&uri("/api/v1/articles/caf%C3%A9")).is_ok());
+        assert!(check_url(&uri("/api/v1/articles/%00")).is_err());
+        assert!(check_url(&uri("/api/v1/articles?tag=%FF")).is_err());
+        assert!(check_url(&uri("/api/v1/articles?tag=a%00")).is_err());
+    }
+}

@@ -1,0 +1,352 @@
+//! The OpenAPI 3.1 document of `/api/v1`, generated from the handlers'
+//! `#[utoipa::path]` annotations and the views' `ToSchema` derives, served at
+//! `/api/v1/openapi.json`, with a browsable page at `/api/docs`.
+//!
+//! Adding a route to the document is one line in [`ApiDoc`]'s `paths(...)`
+//! (the handler carries its own `#[utoipa::path]`). The conventions every
+//! operation shares are added here once, by rule, so they cannot be forgotten:
+//! problem+json error responses (400/500/503 everywhere; 401/403 with a bearer
+//! token; 404 with a path parameter; 413/415/422 with a body; 422 with query
+//! parameters), caching headers on public reads, the bearer scheme, the server
+//! prefix, and the list envelopes (`*Page`) whose items (`*Summary`) declare no
+//! required property because `fields=` may leave any out.
+//!
+//! The edge ([`crate::rest::http`]) reads the documented methods to answer 405
+//! with `Allow`; `tests/rest_openapi.rs` validates real responses against it.
+
+use std::sync::OnceLock;
+
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use serde_json::{json, Map, Value};
+use utoipa::OpenApi;
+
+use crate::error::{Problem, ProblemField};
+use crate::rest::article_document::{
+    ArticleDocument, BlockDocument, FeatureImageDocument, SectionDocument, SeoDocument,
+};
+use crate::rest::caching::public_json;
+use crate::rest::pull_quotes::PullQuoteView;
+use crate::rest::views::{ReplyView, UserView};
+use crate::rest::{admin_articles, articles, pull_quotes, taxonomy};
+use crate::state::AppState;
+
+/// The annotated routes and schemas. Add a documented route with one line in `paths`.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Masthead REST API",
+        version = "1",
+        description = "The REST API of Masthead, a headless CMS for news publishers. \
+            JSON in snake_case, timestamps in RFC 3339 UTC, ids as strings. Lists are \
+            `{\"data\": [...], \"next_cursor\": ...}` with `limit` (1-100) and `cursor`; \
+            `fields=` narrows list items. Errors are RFC 9457 `application/problem+json` \
+            with a stable `code`. Public reads carry a strong `ETag` (send `If-None-Match` \
+            for 304) and `Cache-Control: public`; editor responses are `private, no-store`."
+    ),
+    paths(
+        articles::list,
+        articles::show,
+        taxonomy::tags,
+        taxonomy::tag,
+        taxonomy::authors,
+        taxonomy::author,
+        pull_quotes::list,
+        admin_articles::list,
+        admin_articles::create,
+        admin_articles::show,
+        admin_articles::update,
+        admin_articles::remove,
+    ),
+    components(schemas(
+        Problem,
+        ProblemField,
+        UserView,
+        ReplyView,
+        PullQuoteView,
+        ArticleDocument,
+        SectionDocument,
+        BlockDocument,
+        SeoDocument,
+        FeatureImageDocument,
+    )),
+    tags(
+        (name = "articles", description = "Published articles, their replies and pull quotes."),
+        (name = "directory", description = "Tags and authors."),
+        (name = "admin", description = "The editors' desk (bearer token)."),
+    )
+)]
+pub struct ApiDoc;
+
+/// List envelopes: (page schema, item schema, sparse summary schema if `fields=` applies).
+const PAGES: [(&str, &str, Option<&str>); 5] = [
+    ("ArticlePage", "Article", Some("ArticleSummary")),
+    ("PublicTagPage", "PublicTag", Some("PublicTagSummary")),
+    (
+        "PublicAuthorPage",
+        "PublicAuthor",
+        Some("PublicAuthorSummary"),
+    ),
+    (
+        "PlacedPullQuotePage",
+        "PlacedPullQuote",
+        Some("PlacedPullQuoteSummary"),
+    ),
+    ("ReplyPage", "Reply", None),
+];
+
+/// Problem responses shared by reference: (status, component name, description).
+const PROBLEMS: [(u16, &str, &str); 12] = [
+    (
+        400,
+        "BadRequest",
+        "Malformed request: bad JSON, invalid UTF-8 or NUL characters in text, a bad query string.",
+    ),
+    (401, "Unauthorized", "A valid bearer token is needed."),
+    (403, "Forbidden", "The caller's role may not do this."),
+    (
+        404,
+        "NotFound",
+        "Nothing there (or nothing the caller may see).",
+    ),
+    (
+        409,
+        "Conflict",
+        "Conflicts with the current state (a taken slug, a running idempotent request).",
+    ),
+    (
+        412,
+        "PreconditionFailed",
+        "`If-Match` names a version that is no longer current; nothing changed.",
+    ),
+    (
+        413,
+        "PayloadTooLarge",
+        "The body is larger than the route accepts.",
+    ),
+    (
+        415,
+        "UnsupportedMediaType",
+        "The body is not `application/json`.",
+    ),
+    (
+        422,
+        "UnprocessableEntity",
+        "Input broke a rule; `errors` names each field by its path.",
+    ),
+    (
+        429,
+        "TooManyRequests",
+        "Too many requests; `Retry-After` says when to try again.",
+    ),
+    (
+        500,
+        "InternalServerError",
+        "A fault on our side (details are logged, never sent).",
+    ),
+    (
+        503,
+        "ServiceUnavailable",
+        "The database is unreachable; retry after `Retry-After` seconds.",
+    ),
+];
+
+/// The finished document.
+pub fn document() -> &'static Value {
+    static DOCUMENT: OnceLock<Value> = OnceLock::new();
+    DOCUMENT.get_or_init(|| {
+        let generated = serde_json::to_value(ApiDoc::openapi()).unwrap_or_else(|error| {
+            tracing::error!(%error, "the OpenAPI document does not serialize");
+            json!({})
+        });
+        conventions(generated)
+    })
+}
+
+/// Every documented path (relative to `/api/v1`) with its methods, upper-case.
+pub fn operations() -> Vec<(String, Vec<String>)> {
+    let Some(paths) = document()["paths"].as_object() else {
+        return Vec::new();
+    };
+    paths
+        .iter()
+        .map(|(path, item)| {
+            let methods = ["get", "put", "post", "delete", "patch"]
+                .into_iter()
+                .filter(|method| item.get(*method).is_some())
+                .map(str::to_uppercase)
+                .collect();
+            (path.clone(), methods)
+        })
+        .collect()
+}
+
+/// `GET /api/v1/openapi.json`.
+#[get("/openapi.json")]
+pub async fn serve(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+    let body = serde_json::to_vec(document()).unwrap_or_default();
+    public_json(&request, &state.settings, body, None)
+}
+
+/// `GET /api/docs`: a browsable reference of the document (Scalar, loaded by the browser).
+#[get("/api/docs")]
+pub async fn docs() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(DOCS_PAGE)
+}
+
+const DOCS_PAGE: &str = r#"<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Masthead REST API</title>
+</head>
+<body>
+  <noscript>The reference needs JavaScript; the document itself is at
+    <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</noscript>
+  <script id="api-reference" data-url="/api/v1/openapi.json"></script>
+  <script src="https://cdn.jsdelivr.net/npm/@scalar/api-reference"></script>
+</body>
+</html>
+"#;
+
+fn conventions(mut document: Value) -> Value {
+    document["servers"] = json!([{ "url": "/api/v1", "description": "This server" }]);
+    let components = document["components"]
+        .as_object_mut()
+        .map(std::mem::take)
+        .unwrap_or_default();
+    let mut components = Value::Object(components);
+    components["securitySchemes"]["bearer"] = json!({
+        "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+        "description": "The access token from `POST /auth/login`."
+    });
+    for (status, name, description) in PROBLEMS {
+        components["responses"][name] = json!({
+            "description": format!("{status}: {description}"),
+            "content": { "application/problem+json": {
+                "schema": { "$ref": "#/components/schemas/Problem" } } }
+        });
+    }
+    let schemas = &mut components["schemas"];
+    for (page, item, summary) in PAGES {
+        let items = match summary {
+            Some(summary) => {
+                let mut sparse = schemas[item].clone();
+                if let Some(object) = sparse.as_object_mut() {
+                    object.remove("required");
+                    if let Some(properties) =
+                        object.get_mut("properties").and_then(Value::as_object_mut)
+                    {
+                        properties.remove("sections");
+                    }
+                    object.insert(
+                        "description".into(),
+                        json!(format!("One item of a list (see `{item}`): every property is present unless `fields=` named others.")),
+                    );
+                }
+                schemas[summary] = sparse;
+                summary
+            }
+            None => item,
+        };
+        schemas[page] = json!({
+            "type": "object",
+            "required": ["data", "next_cursor"],
+            "properties": {
+                "data": { "type": "array", "items": { "$ref": format!("#/components/schemas/{items}") } },
+                "next_cursor": { "type": ["string", "null"],
+                    "description": "Pass as `cursor` for the next page; null on the last page." }
+            }
+        });
+    }
+    for (name, schema) in schemas.as_object_mut().into_iter().flatten() {
+        if name.ends_with("Write") {
+            refuse_unknown_fields(schema);
+        }
+    }
+    document["components"] = components;
+    if let Some(paths) = document["paths"].as_object_mut() {
+        for item in paths.values_mut() {
+            if let Some(item) = item.as_object_mut() {
+                for (method, operation) in item.iter_mut() {
+                    common_responses(method, operation);
+                }
+            }
+        }
+    }
+    document
+}
+
+/// Write documents refuse fields they do not list; fields listed without a
+/// type are the read-only ones a GET document carries, accepted and ignored.
+fn refuse_unknown_fields(schema: &mut Value) {
+    if let Some(variants) = schema.get_mut("oneOf").and_then(Value::as_array_mut) {
+        variants.iter_mut().for_each(refuse_unknown_fields);
+        return;
+    }
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    if let Some(properties) = object.get_mut("properties").and_then(Value::as_object_mut) {
+        for property in properties.values_mut() {
+            if property.as_object().is_some_and(|p| p.is_empty()) {
+                *property =
+                    json!({ "readOnly": true, "description": "Read-only: accepted and ignored." });
+            }
+        }
+        object.insert("additionalProperties".into(), json!(false));
+    }
+}
+
+/// Adds the responses every operation of its kind can give (see the module docs).
+fn common_responses(method: &str, operation: &mut Value) {
+    let parameters = operation["parameters"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let located = |place: &str| parameters.iter().any(|p| p["in"] == place);
+    let mut statuses = vec![400, 500, 503];
+    if operation.get("security").is_some() {
+        statuses.extend([401, 403]);
+    }
+    if located("path") {
+        statuses.push(404);
+    }
+    if located("query") {
+        statuses.push(422);
+    }
+    if operation.get("requestBody").is_some() {
+        statuses.extend([413, 415, 422]);
+    }
+    let public_read = method == "get" && operation.get("security").is_none();
+    let responses = operation["responses"]
+        .as_object_mut()
+        .map(std::mem::take)
+        .unwrap_or_default();
+    let mut responses: Map<String, Value> = responses;
+    for status in statuses {
+        let key = status.to_string();
+        if responses.contains_key(&key) {
+            continue;
+        }
+        if let Some((_, name, _)) = PROBLEMS.iter().find(|(code, _, _)| *code == status) {
+            responses.insert(
+                key,
+                json!({ "$ref": format!("#/components/responses/{name}") }),
+            );
+        }
+    }
+    if public_read {
+        if let Some(ok) = responses.get_mut("200") {
+            ok["headers"] = json!({
+                "ETag": { "description": "Strong validator of this body; send it in `If-None-Match`.",
+                          "schema": { "type": "string" } },
+                "Cache-Control": { "description": "`public, max-age=…, stale-while-revalidate=…`",
+                                   "schema": { "type": "string" } }
+            });
+        }
+    }
+    operation["responses"] = Value::Object(responses);
+}

@@ -1,0 +1,516 @@
+//! The OpenAPI document cannot drift from the behaviour: every documented
+//! operation is called, and every real answer (status, content type, declared
+//! headers, body) is checked against what the document says, with JSON Schema
+//! validation of the bodies against its components.
+
+mod support;
+
+use std::collections::BTreeSet;
+
+use masthead_domain::Role;
+use masthead_persistence::testing::TestDatabase;
+use reqwest::{Method, RequestBuilder};
+use serde_json::{json, Value};
+use support::rest::document;
+use support::{Session, TestApp};
+
+/// Calls the API and checks each answer against the document.
+struct Conformance<'a> {
+    app: &'a TestApp,
+    document: Value,
+    /// (method, path template, status) seen.
+    seen: BTreeSet<(String, String, u16)>,
+}
+
+impl<'a> Conformance<'a> {
+    async fn new(app: &'a TestApp) -> Self {
+        let response = app
+            .request(Method::GET, "/openapi.json", None)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        Self {
+            app,
+            document: response.json().await.unwrap(),
+            seen: BTreeSet::new(),
+        }
+    }
+
+    /// Sends `request` (for the operation `method template`) and checks the answer; returns the body.
+    async fn call(
+        &mut self,
+        method: &str,
+        template: &str,
+        request: RequestBuilder,
+    ) -> (u16, Value) {
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let context = format!("{} {method} {template} -> {status}", self.app.backend);
+        let operation = self.document["paths"][template][method].clone();
+        assert!(
+            operation.is_object(),
+            "{context}: the operation is not documented"
+        );
+        let declared = self.resolve(&operation["responses"][status.to_string()]);
+        assert!(
+            declared.is_object(),
+            "{context}: the status is not documented"
+        );
+        for header in declared["headers"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(name, _)| name)
+        {
+            assert!(
+                response.headers().contains_key(header.as_str()),
+                "{context}: header {header} is documented but missing"
+            );
+        }
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .map(|value| value.to_str().unwrap().to_owned());
+        let bytes = response.bytes().await.unwrap();
+        let body = match content_type {
+            None => {
+                assert!(bytes.is_empty(), "{context}: a body without a content type");
+                assert!(
+                    declared.get("content").is_none(),
+                    "{context}: documented content is missing"
+                );
+                Value::Null
+            }
+            Some(content_type) => {
+                let media = content_type.split(';').next().unwrap().trim().to_owned();
+                let schema = declared["content"][&media]["schema"].clone();
+                assert!(schema.is_object(), "{context}: {media} is not documented");
+                let body: Value = serde_json::from_slice(&bytes).expect("a JSON body");
+                self.validate(&schema, &body, &context);
+                body
+            }
+        };
+        self.seen
+            .insert((method.to_owned(), template.to_owned(), status));
+        (status, body)
+    }
+
+    fn resolve(&self, value: &Value) -> Value {
+        match value["$ref"].as_str() {
+            Some(reference) => {
+                let pointer = reference.trim_start_matches('#');
+                self.document
+                    .pointer(pointer)
+                    .cloned()
+                    .unwrap_or(Value::Null)
+            }
+            None => value.clone(),
+        }
+    }
+
+    /// Validates `instance` against `schema`, resolving `$ref`s against the document.
+    fn validate(&self, schema: &Value, instance: &Value, context: &str) {
+        let root = json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "allOf": [schema],
+            "components": self.document["components"],
+        });
+        let validator =
+            jsonschema::draft202012::new(&root).expect("the document's schemas compile");
+        let errors: Vec<String> = validator
+            .iter_errors(instance)
+            .map(|error| format!("{} at {}", error, error.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{context}: {errors:#?}\n{instance}");
+    }
+
+    fn request(&self, method: Method, path: &str, session: Option<&Session>) -> RequestBuilder {
+        self.app.request(method, path, session)
+    }
+
+    /// Every documented operation was called and answered with a success.
+    fn assert_every_operation_succeeded(&self) {
+        for (template, item) in self.document["paths"].as_object().unwrap() {
+            for method in item.as_object().unwrap().keys() {
+                let succeeded = self.seen.iter().any(|(m, t, status)| {
+                    m == method && t == template && (200..300).contains(status)
+                });
+                assert!(
+                    succeeded,
+                    "{method} {template} was never exercised ({})",
+                    self.app.backend
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_document_is_openapi_3_1_with_unique_operations_and_a_bearer_scheme() {
+    let app = TestApp::spawn(TestDatabase::sqlite()).await;
+    let conformance = Conformance::new(&app).await;
+    let document = &conformance.document;
+    assert_eq!(document["openapi"], "3.1.0");
+    assert_eq!(document["servers"][0]["url"], "/api/v1");
+    assert_eq!(
+        document["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    let mut ids = BTreeSet::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let id = operation["operationId"]
+                .as_str()
+                .expect("an operationId")
+                .to_owned();
+            assert!(ids.insert(id.clone()), "{id} is used twice");
+            assert!(operation["tags"].is_array(), "{method} {path} has a tag");
+            assert!(operation["responses"]["500"].is_object(), "{method} {path}");
+            if path.contains('{') {
+                assert!(operation["responses"]["404"].is_object(), "{method} {path}");
+            }
+            if operation.get("security").is_some() {
+                assert!(operation["responses"]["401"].is_object(), "{method} {path}");
+            }
+        }
+    }
+    for path in [
+        "/articles",
+        "/articles/{slug}",
+        "/articles/{slug}/replies",
+        "/tags",
+        "/tags/{slug}",
+        "/authors",
+        "/authors/{slug}",
+        "/pull-quotes",
+        "/admin/articles",
+        "/admin/articles/{id}",
+    ] {
+        assert!(document["paths"][path].is_object(), "{path} is documented");
+    }
+    let docs = app
+        .client
+        .get(format!("{}/api/docs", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(docs.status(), 200);
+    assert!(docs.text().await.unwrap().contains("/api/v1/openapi.json"));
+}
+
+#[tokio::test]
+async fn real_responses_of_every_operation_match_the_document() {
+    for database in TestDatabase::all().await {
+        let app = TestApp::spawn_with(database, |settings| settings.max_body_bytes = 16_384).await;
+        let editor = app.sign_in_new(Role::Editor).await;
+        let author = app.sign_in_new(Role::Author).await;
+        let mut api = Conformance::new(&app).await;
+        let backend = app.backend;
+
+        // Public reads.
+        let (_, list) = api
+            .call(
+                "get",
+                "/articles",
+                api.request(Method::GET, "/articles?limit=2", None),
+            )
+            .await;
+        let cursor = list["next_cursor"].as_str().unwrap().to_owned();
+        api.call(
+            "get",
+            "/articles",
+            api.request(
+                Method::GET,
+                &format!("/articles?limit=2&cursor={cursor}"),
+                None,
+            ),
+        )
+        .await;
+        api.call(
+            "get",
+            "/articles",
+            api.request(Method::GET, "/articles?fields=id,title&tag=posts", None),
+        )
+        .await;
+        api.call(
+            "get",
+            "/articles",
+            api.request(Method::GET, "/articles?limit=0", None),
+        )
+        .await;
+        api.call(
+            "get",
+            "/articles",
+            api.request(Method::GET, "/articles?limit=x", None),
+        )
+        .await;
+        let slug = list["data"][0]["slug"].as_str().unwrap().to_owned();
+        let (_, article) = api
+            .call(
+                "get",
+                "/articles/{slug}",
+                api.request(Method::GET, &format!("/articles/{slug}"), None),
+            )
+            .await;
+        let etag = app
+            .request(Method::GET, &format!("/articles/{slug}"), None)
+            .send()
+            .await
+            .unwrap()
+            .headers()["etag"]
+            .clone();
+        let (status, _) = api
+            .call(
+                "get",
+                "/articles/{slug}",
+                api.request(Method::GET, &format!("/articles/{slug}"), None)
+                    .header("if-none-match", etag),
+            )
+            .await;
+        assert_eq!(status, 304);
+        api.call(
+            "get",
+            "/articles/{slug}",
+            api.request(Method::GET, "/articles/nothing-here", None),
+        )
+        .await;
+        let flagship = list["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["slug"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>();
+        for slug in &flagship {
+            api.call(
+                "get",
+                "/articles/{slug}/replies",
+                api.request(Method::GET, &format!("/articles/{slug}/replies"), None),
+            )
+            .await;
+        }
+        api.call(
+            "get",
+            "/articles/{slug}/replies",
+            api.request(Method::GET, "/articles/nothing-here/replies", None),
+        )
+        .await;
+        api.call(
+            "get",
+            "/tags",
+            api.request(Method::GET, "/tags?limit=2", None),
+        )
+        .await;
+        api.call(
+            "get",
+            "/tags",
+            api.request(Method::GET, "/tags?fields=name,article_count", None),
+        )
+        .await;
+        api.call(
+            "get",
+            "/tags",
+            api.request(Method::GET, "/tags?fields=nope", None),
+        )
+        .await;
+        api.call(
+            "get",
+            "/tags/{slug}",
+            api.request(Method::GET, "/tags/posts", None),
+        )
+        .await;
+        api.call(
+            "get",
+            "/tags/{slug}",
+            api.request(Method::GET, "/tags/nope", None),
+        )
+        .await;
+        api.call(
+            "get",
+            "/authors",
+            api.request(Method::GET, "/authors", None),
+        )
+        .await;
+        api.call(
+            "get",
+            "/authors/{slug}",
+            api.request(Method::GET, "/authors/owen-farrow", None),
+        )
+        .await;
+        api.call(
+            "get",
+            "/authors/{slug}",
+            api.request(Method::GET, "/authors/nobody", None),
+        )
+        .await;
+        api.call(
+            "get",
+            "/pull-quotes",
+            api.request(Method::GET, "/pull-quotes?limit=1", None),
+        )
+        .await;
+        api.call(
+            "get",
+            "/pull-quotes",
+            api.request(Method::GET, "/pull-quotes?fields=speaker", None),
+        )
+        .await;
+        api.call(
+            "get",
+            "/pull-quotes",
+            api.request(Method::GET, "/pull-quotes?cursor=bad", None),
+        )
+        .await;
+
+        // The editors' desk.
+        api.call(
+            "get",
+            "/admin/articles",
+            api.request(Method::GET, "/admin/articles", Some(&editor)),
+        )
+        .await;
+        api.call(
+            "get",
+            "/admin/articles",
+            api.request(
+                Method::GET,
+                "/admin/articles?status=draft&fields=id",
+                Some(&editor),
+            ),
+        )
+        .await;
+        api.call(
+            "get",
+            "/admin/articles",
+            api.request(Method::GET, "/admin/articles", None),
+        )
+        .await;
+        api.call(
+            "get",
+            "/admin/articles",
+            api.request(Method::GET, "/admin/articles?status=lost", Some(&editor)),
+        )
+        .await;
+        let mut body = document("Conforming", "Conforming Speaker");
+        body["slug"] = json!("conforming");
+        let (status, created) = api
+            .call(
+                "post",
+                "/admin/articles",
+                api.request(Method::POST, "/admin/articles", Some(&editor))
+                    .json(&body),
+            )
+            .await;
+        assert_eq!(status, 201, "{backend}");
+        let id = created["id"].as_str().unwrap().to_owned();
+        let item = format!("/admin/articles/{id}");
+        for (request, expected) in [
+            (
+                api.request(Method::POST, "/admin/articles", Some(&editor))
+                    .json(&body),
+                409,
+            ),
+            (
+                api.request(Method::POST, "/admin/articles", Some(&editor))
+                    .json(&json!({"title": ""})),
+                422,
+            ),
+            (
+                api.request(Method::POST, "/admin/articles", Some(&editor))
+                    .header("content-type", "application/json")
+                    .body("{"),
+                400,
+            ),
+            (
+                api.request(Method::POST, "/admin/articles", Some(&editor))
+                    .body("{}"),
+                415,
+            ),
+            (
+                api.request(Method::POST, "/admin/articles", Some(&editor))
+                    .json(&json!({"title": "x".repeat(20_000)})),
+                413,
+            ),
+            (
+                api.request(Method::POST, "/admin/articles", None)
+                    .json(&body),
+                401,
+            ),
+        ] {
+            let (status, _) = api.call("post", "/admin/articles", request).await;
+            assert_eq!(status, expected, "{backend}");
+        }
+        let (_, read) = api
+            .call(
+                "get",
+                "/admin/articles/{id}",
+                api.request(Method::GET, &item, Some(&editor)),
+            )
+            .await;
+        api.call(
+            "get",
+            "/admin/articles/{id}",
+            api.request(Method::GET, "/admin/articles/nope", Some(&editor)),
+        )
+        .await;
+        let mut changed = read.clone();
+        changed["title"] = json!("Conforming, changed");
+        for (request, expected) in [
+            (
+                api.request(Method::PUT, &item, Some(&editor))
+                    .json(&changed),
+                428,
+            ),
+            (
+                api.request(Method::PUT, &item, Some(&author))
+                    .header("if-match", "\"1\"")
+                    .json(&changed),
+                403,
+            ),
+            (
+                api.request(Method::PUT, &item, Some(&editor))
+                    .header("if-match", "\"1\"")
+                    .json(&json!({"title": "t", "x": 1})),
+                422,
+            ),
+            (
+                api.request(Method::PUT, &item, Some(&editor))
+                    .header("if-match", "\"1\"")
+                    .json(&changed),
+                200,
+            ),
+            (
+                api.request(Method::PUT, &item, Some(&editor))
+                    .header("if-match", "\"1\"")
+                    .json(&changed),
+                412,
+            ),
+        ] {
+            let (status, _) = api.call("put", "/admin/articles/{id}", request).await;
+            assert_eq!(status, expected, "{backend}");
+        }
+        let (status, _) = api
+            .call(
+                "delete",
+                "/admin/articles/{id}",
+                api.request(Method::DELETE, &item, Some(&editor))
+                    .header("if-match", "\"1\""),
+            )
+            .await;
+        assert_eq!(status, 412);
+        let (status, _) = api
+            .call(
+                "delete",
+                "/admin/articles/{id}",
+                api.request(Method::DELETE, &item, Some(&editor)),
+            )
+            .await;
+        assert_eq!(status, 204);
+
+        // What GET returns is what PUT and POST accept.
+        let write = json!({ "$ref": "#/components/schemas/ArticleWrite" });
+        api.validate(&write, &article, "a public article as a write document");
+        api.validate(&write, &read, "an editor's article as a write document");
+        api.assert_every_operation_succeeded();
+    }
+}
