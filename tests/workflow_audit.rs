@@ -209,3 +209,70 @@ async fn only_admins_read_the_audit_log() {
         );
     }
 }
+
+#[tokio::test]
+async fn moderating_replies_is_audited_with_the_moderator() {
+    for app in TestApp::spawn_all().await {
+        let editor = app.sign_in_new(Role::Editor).await;
+        let admin = app.sign_in_new(Role::Admin).await;
+        // The demo newsroom has approved replies; take two of them.
+        let queue = json(
+            app.get_as(
+                Some(&editor),
+                "/api/v1/admin/replies?status=approved&limit=2",
+            )
+            .await,
+            200,
+            "queue",
+        )
+        .await;
+        let ids: Vec<String> = queue["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|reply| reply["id"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(ids.len(), 2, "{}: {queue}", app.backend);
+        json(
+            app.post_as(
+                Some(&editor),
+                &format!("/api/v1/admin/replies/{}/spam", ids[0]),
+                None,
+                None,
+            )
+            .await,
+            200,
+            "spam",
+        )
+        .await;
+        let deleted = app
+            .client
+            .delete(format!("{}/api/v1/admin/replies/{}", app.address, ids[1]))
+            .bearer_auth(&editor.access_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(deleted.status(), 204);
+
+        let log = json(
+            app.get_as(Some(&admin), "/api/v1/admin/audit?limit=10")
+                .await,
+            200,
+            "audit",
+        )
+        .await;
+        let entries = log["data"].as_array().unwrap();
+        let deletion = &entries[0];
+        assert_eq!(deletion["action"], "delete", "{}", app.backend);
+        assert_eq!(deletion["subject_type"], "reply");
+        assert_eq!(deletion["subject_id"], ids[1].as_str());
+        assert_eq!(deletion["actor_id"], editor.user_id.as_str());
+        let spam = &entries[1];
+        assert_eq!(spam["action"], "moderate");
+        assert_eq!(spam["subject_id"], ids[0].as_str());
+        assert_eq!(spam["actor_id"], editor.user_id.as_str());
+        assert_eq!(spam["detail"]["from"], "approved");
+        assert_eq!(spam["detail"]["to"], "spam");
+        assert!(spam["article_id"].is_string());
+    }
+}

@@ -370,7 +370,7 @@ const ONE: &str = r#"
 query One($id: ID!, $n: Int!) {
   revision(articleId: $id, number: $n) {
     number slug standfirst authorIds
-    sections { heading blocks { __typename ... on Paragraph { text } } }
+    sections { heading blocks { kind text markdown } }
   }
 }"#;
 
@@ -379,7 +379,7 @@ query Diff($id: ID!) {
   revisionDiff(articleId: $id, from: 1, to: 2) {
     from to fields
     sections { change oldIndex newIndex headingChanged
-      blocks { change before { __typename ... on Paragraph { text } } after { ... on Paragraph { text } } }
+      blocks { change before { kind text } after { kind text } }
       after { heading } }
   }
 }"#;

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use masthead_domain::{ArticleId, ModerationAction, Reply, ReplyId, ReplyStatus};
+use masthead_domain::{ArticleId, ModerationAction, Reply, ReplyId, ReplyStatus, UserId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
@@ -11,6 +11,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::audit::{self, AuditAction, NewAuditEntry};
 use crate::entities::reply;
 use crate::error::{parse_stored, Result};
 use crate::page::{Cursor, Page};
@@ -101,8 +102,21 @@ impl ReplyRepo<'_> {
     }
 
     /// Applies `action` to every reply of `ids` in one transaction: all of them
-    /// change, or (when an id names no reply) none does.
+    /// change, or (when an id names no reply) none does. Recorded in the audit
+    /// log as done by the system; see [`ReplyRepo::moderate_as`].
     pub async fn moderate(&self, ids: &[ReplyId], action: ModerationAction) -> Result<Moderated> {
+        self.moderate_as(None, ids, action).await
+    }
+
+    /// [`ReplyRepo::moderate`] by `actor`: each changed reply gets an audit
+    /// entry (`moderate` with `from`/`to` statuses, or `delete`) in the same
+    /// transaction.
+    pub async fn moderate_as(
+        &self,
+        actor: Option<UserId>,
+        ids: &[ReplyId],
+        action: ModerationAction,
+    ) -> Result<Moderated> {
         let mut seen = HashSet::new();
         let unique: Vec<Uuid> = ids
             .iter()
@@ -142,6 +156,28 @@ impl ReplyRepo<'_> {
                     .filter(reply::Column::Id.is_in(unique.iter().copied()))
                     .exec(&txn)
                     .await?;
+            }
+        }
+        for id in &unique {
+            if let Some(row) = found.get(id) {
+                let (kind, reply) = (AuditAction::Moderate, ReplyId(row.id));
+                let entry = match action.target_status() {
+                    Some(status) => {
+                        NewAuditEntry::reply(actor, kind, reply, ArticleId(row.article_id))
+                            .with("action", action.as_str())
+                            .with("from", row.status.as_str())
+                            .with("to", status.as_str())
+                    }
+                    None => NewAuditEntry::reply(
+                        actor,
+                        AuditAction::Delete,
+                        reply,
+                        ArticleId(row.article_id),
+                    )
+                    .with("action", action.as_str())
+                    .with("from", row.status.as_str()),
+                };
+                audit::record(&txn, entry).await?;
             }
         }
         txn.commit().await?;

@@ -3,10 +3,97 @@
 use async_graphql::{Enum, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use masthead_domain::diff::{self, ContentDiff};
+use masthead_domain::{Block, Section};
 use masthead_persistence::audit::AuditEntry;
 use masthead_persistence::revisions::{Revision, RevisionInfo};
 
-use crate::graphql::types::{AuthorNode, BlockNode, SectionNode};
+use crate::graphql::types::AuthorNode;
+
+/// A section of a revision's body. Revisions have their own body types: a
+/// saved body is a record, not a live article (its blocks have no identity).
+#[derive(SimpleObject)]
+pub struct RevisionSection {
+    /// Heading words, without the emoji.
+    pub heading: Option<String>,
+    /// The heading's leading emoji.
+    pub icon: Option<String>,
+    /// Blocks in reading order.
+    pub blocks: Vec<RevisionBlock>,
+}
+
+impl From<&Section> for RevisionSection {
+    fn from(section: &Section) -> Self {
+        Self {
+            heading: section.heading.clone(),
+            icon: section.icon.clone(),
+            blocks: section.blocks.iter().map(RevisionBlock::from).collect(),
+        }
+    }
+}
+
+/// A block of a revision's body; which fields are set depends on `kind`.
+#[derive(SimpleObject)]
+pub struct RevisionBlock {
+    /// `paragraph`, `pull_quote` or `list`.
+    pub kind: String,
+    /// Paragraph: plain words; pull quote: the quoted words.
+    pub text: Option<String>,
+    /// Paragraph: sanitized inline HTML.
+    pub html: Option<String>,
+    /// Paragraph: Markdown source.
+    pub markdown: Option<String>,
+    /// Pull quote: leading emoji.
+    pub icon: Option<String>,
+    /// Pull quote: who said it.
+    pub speaker: Option<String>,
+    /// Pull quote: where or how it was said.
+    pub context: Option<String>,
+    /// List: numbered when true.
+    pub ordered: Option<bool>,
+    /// List: the items' Markdown sources.
+    pub items: Option<Vec<String>>,
+}
+
+impl From<&Block> for RevisionBlock {
+    fn from(block: &Block) -> Self {
+        let empty = Self {
+            kind: block.kind().to_owned(),
+            text: None,
+            html: None,
+            markdown: None,
+            icon: None,
+            speaker: None,
+            context: None,
+            ordered: None,
+            items: None,
+        };
+        match block {
+            Block::Paragraph(text) => Self {
+                text: Some(text.text()),
+                html: Some(text.html()),
+                markdown: Some(text.source().to_owned()),
+                ..empty
+            },
+            Block::PullQuote(quote) => Self {
+                text: Some(quote.text.clone()),
+                icon: quote.icon.clone(),
+                speaker: quote.speaker.clone(),
+                context: quote.context.clone(),
+                ..empty
+            },
+            Block::List(list) => Self {
+                ordered: Some(list.ordered),
+                items: Some(
+                    list.items
+                        .iter()
+                        .map(|item| item.source().to_owned())
+                        .collect(),
+                ),
+                ..empty
+            },
+        }
+    }
+}
 
 /// A save of an article in its history, without the content.
 #[derive(SimpleObject)]
@@ -60,7 +147,7 @@ pub struct RevisionNode {
     /// The summary under the headline.
     pub standfirst: String,
     /// The body.
-    pub sections: Vec<SectionNode>,
+    pub sections: Vec<RevisionSection>,
     /// Byline user ids, in order.
     pub author_ids: Vec<ID>,
     /// Tag ids, primary first.
@@ -89,7 +176,7 @@ impl From<&Revision> for RevisionNode {
             summary: (&revision.info).into(),
             slug: content.slug.as_ref().map(ToString::to_string),
             standfirst: content.standfirst.clone(),
-            sections: SectionNode::all(revision.info.article_id, &content.sections),
+            sections: content.sections.iter().map(RevisionSection::from).collect(),
             author_ids: content
                 .authors
                 .iter()
@@ -138,9 +225,9 @@ pub struct BlockChange {
     /// Position in the newer section.
     pub new_index: Option<i32>,
     /// The block before.
-    pub before: Option<BlockNode>,
+    pub before: Option<RevisionBlock>,
     /// The block after.
-    pub after: Option<BlockNode>,
+    pub after: Option<RevisionBlock>,
 }
 
 /// A section that differs, with both sides where they exist.
@@ -157,9 +244,9 @@ pub struct SectionChange {
     /// Blocks that differ (changed sections only).
     pub blocks: Vec<BlockChange>,
     /// The section before.
-    pub before: Option<SectionNode>,
+    pub before: Option<RevisionSection>,
     /// The section after.
-    pub after: Option<SectionNode>,
+    pub after: Option<RevisionSection>,
 }
 
 /// What changed from one revision to another.
@@ -203,23 +290,17 @@ impl RevisionDiff {
                             old_index: index(block.old_index),
                             new_index: index(block.new_index),
                             before: before
-                                .zip(change.old_index)
                                 .zip(block.old_index)
-                                .and_then(|((section, s), i)| Some((s, i, section.blocks.get(i)?)))
-                                .map(|(s, i, b)| BlockNode::new(from.info.article_id, s, i, b)),
+                                .and_then(|(section, i)| section.blocks.get(i))
+                                .map(RevisionBlock::from),
                             after: after
-                                .zip(change.new_index)
                                 .zip(block.new_index)
-                                .and_then(|((section, s), j)| Some((s, j, section.blocks.get(j)?)))
-                                .map(|(s, j, b)| BlockNode::new(to.info.article_id, s, j, b)),
+                                .and_then(|(section, j)| section.blocks.get(j))
+                                .map(RevisionBlock::from),
                         })
                         .collect(),
-                    before: before
-                        .zip(change.old_index)
-                        .map(|(section, s)| SectionNode::at(from.info.article_id, s, section)),
-                    after: after
-                        .zip(change.new_index)
-                        .map(|(section, s)| SectionNode::at(to.info.article_id, s, section)),
+                    before: before.map(RevisionSection::from),
+                    after: after.map(RevisionSection::from),
                 }
             })
             .collect();

@@ -112,12 +112,12 @@ pub async fn moderate_one(
     id: &str,
     action: ModerationAction,
 ) -> Result<Reply, ApiError> {
-    caller.authorize(Action::ModerateReplies)?;
+    let actor = caller.authorize(Action::ModerateReplies)?;
     let id = id
         .trim()
         .parse::<uuid::Uuid>()
         .map_err(|_| ApiError::NotFound)?;
-    let mut changed = apply(state, &[ReplyId(id)], action, true).await?;
+    let mut changed = apply(state, actor.id, &[ReplyId(id)], action, true).await?;
     changed.pop().ok_or(ApiError::NotFound)
 }
 
@@ -129,7 +129,7 @@ pub async fn moderate_many(
     ids: &[String],
     action: ModerationAction,
 ) -> Result<Vec<Reply>, ApiError> {
-    caller.authorize(Action::ModerateReplies)?;
+    let actor = caller.authorize(Action::ModerateReplies)?;
     if ids.is_empty() || ids.len() > MODERATION_BATCH_MAX {
         return Err(FieldError::new(
             "ids",
@@ -153,18 +153,23 @@ pub async fn moderate_many(
     if !errors.is_empty() {
         return Err(errors.into());
     }
-    apply(state, &parsed, action, false).await
+    apply(state, actor.id, &parsed, action, false).await
 }
 
 /// Runs the change and announces newly approved replies. Missing ids are
 /// `NOT_FOUND` for a `single` reply, else field errors naming their position.
 async fn apply(
     state: &AppState,
+    actor: masthead_domain::UserId,
     ids: &[ReplyId],
     action: ModerationAction,
     single: bool,
 ) -> Result<Vec<Reply>, ApiError> {
-    let moderated = state.store.replies().moderate(ids, action).await?;
+    let moderated = state
+        .store
+        .replies()
+        .moderate_as(Some(actor), ids, action)
+        .await?;
     if !moderated.missing.is_empty() {
         if single {
             return Err(ApiError::NotFound);
