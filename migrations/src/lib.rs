@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_content;
 mod m20261129_000002_auth;
+mod m20261129_000004_replies;
 mod m20261129_000005_idempotency;
 
 /// The ordered list of every migration the binary knows.
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261129_000001_content::Migration),
             Box::new(m20261129_000002_auth::Migration),
+            Box::new(m20261129_000004_replies::Migration),
             Box::new(m20261129_000005_idempotency::Migration),
         ]
     }

@@ -105,6 +105,10 @@ pub struct Settings {
     /// Largest request body, in bytes, for JSON and GraphQL.
     #[arg(long, env = "MASTHEAD_MAX_BODY_BYTES", default_value_t = 1_048_576)]
     pub max_body_bytes: usize,
+
+    /// Reply rate limits, blocked words and client addresses.
+    #[command(flatten)]
+    pub replies: crate::replies::settings::ReplySettings,
 }
 
 impl Settings {

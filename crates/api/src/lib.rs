@@ -12,6 +12,8 @@ pub mod error;
 pub mod events;
 pub mod graphql;
 pub mod health;
+pub mod public_cache;
+pub mod replies;
 pub mod rest;
 pub mod startup;
 pub mod state;

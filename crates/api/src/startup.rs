@@ -42,6 +42,7 @@ impl Application {
             );
         }
         let tokens = token_keys(&store, &settings).await?;
+        let replies = crate::replies::guard::ReplyGuard::new(&store, &settings.replies).await?;
         let listener = TcpListener::bind(&settings.bind)?;
         let address = listener.local_addr()?;
         tracing::info!("Masthead listening on http://{address}");
@@ -52,6 +53,7 @@ impl Application {
                 settings: Arc::new(settings),
                 tokens: Arc::new(tokens),
                 events: Events::default(),
+                replies: Arc::new(replies),
             },
         )?;
         Ok(Self {
@@ -133,7 +135,10 @@ fn cors(origins: &[String]) -> Cors {
     }
 }
 
-fn json_error(error: actix_web::error::JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
+pub(crate) fn json_error(
+    error: actix_web::error::JsonPayloadError,
+    _: &HttpRequest,
+) -> actix_web::Error {
     use actix_web::error::JsonPayloadError;
     use actix_web::http::StatusCode;
     let (status, code, detail) = match &error {

@@ -20,6 +20,8 @@ pub struct AppState {
     pub tokens: Arc<TokenKeys>,
     /// Live events for subscriptions.
     pub events: Events,
+    /// Reply rate limits, client hashing and spam rules.
+    pub replies: Arc<crate::replies::guard::ReplyGuard>,
 }
 
 impl AppState {

@@ -48,3 +48,11 @@ pub const PASSWORD_MIN_CHARS: usize = 10;
 /// Longest password, in bytes: refused before hashing so nobody can make the
 /// server hash megabytes.
 pub const PASSWORD_MAX_BYTES: usize = 1_024;
+/// Most links a reply under an open article may carry before it waits for a moderator.
+pub const REPLY_LINKS_MAX: usize = 2;
+/// Largest `POST …/replies` request body, in bytes (the text itself is bounded in characters).
+pub const REPLY_REQUEST_MAX_BYTES: usize = 16 * 1024;
+/// Minutes within which the same text from the same client counts as a repeat.
+pub const REPLY_REPEAT_WINDOW_MINUTES: i64 = 10;
+/// Most replies one moderation request may act on.
+pub const MODERATION_BATCH_MAX: usize = 100;

@@ -132,6 +132,9 @@ fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
+            // Direction overrides and invisible characters can disguise a
+            // link or reorder the text around it; the raw `body` keeps them.
+            c if crate::spam::is_invisible(c) => {}
             '&' => escaped.push_str("&amp;"),
             '<' => escaped.push_str("&lt;"),
             '>' => escaped.push_str("&gt;"),
@@ -212,6 +215,10 @@ pub struct Reply {
     pub article_id: ArticleId,
     /// The reply it answers, if any.
     pub parent_id: Option<ReplyId>,
+    /// The replies above it, the thread's first reply first, `parent_id` last;
+    /// empty for a top-level reply. Kept so that a removed reply's answers
+    /// still know where they stand.
+    pub ancestors: Vec<ReplyId>,
     /// 1 for a top-level reply.
     pub depth: u8,
     /// Name shown with the reply.
@@ -226,6 +233,9 @@ pub struct Reply {
     pub is_staff: bool,
     /// The staff account, for staff replies.
     pub user_id: Option<UserId>,
+    /// Salted hash of the poster's network address (never the address), for
+    /// repeat detection and abuse review; `None` for staff and imported replies.
+    pub client_hash: Option<String>,
     /// When it was posted.
     pub created_at: DateTime<Utc>,
 }
@@ -234,6 +244,64 @@ impl Reply {
     /// Safe HTML of the body; see [`ReplyBody::html`].
     pub fn body_html(&self) -> String {
         render_reply_html(&self.body)
+    }
+
+    /// The first reply of its thread (itself when top-level).
+    pub fn root_id(&self) -> ReplyId {
+        self.ancestors.first().copied().unwrap_or(self.id)
+    }
+}
+
+/// What a moderator does to a reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ModerationAction {
+    /// Make it public.
+    Approve,
+    /// Refuse it.
+    Reject,
+    /// Refuse it as spam.
+    Spam,
+    /// Remove it for good (its answers keep their place under a placeholder).
+    Delete,
+}
+
+impl ModerationAction {
+    /// Every action.
+    pub const ALL: [ModerationAction; 4] = [
+        ModerationAction::Approve,
+        ModerationAction::Reject,
+        ModerationAction::Spam,
+        ModerationAction::Delete,
+    ];
+
+    /// Stable name, as in APIs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ModerationAction::Approve => "approve",
+            ModerationAction::Reject => "reject",
+            ModerationAction::Spam => "spam",
+            ModerationAction::Delete => "delete",
+        }
+    }
+
+    /// The status the action moves a reply to; `None` for deletion.
+    pub fn target_status(self) -> Option<ReplyStatus> {
+        match self {
+            ModerationAction::Approve => Some(ReplyStatus::Approved),
+            ModerationAction::Reject => Some(ReplyStatus::Rejected),
+            ModerationAction::Spam => Some(ReplyStatus::Spam),
+            ModerationAction::Delete => None,
+        }
+    }
+}
+
+impl FromStr for ModerationAction {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|action| action.as_str() == s)
+            .ok_or_else(|| format!("unknown action {s:?} (approve, reject, spam or delete)"))
     }
 }
 
@@ -270,6 +338,22 @@ mod tests {
             "{html}"
         );
         assert!(!html.contains("href=\"javascript"), "{html}");
+    }
+
+    #[test]
+    fn direction_overrides_do_not_reach_html() {
+        let html = render_reply_html("evil\u{202E}gpj.exe ＜script＞");
+        assert!(!html.contains('\u{202E}'), "{html}");
+        assert!(html.contains("＜script＞"), "{html}");
+    }
+
+    #[test]
+    fn moderation_actions_round_trip() {
+        for action in ModerationAction::ALL {
+            assert_eq!(action.as_str().parse::<ModerationAction>().unwrap(), action);
+        }
+        assert!("publish".parse::<ModerationAction>().is_err());
+        assert_eq!(ModerationAction::Delete.target_status(), None);
     }
 
     #[test]

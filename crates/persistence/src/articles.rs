@@ -85,6 +85,7 @@ impl ArticleRepo<'_> {
         row.insert(&txn).await?;
         write_relations(&txn, id.0, &content).await?;
         txn.commit().await?;
+        self.store.content_changed().await;
         self.by_id(id, Visibility::Staff)
             .await?
             .ok_or(PersistenceError::NotFound)
@@ -113,6 +114,7 @@ impl ArticleRepo<'_> {
         bump_version(&txn, id.0, expected_version, row).await?;
         write_relations(&txn, id.0, &content).await?;
         txn.commit().await?;
+        self.store.content_changed().await;
         self.by_id(id, Visibility::Staff)
             .await?
             .ok_or(PersistenceError::NotFound)
@@ -145,6 +147,7 @@ impl ArticleRepo<'_> {
         set_lifecycle(&mut row, next);
         row.updated_at = Set(crate::now());
         bump_version(self.store.db(), id.0, current.version, row).await?;
+        self.store.content_changed().await;
         self.by_id(id, Visibility::Staff)
             .await?
             .ok_or(PersistenceError::NotFound)
@@ -158,6 +161,7 @@ impl ArticleRepo<'_> {
         if result.rows_affected == 0 {
             return Err(PersistenceError::NotFound);
         }
+        self.store.content_changed().await;
         Ok(())
     }
 

@@ -1,8 +1,9 @@
-//! Readers' replies: posting under a thread, listing what the public may see,
-//! and moderation.
+//! Readers' replies: posting under a thread, and listing what the public may
+//! see. Moderation lives in [`crate::reply_queue`].
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use masthead_domain::reply::child_depth;
 use masthead_domain::{ArticleId, FieldError, NewReply, Reply, ReplyId, ReplyStatus, UserId};
 use sea_orm::sea_query::Expr;
@@ -13,6 +14,7 @@ use uuid::Uuid;
 
 use crate::entities::reply;
 use crate::error::{parse_stored, PersistenceError, Result};
+use crate::page::{Cursor, Page};
 use crate::store::Store;
 
 /// A reply ready to store: validated fields plus what the server decided.
@@ -36,7 +38,7 @@ pub struct ReplyDraft {
 
 /// The reply repository.
 pub struct ReplyRepo<'a> {
-    store: &'a Store,
+    pub(crate) store: &'a Store,
 }
 
 impl Store {
@@ -47,11 +49,13 @@ impl Store {
 }
 
 impl ReplyRepo<'_> {
-    /// Stores a reply, checking its parent and the thread depth.
+    /// Stores a reply, checking its parent (approved, same article) and the
+    /// thread depth, and recording its place in the thread.
     pub async fn create(&self, draft: ReplyDraft) -> Result<Reply> {
         let db = self.store.db();
-        let parent_depth = match draft.parent_id {
-            None => None,
+        let id = ReplyId::generate();
+        let (parent_depth, root_id, path) = match draft.parent_id {
+            None => (None, id.0, String::new()),
             Some(parent_id) => {
                 let parent = reply::Entity::find_by_id(parent_id.0).one(db).await?;
                 match parent {
@@ -59,7 +63,13 @@ impl ReplyRepo<'_> {
                         if parent.article_id == draft.article_id.0
                             && parent.status == ReplyStatus::Approved.as_str() =>
                     {
-                        Some(parent.depth as u8)
+                        let mut chain = ancestors_of(&parent)?;
+                        chain.push(ReplyId(parent.id));
+                        (
+                            Some(parent.depth as u8),
+                            parent.root_id.unwrap_or(chain[0].0),
+                            encode_path(&chain),
+                        )
                     }
                     _ => {
                         return Err(PersistenceError::Domain(
@@ -77,7 +87,7 @@ impl ReplyRepo<'_> {
             child_depth(parent_depth).map_err(|error| PersistenceError::Domain(error.into()))?;
         let now = crate::now();
         let row = reply::ActiveModel {
-            id: Set(ReplyId::generate().0),
+            id: Set(id.0),
             article_id: Set(draft.article_id.0),
             parent_id: Set(draft.parent_id.map(|id| id.0)),
             depth: Set(depth as i16),
@@ -88,6 +98,8 @@ impl ReplyRepo<'_> {
             is_staff: Set(draft.is_staff),
             user_id: Set(draft.user_id.map(|id| id.0)),
             client_hash: Set(draft.client_hash),
+            root_id: Set(Some(root_id)),
+            thread_path: Set(Some(path)),
             created_at: Set(now),
             updated_at: Set(now),
         }
@@ -96,8 +108,27 @@ impl ReplyRepo<'_> {
         reply_from_row(row)
     }
 
+    /// The texts one client posted since `since`, newest first (at most 100):
+    /// what the repeat check compares a new reply with.
+    pub async fn recent_bodies(
+        &self,
+        client_hash: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<String>> {
+        Ok(reply::Entity::find()
+            .select_only()
+            .column(reply::Column::Body)
+            .filter(reply::Column::ClientHash.eq(client_hash))
+            .filter(reply::Column::CreatedAt.gte(since))
+            .order_by_desc(reply::Column::CreatedAt)
+            .limit(100)
+            .into_tuple()
+            .all(self.store.db())
+            .await?)
+    }
+
     /// Every approved reply under an article, oldest first; threads are rebuilt
-    /// from `parent_id` by the caller.
+    /// with [`masthead_domain::thread::build_threads`].
     pub async fn approved_for_article(&self, article_id: ArticleId) -> Result<Vec<Reply>> {
         reply::Entity::find()
             .filter(reply::Column::ArticleId.eq(article_id.0))
@@ -109,6 +140,68 @@ impl ReplyRepo<'_> {
             .into_iter()
             .map(reply_from_row)
             .collect()
+    }
+
+    /// One page of an article's public threads, oldest thread first: each item
+    /// is every approved reply of one thread (build the tree with
+    /// [`masthead_domain::thread::build_threads`]). A thread whose first reply
+    /// was removed still counts while it has approved answers. Two statements
+    /// whatever the page.
+    pub async fn approved_threads(
+        &self,
+        article_id: ArticleId,
+        size: u64,
+        after: Option<Cursor>,
+    ) -> Result<Page<Vec<Reply>>> {
+        let db = self.store.db();
+        let approved = || {
+            reply::Entity::find()
+                .filter(reply::Column::ArticleId.eq(article_id.0))
+                .filter(reply::Column::Status.eq(ReplyStatus::Approved.as_str()))
+        };
+        let mut roots = approved()
+            .select_only()
+            .column(reply::Column::RootId)
+            .distinct()
+            .filter(reply::Column::RootId.is_not_null());
+        if let Some(after) = after {
+            roots = roots.filter(reply::Column::RootId.gt(after.id));
+        }
+        let mut root_ids: Vec<Option<Uuid>> = roots
+            .order_by_asc(reply::Column::RootId)
+            .limit(size + 1)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let has_next = root_ids.len() as u64 > size;
+        root_ids.truncate(size as usize);
+        let root_ids: Vec<Uuid> = root_ids.into_iter().flatten().collect();
+        let mut threads: HashMap<Uuid, Vec<Reply>> = HashMap::new();
+        if !root_ids.is_empty() {
+            let rows = approved()
+                .filter(reply::Column::RootId.is_in(root_ids.iter().copied()))
+                .order_by_asc(reply::Column::Id)
+                .all(db)
+                .await?;
+            for row in rows {
+                let root = row.root_id.unwrap_or(row.id);
+                threads.entry(root).or_default().push(reply_from_row(row)?);
+            }
+        }
+        let items = root_ids
+            .into_iter()
+            .map(|root| {
+                (
+                    thread_cursor(root),
+                    threads.remove(&root).unwrap_or_default(),
+                )
+            })
+            .collect();
+        Ok(Page {
+            items,
+            has_next,
+            has_previous: after.is_some(),
+        })
     }
 
     /// Approved replies per article, for `reply_count`, in one statement.
@@ -171,11 +264,49 @@ impl ReplyRepo<'_> {
     }
 }
 
-fn reply_from_row(row: reply::Model) -> Result<Reply> {
+/// The cursor of a thread: its first reply's id (time-ordered) and the time in it.
+fn thread_cursor(root: Uuid) -> Cursor {
+    let at = root
+        .get_timestamp()
+        .and_then(|ts| {
+            let (seconds, nanos) = ts.to_unix();
+            DateTime::from_timestamp(seconds as i64, nanos)
+        })
+        .unwrap_or(DateTime::UNIX_EPOCH);
+    Cursor { at, id: root }
+}
+
+fn encode_path(chain: &[ReplyId]) -> String {
+    chain
+        .iter()
+        .map(|id| id.0.hyphenated().to_string())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The chain above a stored reply; rows from before `thread_path` was kept
+/// know their parent only.
+fn ancestors_of(row: &reply::Model) -> Result<Vec<ReplyId>> {
+    match row.thread_path.as_deref() {
+        Some("") => Ok(Vec::new()),
+        Some(path) => path
+            .split('/')
+            .map(|part| {
+                Uuid::parse_str(part)
+                    .map(ReplyId)
+                    .map_err(|_| PersistenceError::Corrupt(format!("reply thread path {path:?}")))
+            })
+            .collect(),
+        None => Ok(row.parent_id.map(ReplyId).into_iter().collect()),
+    }
+}
+
+pub(crate) fn reply_from_row(row: reply::Model) -> Result<Reply> {
     Ok(Reply {
         id: ReplyId(row.id),
         article_id: ArticleId(row.article_id),
         parent_id: row.parent_id.map(ReplyId),
+        ancestors: ancestors_of(&row)?,
         depth: u8::try_from(row.depth)
             .map_err(|_| PersistenceError::Corrupt(format!("reply depth {}", row.depth)))?,
         author_name: row.author_name,
@@ -184,6 +315,7 @@ fn reply_from_row(row: reply::Model) -> Result<Reply> {
         status: parse_stored(&row.status)?,
         is_staff: row.is_staff,
         user_id: row.user_id.map(UserId),
+        client_hash: row.client_hash,
         created_at: row.created_at,
     })
 }

@@ -1,6 +1,8 @@
 //! Opening the database: connection pool, SQLite tuning, migrations.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use masthead_migrations::{Migrator, MigratorTrait};
@@ -15,6 +17,7 @@ use crate::error::{PersistenceError, Result};
 #[derive(Debug, Clone)]
 pub struct Store {
     db: DatabaseConnection,
+    generation: Arc<AtomicU64>,
 }
 
 impl Store {
@@ -39,12 +42,36 @@ impl Store {
         let db = Database::connect(options)
             .await
             .map_err(PersistenceError::Unavailable)?;
-        Ok(Self { db })
+        Ok(Self::from_connection(db))
     }
 
     /// Wraps an existing connection (tests that need statement logging).
     pub fn from_connection(db: DatabaseConnection) -> Self {
-        Self { db }
+        Self {
+            db,
+            generation: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// A number that changes whenever content the public can see may have
+    /// changed (on this node, or on another node sharing a PostgreSQL database
+    /// once [`crate::change_feed`] has relayed it). Caches of public reads
+    /// compare it to decide whether an entry is still good.
+    pub fn content_generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Records a change of public content made elsewhere (another node).
+    pub fn note_remote_change(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Records a change of public content made here, and tells the other
+    /// nodes on PostgreSQL (best effort: a lost notice only delays their refresh
+    /// until the next change).
+    pub(crate) async fn content_changed(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        crate::change_feed::announce(self).await;
     }
 
     /// Applies pending migrations, refusing a schema newer than this binary.

@@ -2,6 +2,8 @@
 
 pub mod auth;
 pub mod query;
+pub mod replies;
+pub mod reply_types;
 pub mod types;
 
 use actix_web::http::header;
@@ -16,11 +18,15 @@ use crate::state::AppState;
 
 /// Every read, merged from one object per concern.
 #[derive(MergedObject, Default)]
-pub struct Query(query::ArticleQuery, auth::AuthQuery);
+pub struct Query(
+    query::ArticleQuery,
+    auth::AuthQuery,
+    replies::ReplyQueueQuery,
+);
 
 /// Every write, merged from one object per concern.
 #[derive(MergedObject, Default)]
-pub struct Mutation(auth::AuthMutation);
+pub struct Mutation(auth::AuthMutation, replies::ReplyMutation);
 
 /// The schema type served at `/graphql`.
 pub type MastheadSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -59,7 +65,12 @@ async fn execute(
         .map(|value| value.to_str().unwrap_or("invalid"));
     match Caller::from_header(&state, header).await {
         Ok(caller) => schema
-            .execute(request.into_inner().data(caller))
+            .execute(
+                request
+                    .into_inner()
+                    .data(caller)
+                    .data(state.replies.address_of(&http)),
+            )
             .await
             .into(),
         Err(error) => async_graphql::Response::from_errors(vec![error

@@ -10,7 +10,7 @@ use utoipa::IntoParams;
 use crate::error::ApiError;
 use crate::rest::caching::public_json;
 use crate::rest::listing::{self, list_body, Fields};
-use crate::rest::views::{ArticleView, ListView, ReplyView};
+use crate::rest::views::ArticleView;
 use crate::state::AppState;
 
 /// Query of `GET /articles`.
@@ -156,40 +156,6 @@ pub async fn show(
         body,
         Some(last_modified(&article)),
     ))
-}
-
-/// The approved replies under a published article, as threads, oldest first.
-#[utoipa::path(
-    get,
-    path = "/articles/{slug}/replies",
-    operation_id = "list_article_replies",
-    tag = "articles",
-    params(("slug" = String, Path, description = "The article's slug.")),
-    responses(
-        (status = 200, description = "Approved replies as threads (all of them; `next_cursor` is always null).",
-            body = ref("#/components/schemas/ReplyPage")),
-        (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`."),
-    )
-)]
-#[get("/articles/{slug}/replies")]
-pub async fn replies(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let now = masthead_persistence::now();
-    let article = public_article(&state, &slug, now).await?;
-    let replies = state
-        .store
-        .replies()
-        .approved_for_article(article.id)
-        .await?;
-    let body = serde_json::to_vec(&ListView {
-        data: ReplyView::threads(&replies),
-        next_cursor: None,
-    })
-    .map_err(|error| ApiError::Internal(format!("serialize: {error}")))?;
-    Ok(public_json(&request, &state.settings, body, None))
 }
 
 async fn public_article(

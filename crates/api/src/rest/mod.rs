@@ -12,6 +12,8 @@ pub mod idempotency;
 pub mod listing;
 pub mod openapi;
 pub mod pull_quotes;
+pub mod replies;
+pub mod reply_views;
 pub mod taxonomy;
 pub mod views;
 
@@ -30,7 +32,6 @@ pub fn routes(config: &mut web::ServiceConfig) {
             .service(auth::logout)
             .service(auth::me)
             .service(articles::list)
-            .service(articles::replies)
             .service(articles::show)
             .service(taxonomy::tags)
             .service(taxonomy::tag)
@@ -43,6 +44,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
             .service(admin_articles::update)
             .service(admin_articles::remove)
             .service(openapi::serve)
+            .configure(replies::routes)
             .default_service(web::to(http::fallback)),
     );
 }

@@ -18,6 +18,11 @@ pub struct Model {
     pub user_id: Option<Uuid>,
     /// Salted hash of the client address; never the address itself.
     pub client_hash: Option<String>,
+    /// The first reply of the thread (itself for a top-level reply).
+    pub root_id: Option<Uuid>,
+    /// Ids of the replies above, thread start first, `/`-separated; empty at
+    /// the top level, `None` for rows written before it was kept.
+    pub thread_path: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,0 +1,252 @@
+//! Replies over GraphQL: `postReply` for readers and staff, the moderation
+//! mutations and the `replyQueue` for editors and admins. Same rules as REST:
+//! both call `crate::replies`.
+
+use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::{Context, Object, Result, ID};
+use masthead_domain::{FieldError, ModerationAction, ValidationErrors};
+use masthead_persistence::Cursor;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::graphql::reply_types::{
+    ModerationActionValue, ModerationReply, ModerationResult, PostedReply, ReplyQueueEdgeName,
+    ReplyQueueFields, ReplyQueueName, ReplyStatusValue,
+};
+use crate::replies::guard::ClientAddress;
+use crate::replies::moderation::{self, QueueRequest};
+use crate::replies::posting::{self, ArticleRef, PostReply};
+use crate::state::AppState;
+
+/// The moderation queue connection.
+pub type ReplyQueue = Connection<
+    String,
+    ModerationReply,
+    ReplyQueueFields,
+    EmptyFields,
+    ReplyQueueName,
+    ReplyQueueEdgeName,
+>;
+
+/// Reply reads for moderators.
+#[derive(Default)]
+pub struct ReplyQueueQuery;
+
+/// Reply reads for moderators.
+#[Object]
+impl ReplyQueueQuery {
+    /// The moderation queue, newest first, with counts per status (editors and admins).
+    async fn reply_queue(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only this status (default `PENDING`; an explicit `null` shows every status).",
+            default_with = "Some(ReplyStatusValue::Pending)"
+        )]
+        status: Option<ReplyStatusValue>,
+        #[graphql(desc = "Only replies under this article (slug or id).")] article: Option<String>,
+        #[graphql(desc = "Only replies from this client (a reply's `clientHash`).")] client: Option<
+            String,
+        >,
+        #[graphql(desc = "Page size, 1-100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
+    ) -> Result<ReplyQueue> {
+        let state = ctx.data::<AppState>()?;
+        let caller = *ctx.data::<Caller>()?;
+        let size = match first.unwrap_or(20) {
+            n @ 1..=100 => n as u64,
+            _ => {
+                return Err(graphql_error(
+                    FieldError::new("first", "must be between 1 and 100").into(),
+                ))
+            }
+        };
+        let after = after
+            .as_deref()
+            .map(|cursor| Cursor::decode("after", cursor))
+            .transpose()
+            .map_err(|error| graphql_error(error.into()))?;
+        let request = QueueRequest {
+            status: status.map(Into::into),
+            article,
+            client,
+            size,
+            after,
+        };
+        let page = moderation::queue(state, caller, request)
+            .await
+            .map_err(graphql_error)?;
+        let mut connection = Connection::with_additional_fields(
+            after.is_some(),
+            page.next_cursor.is_some(),
+            ReplyQueueFields {
+                counts: (&page.counts).into(),
+            },
+        );
+        let articles = page.articles;
+        connection
+            .edges
+            .extend(page.items.into_iter().map(|(cursor, reply)| {
+                Edge::new(cursor.encode(), ModerationReply::new(reply, &articles))
+            }));
+        Ok(connection)
+    }
+}
+
+/// Reply writes.
+#[derive(Default)]
+pub struct ReplyMutation;
+
+/// Reply writes.
+#[Object]
+impl ReplyMutation {
+    /// Posts a reply under a published article (name it by `articleSlug` or
+    /// `articleId`). Staff signed in post under their account and appear at
+    /// once; readers' replies follow the article's reply policy. Leave
+    /// `website` empty: it is a trap for robots.
+    #[allow(clippy::too_many_arguments)]
+    async fn post_reply(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The article, by slug (or give `articleId`).")] article_slug: Option<
+            String,
+        >,
+        #[graphql(desc = "The article, by id (or give `articleSlug`).")] article_id: Option<ID>,
+        #[graphql(desc = "The approved reply this one answers, under the same article.")]
+        parent_id: Option<ID>,
+        #[graphql(desc = "1-80 characters (staff: taken from the account).")] author_name: Option<
+            String,
+        >,
+        #[graphql(
+            desc = "Never shown publicly; at most 254 characters (staff: from the account)."
+        )]
+        author_email: Option<String>,
+        #[graphql(desc = "Plain text, 1-5,000 characters once trimmed.")] body: String,
+        #[graphql(desc = "Leave empty.")] website: Option<String>,
+    ) -> Result<PostedReply> {
+        let state = ctx.data::<AppState>()?;
+        let caller = *ctx.data::<Caller>()?;
+        let address = ctx.data_opt::<ClientAddress>().copied().unwrap_or_default();
+        let article = match (article_slug, article_id) {
+            (Some(slug), None) => ArticleRef::Slug(slug),
+            (None, Some(id)) => ArticleRef::Id(id.0),
+            _ => {
+                return Err(graphql_error(
+                    FieldError::new("articleSlug", "give either articleSlug or articleId").into(),
+                ))
+            }
+        };
+        let input = PostReply {
+            parent_id: parent_id.map(|id| id.0),
+            author_name,
+            author_email,
+            body: Some(body),
+            website,
+        };
+        let reply = posting::post_reply(state, caller, address, article, input)
+            .await
+            .map_err(graphql_error)?;
+        Ok(PostedReply(reply))
+    }
+
+    /// Makes a reply public (editors and admins).
+    async fn approve_reply(&self, ctx: &Context<'_>, id: ID) -> Result<ModerationReply> {
+        moderate_one(ctx, id, ModerationAction::Approve).await
+    }
+
+    /// Refuses a reply (editors and admins).
+    async fn reject_reply(&self, ctx: &Context<'_>, id: ID) -> Result<ModerationReply> {
+        moderate_one(ctx, id, ModerationAction::Reject).await
+    }
+
+    /// Refuses a reply as spam (editors and admins).
+    async fn mark_reply_spam(&self, ctx: &Context<'_>, id: ID) -> Result<ModerationReply> {
+        moderate_one(ctx, id, ModerationAction::Spam).await
+    }
+
+    /// Deletes a reply for good; its answers keep their place. Returns its id.
+    async fn delete_reply(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
+        moderate_one(ctx, id.clone(), ModerationAction::Delete).await?;
+        Ok(id)
+    }
+
+    /// One action on 1-100 replies in one transaction: all change, or none
+    /// does (an unknown id is named in the error).
+    async fn moderate_replies(
+        &self,
+        ctx: &Context<'_>,
+        ids: Vec<ID>,
+        action: ModerationActionValue,
+    ) -> Result<ModerationResult> {
+        let state = ctx.data::<AppState>()?;
+        let caller = *ctx.data::<Caller>()?;
+        let ids: Vec<String> = ids.into_iter().map(|id| id.0).collect();
+        let replies = moderation::moderate_many(state, caller, &ids, action.into())
+            .await
+            .map_err(graphql_error)?;
+        let none = Default::default();
+        Ok(ModerationResult {
+            action,
+            count: replies.len(),
+            replies: replies
+                .into_iter()
+                .map(|reply| ModerationReply::new(reply, &none))
+                .collect(),
+        })
+    }
+}
+
+async fn moderate_one(
+    ctx: &Context<'_>,
+    id: ID,
+    action: ModerationAction,
+) -> Result<ModerationReply> {
+    let state = ctx.data::<AppState>()?;
+    let caller = *ctx.data::<Caller>()?;
+    let reply = moderation::moderate_one(state, caller, &id, action)
+        .await
+        .map_err(graphql_error)?;
+    Ok(ModerationReply::new(reply, &Default::default()))
+}
+
+/// The GraphQL face of an error, with field paths in the API's camelCase
+/// (`author_email` becomes `authorEmail`).
+fn graphql_error(error: ApiError) -> async_graphql::Error {
+    match error {
+        ApiError::Invalid(errors) => ApiError::Invalid(ValidationErrors(
+            errors
+                .0
+                .into_iter()
+                .map(|e| FieldError::new(camel_case(&e.field), e.message))
+                .collect(),
+        ))
+        .to_graphql(),
+        other => other.to_graphql(),
+    }
+}
+
+fn camel_case(field: &str) -> String {
+    let mut out = String::with_capacity(field.len());
+    let mut upper = false;
+    for c in field.chars() {
+        match c {
+            '_' => upper = true,
+            c if upper => {
+                out.extend(c.to_uppercase());
+                upper = false;
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn field_paths_become_camel_case() {
+        assert_eq!(super::camel_case("author_email"), "authorEmail");
+        assert_eq!(super::camel_case("ids[3]"), "ids[3]");
+        assert_eq!(super::camel_case("body"), "body");
+    }
+}

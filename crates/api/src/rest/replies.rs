@@ -1,0 +1,262 @@
+//! Replies over REST: the public threads and posting under an article, and the
+//! moderation queue and actions under `/admin/replies`.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse, HttpResponseBuilder};
+use masthead_domain::limits::REPLY_REQUEST_MAX_BYTES;
+use masthead_domain::policy::Action;
+use masthead_domain::thread::build_threads;
+use masthead_domain::{FieldError, ModerationAction, ReplyStatus};
+use masthead_persistence::Cursor;
+use serde::Deserialize;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::replies::moderation::{self, QueueRequest};
+use crate::replies::posting::{self, ArticleRef, PostReply};
+use crate::rest::reply_views::{
+    moderation_views, ModeratedView, ModerationReplyView, PostedReplyView, QueueView,
+    ThreadReplyView,
+};
+use crate::rest::views::ListView;
+use crate::state::AppState;
+
+/// Mounts the reply routes (inside the `/api/v1` scope). Posting has its own,
+/// small body limit: a reply is at most 5,000 characters.
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .service(
+            web::resource("/articles/{slug}/replies")
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(REPLY_REQUEST_MAX_BYTES)
+                        .error_handler(crate::startup::json_error),
+                )
+                .route(web::get().to(list))
+                .route(web::post().to(post)),
+        )
+        .service(web::resource("/admin/replies").route(web::get().to(queue)))
+        .service(web::resource("/admin/replies/moderate").route(web::post().to(moderate_many)))
+        .service(web::resource("/admin/replies/{id}").route(web::delete().to(delete)))
+        .service(web::resource("/admin/replies/{id}/{action}").route(web::post().to(moderate_one)));
+}
+
+/// Query of `GET /articles/{slug}/replies`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThreadsQuery {
+    /// Threads per page, 1–100 (default 20).
+    pub limit: Option<u64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The approved replies under a published article, as threads, oldest first.
+/// Pages count top-level threads; each comes whole.
+pub async fn list(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    slug: web::Path<String>,
+    query: web::Query<ThreadsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = page_size(query.limit)?;
+    let cursor = decode_cursor(query.cursor.as_deref())?;
+    let article = posting::find_article(&state, &ArticleRef::Slug(slug.into_inner())).await?;
+    let page = state
+        .store
+        .replies()
+        .approved_threads(article.id, limit, cursor)
+        .await?;
+    let next_cursor = page.next_cursor().map(|cursor| cursor.encode());
+    let data: Vec<ThreadReplyView> = page
+        .items
+        .into_iter()
+        .flat_map(|(_, replies)| build_threads(replies))
+        .map(Into::into)
+        .collect();
+    // A public read: strong ETag, 304 on If-None-Match, Cache-Control: public.
+    let body = serde_json::to_vec(&ListView { data, next_cursor })
+        .map_err(|error| ApiError::Internal(format!("serialize: {error}")))?;
+    Ok(crate::rest::caching::public_json(
+        &request,
+        &state.settings,
+        body,
+        None,
+    ))
+}
+
+/// Body of `POST /articles/{slug}/replies`. Anything else is refused, so
+/// nobody can set their own `status` or `is_staff`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostReplyBody {
+    /// Shown with the reply, 1–80 characters (staff: taken from the account).
+    pub author_name: Option<String>,
+    /// Never shown publicly; at most 254 characters (staff: from the account).
+    pub author_email: Option<String>,
+    /// Plain text, 1–5,000 characters once trimmed.
+    pub body: Option<String>,
+    /// The reply this one answers.
+    pub parent_id: Option<String>,
+    /// Leave empty (a field people never see; robots fill it in).
+    pub website: Option<String>,
+}
+
+/// Posts a reply: 201 when it is public at once, 202 when it waits for a moderator.
+pub async fn post(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    caller: Caller,
+    slug: web::Path<String>,
+    body: web::Json<PostReplyBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let address = state.replies.address_of(&request);
+    let reply = posting::post_reply(
+        &state,
+        caller,
+        address,
+        ArticleRef::Slug(slug.into_inner()),
+        PostReply {
+            parent_id: body.parent_id,
+            author_name: body.author_name,
+            author_email: body.author_email,
+            body: body.body,
+            website: body.website,
+        },
+    )
+    .await?;
+    let status = if reply.status == ReplyStatus::Approved {
+        StatusCode::CREATED
+    } else {
+        StatusCode::ACCEPTED
+    };
+    Ok(no_store(HttpResponse::build(status)).json(PostedReplyView::from(&reply)))
+}
+
+/// Query of `GET /admin/replies`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueQuery {
+    /// `pending` (default), `approved`, `rejected`, `spam` or `all`.
+    pub status: Option<String>,
+    /// Only under this article (slug or id).
+    pub article: Option<String>,
+    /// Only from this client (a reply's `client_hash`).
+    pub client: Option<String>,
+    /// Page size, 1–100 (default 20).
+    pub limit: Option<u64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The moderation queue, newest first, with counts per status.
+pub async fn queue(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<QueueQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.authorize(Action::ModerateReplies)?;
+    let query = query.into_inner();
+    let request = QueueRequest {
+        status: match query.status.as_deref() {
+            Some(text) => moderation::status_filter("status", text)?,
+            None => Some(ReplyStatus::Pending),
+        },
+        article: query.article,
+        client: query.client,
+        size: page_size(query.limit)?,
+        after: decode_cursor(query.cursor.as_deref())?,
+    };
+    let page = moderation::queue(&state, caller, request).await?;
+    let replies: Vec<_> = page.items.into_iter().map(|(_, reply)| reply).collect();
+    Ok(no_store(HttpResponse::Ok()).json(QueueView {
+        data: moderation_views(&replies, &page.articles),
+        next_cursor: page.next_cursor.map(|cursor| cursor.encode()),
+        counts: (&page.counts).into(),
+    }))
+}
+
+/// `POST /admin/replies/{id}/approve`, `/reject` or `/spam`.
+pub async fn moderate_one(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    caller.authorize(Action::ModerateReplies)?;
+    let (id, action) = path.into_inner();
+    let action = match action.as_str() {
+        "approve" => ModerationAction::Approve,
+        "reject" => ModerationAction::Reject,
+        "spam" => ModerationAction::Spam,
+        _ => return Err(ApiError::NotFound),
+    };
+    let reply = moderation::moderate_one(&state, caller, &id, action).await?;
+    Ok(no_store(HttpResponse::Ok()).json(ModerationReplyView::new(&reply, None)))
+}
+
+/// `DELETE /admin/replies/{id}`: gone for good; its answers keep their place.
+pub async fn delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    moderation::moderate_one(&state, caller, &id, ModerationAction::Delete).await?;
+    Ok(no_store(HttpResponse::NoContent()).finish())
+}
+
+/// Body of `POST /admin/replies/moderate`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModerateBody {
+    /// 1–100 reply ids.
+    pub ids: Vec<String>,
+    /// `approve`, `reject`, `spam` or `delete`.
+    pub action: String,
+}
+
+/// One action on many replies, in one transaction: all or nothing.
+pub async fn moderate_many(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<ModerateBody>,
+) -> Result<HttpResponse, ApiError> {
+    caller.authorize(Action::ModerateReplies)?;
+    let action: ModerationAction = body
+        .action
+        .parse()
+        .map_err(|reason: String| FieldError::new("action", reason))?;
+    let replies = moderation::moderate_many(&state, caller, &body.ids, action).await?;
+    Ok(no_store(HttpResponse::Ok()).json(ModeratedView {
+        action: action.as_str(),
+        count: replies.len(),
+        data: replies
+            .iter()
+            .map(|reply| ModerationReplyView::new(reply, None))
+            .collect(),
+    }))
+}
+
+/// Responses with e-mail addresses or personal answers must not be cached anywhere.
+fn no_store(mut builder: HttpResponseBuilder) -> HttpResponseBuilder {
+    builder.insert_header((
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    ));
+    builder
+}
+
+fn page_size(limit: Option<u64>) -> Result<u64, ApiError> {
+    let limit = limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(FieldError::new("limit", "must be between 1 and 100").into());
+    }
+    Ok(limit)
+}
+
+fn decode_cursor(cursor: Option<&str>) -> Result<Option<Cursor>, ApiError> {
+    Ok(cursor
+        .map(|cursor| Cursor::decode("cursor", cursor))
+        .transpose()?)
+}

@@ -1,0 +1,177 @@
+//! The JSON shapes of replies. Public shapes have no `author_email` field at
+//! all (nothing to forget to hide); only the moderation shape carries it.
+
+use std::collections::HashMap;
+
+use masthead_domain::thread::ThreadNode;
+use masthead_domain::{Article, ArticleId, Reply, ReplyStatus};
+use serde::Serialize;
+
+use crate::rest::views::timestamp;
+
+/// A position in a public thread: a reply, or a placeholder for a removed
+/// one (`removed: true`, no name, no text) that keeps its answers in place.
+#[derive(Debug, Serialize)]
+pub struct ThreadReplyView {
+    pub id: String,
+    pub parent_id: Option<String>,
+    pub depth: u8,
+    pub author_name: Option<String>,
+    pub body: Option<String>,
+    pub body_html: Option<String>,
+    pub is_staff: bool,
+    pub removed: bool,
+    pub created_at: Option<String>,
+    pub children: Vec<ThreadReplyView>,
+}
+
+impl From<ThreadNode> for ThreadReplyView {
+    fn from(node: ThreadNode) -> Self {
+        let reply = node.reply.as_ref();
+        Self {
+            id: node.id.to_string(),
+            parent_id: node.parent_id.map(|id| id.to_string()),
+            depth: node.depth,
+            author_name: reply.map(|r| r.author_name.clone()),
+            body: reply.map(|r| r.body.clone()),
+            body_html: reply.map(Reply::body_html),
+            is_staff: reply.is_some_and(|r| r.is_staff),
+            removed: reply.is_none(),
+            created_at: reply.map(|r| timestamp(r.created_at)),
+            children: node.children.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// The answer to posting: the reply as its author may see it (no e-mail).
+#[derive(Debug, Serialize)]
+pub struct PostedReplyView {
+    pub id: String,
+    pub article_id: String,
+    pub parent_id: Option<String>,
+    pub depth: u8,
+    pub status: &'static str,
+    pub author_name: String,
+    pub body: String,
+    pub body_html: String,
+    pub is_staff: bool,
+    pub created_at: String,
+}
+
+impl From<&Reply> for PostedReplyView {
+    fn from(reply: &Reply) -> Self {
+        Self {
+            id: reply.id.to_string(),
+            article_id: reply.article_id.to_string(),
+            parent_id: reply.parent_id.map(|id| id.to_string()),
+            depth: reply.depth,
+            status: reply.status.as_str(),
+            author_name: reply.author_name.clone(),
+            body: reply.body.clone(),
+            body_html: reply.body_html(),
+            is_staff: reply.is_staff,
+            created_at: timestamp(reply.created_at),
+        }
+    }
+}
+
+/// The article a queued reply is under.
+#[derive(Debug, Serialize)]
+pub struct ReplyArticleView {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+}
+
+/// A reply as moderators see it: everything, e-mail and client hash included.
+#[derive(Debug, Serialize)]
+pub struct ModerationReplyView {
+    pub id: String,
+    pub article_id: String,
+    pub article: Option<ReplyArticleView>,
+    pub parent_id: Option<String>,
+    pub depth: u8,
+    pub status: &'static str,
+    pub author_name: String,
+    pub author_email: String,
+    pub body: String,
+    pub body_html: String,
+    pub is_staff: bool,
+    pub user_id: Option<String>,
+    pub client_hash: Option<String>,
+    pub created_at: String,
+}
+
+impl ModerationReplyView {
+    /// Renders `reply`, with its article when known.
+    pub fn new(reply: &Reply, article: Option<&Article>) -> Self {
+        Self {
+            id: reply.id.to_string(),
+            article_id: reply.article_id.to_string(),
+            article: article.map(|article| ReplyArticleView {
+                id: article.id.to_string(),
+                slug: article.slug.to_string(),
+                title: article.title.to_string(),
+            }),
+            parent_id: reply.parent_id.map(|id| id.to_string()),
+            depth: reply.depth,
+            status: reply.status.as_str(),
+            author_name: reply.author_name.clone(),
+            author_email: reply.author_email.clone(),
+            body: reply.body.clone(),
+            body_html: reply.body_html(),
+            is_staff: reply.is_staff,
+            user_id: reply.user_id.map(|id| id.to_string()),
+            client_hash: reply.client_hash.clone(),
+            created_at: timestamp(reply.created_at),
+        }
+    }
+}
+
+/// Replies per status.
+#[derive(Debug, Serialize)]
+pub struct StatusCountsView {
+    pub pending: u64,
+    pub approved: u64,
+    pub rejected: u64,
+    pub spam: u64,
+}
+
+impl From<&HashMap<ReplyStatus, u64>> for StatusCountsView {
+    fn from(counts: &HashMap<ReplyStatus, u64>) -> Self {
+        let count = |status| counts.get(&status).copied().unwrap_or(0);
+        Self {
+            pending: count(ReplyStatus::Pending),
+            approved: count(ReplyStatus::Approved),
+            rejected: count(ReplyStatus::Rejected),
+            spam: count(ReplyStatus::Spam),
+        }
+    }
+}
+
+/// A page of the moderation queue.
+#[derive(Debug, Serialize)]
+pub struct QueueView {
+    pub data: Vec<ModerationReplyView>,
+    pub next_cursor: Option<String>,
+    pub counts: StatusCountsView,
+}
+
+/// The answer to a batch moderation.
+#[derive(Debug, Serialize)]
+pub struct ModeratedView {
+    pub action: &'static str,
+    pub count: usize,
+    pub data: Vec<ModerationReplyView>,
+}
+
+/// Looks up the article of each reply in `articles`.
+pub fn moderation_views(
+    replies: &[Reply],
+    articles: &HashMap<ArticleId, Article>,
+) -> Vec<ModerationReplyView> {
+    replies
+        .iter()
+        .map(|reply| ModerationReplyView::new(reply, articles.get(&reply.article_id)))
+        .collect()
+}
