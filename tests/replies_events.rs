@@ -3,13 +3,9 @@
 //! posted by staff, or approved by a moderator; never while pending, and not
 //! twice for one approval. Runs the reply code on a real store of each backend.
 
-use std::sync::Arc;
-use std::time::Duration;
-
-use masthead_api::auth::tokens::TokenKeys;
 use masthead_api::auth::Caller;
 use masthead_api::events::{Event, Events};
-use masthead_api::replies::guard::{ClientAddress, ReplyGuard};
+use masthead_api::replies::guard::ClientAddress;
 use masthead_api::replies::moderation;
 use masthead_api::replies::posting::{post_reply, ArticleRef, PostReply};
 use masthead_api::state::AppState;
@@ -26,14 +22,9 @@ use tokio::sync::broadcast::error::TryRecvError;
 async fn state_on(database: &TestDatabase) -> AppState {
     let store = database.store().await;
     let settings = Settings::for_database(database.url.clone());
-    let replies = ReplyGuard::new(&store, &settings.replies).await.unwrap();
-    AppState {
-        store,
-        tokens: Arc::new(TokenKeys::new(&[7u8; 64], Duration::from_secs(900)).unwrap()),
-        settings: Arc::new(settings),
-        events: Events::default(),
-        replies: Arc::new(replies),
-    }
+    AppState::build(store, settings, Events::default())
+        .await
+        .unwrap()
 }
 
 async fn article(state: &AppState, policy: ReplyPolicy) -> String {

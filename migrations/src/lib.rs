@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_content;
 mod m20261129_000002_auth;
+mod m20261129_000003_workflow;
 mod m20261129_000004_replies;
 mod m20261129_000005_idempotency;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261129_000001_content::Migration),
             Box::new(m20261129_000002_auth::Migration),
+            Box::new(m20261129_000003_workflow::Migration),
             Box::new(m20261129_000004_replies::Migration),
             Box::new(m20261129_000005_idempotency::Migration),
         ]

@@ -12,6 +12,8 @@ use masthead_persistence::users::NewUser;
 use masthead_persistence::Store;
 use serde_json::Value;
 
+pub mod workflow;
+
 /// A signed-in member of staff.
 pub struct Session {
     /// Bearer token.
@@ -47,6 +49,8 @@ impl TestApp {
     /// Starts a server on `database` after `configure` adjusted the settings.
     pub async fn spawn_with(database: TestDatabase, configure: impl FnOnce(&mut Settings)) -> Self {
         let mut settings = Settings::for_database(database.url.clone());
+        // Every test signs in from 127.0.0.1; only rate-limit tests want the real limit.
+        settings.login_ip_limit = 100_000;
         configure(&mut settings);
         let application = Application::build(settings)
             .await
@@ -72,6 +76,54 @@ impl TestApp {
             apps.push(Self::spawn(database).await);
         }
         apps
+    }
+
+    /// One server per configured backend, each after `configure` adjusted its settings.
+    pub async fn spawn_all_with(configure: impl Fn(&mut Settings)) -> Vec<Self> {
+        let mut apps = Vec::new();
+        for database in TestDatabase::all().await {
+            apps.push(Self::spawn_with(database, &configure).await);
+        }
+        apps
+    }
+
+    /// A connection to the server's database, for arranging what HTTP cannot.
+    pub async fn store(&self) -> Store {
+        Store::connect(&self.database.url).await.expect("connect")
+    }
+
+    /// `method path` with an optional bearer token and JSON body.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.address));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.expect("send the request")
+    }
+
+    /// POSTs a GraphQL query as the holder of `token` (anonymous when `None`).
+    pub async fn graphql_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        self.send(
+            reqwest::Method::POST,
+            "/graphql",
+            token,
+            Some(&serde_json::json!({ "query": query, "variables": variables })),
+        )
+        .await
+        .json()
+        .await
+        .expect("GraphQL answers JSON")
     }
 
     /// `GET path`.
@@ -147,4 +199,9 @@ impl TestApp {
             .await
             .expect("GraphQL answers JSON")
     }
+}
+
+/// The `extensions.code` of the first GraphQL error, if any.
+pub fn graphql_error_code(answer: &Value) -> Option<&str> {
+    answer["errors"][0]["extensions"]["code"].as_str()
 }

@@ -109,6 +109,29 @@ pub struct Settings {
     /// Reply rate limits, blocked words and client addresses.
     #[command(flatten)]
     pub replies: crate::replies::settings::ReplySettings,
+    /// Sign-in attempts allowed per client IP (an IPv6 /64 counts as one client) per window.
+    #[arg(long, env = "MASTHEAD_LOGIN_IP_LIMIT", default_value_t = 10)]
+    pub login_ip_limit: u32,
+
+    /// Length of the per-IP sign-in window, in seconds.
+    #[arg(long, env = "MASTHEAD_LOGIN_IP_WINDOW", default_value_t = 60)]
+    pub login_ip_window: u64,
+
+    /// Failed sign-ins allowed per account e-mail per window, before that account is locked out.
+    #[arg(long, env = "MASTHEAD_LOGIN_ACCOUNT_FAILURES", default_value_t = 5)]
+    pub login_account_failures: u32,
+
+    /// Length of the per-account failure window, in seconds.
+    #[arg(long, env = "MASTHEAD_LOGIN_ACCOUNT_WINDOW", default_value_t = 900)]
+    pub login_account_window: u64,
+
+    /// Take the client IP from `Forwarded` / `X-Forwarded-For` (only behind a proxy that sets them).
+    #[arg(long, env = "MASTHEAD_TRUST_PROXY", default_value_t = false, action = ArgAction::Set, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub trust_proxy: bool,
+    /// Revisions kept per article: beyond it the oldest are pruned, except the
+    /// one that went out at the latest publication. 0 keeps every revision.
+    #[arg(long, env = "MASTHEAD_REVISIONS_KEEP", default_value_t = 0)]
+    pub revisions_keep: u32,
 }
 
 impl Settings {

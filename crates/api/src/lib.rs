@@ -15,9 +15,11 @@ pub mod health;
 pub mod public_cache;
 pub mod replies;
 pub mod rest;
+pub mod scheduler;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod workflow;
 
 pub use config::Settings;
 pub use startup::Application;

@@ -11,12 +11,13 @@ use actix_web::{web, App, HttpRequest, HttpServer};
 use masthead_persistence::Store;
 use tracing_actix_web::TracingLogger;
 
+use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::{self, TokenKeys};
 use crate::config::Settings;
 use crate::error::{problem_response, ApiError};
 use crate::events::Events;
 use crate::state::AppState;
-use crate::{demo, graphql, health, rest};
+use crate::{demo, graphql, health, rest, scheduler};
 
 /// A built application, bound to its port but not yet serving.
 pub struct Application {
@@ -28,7 +29,9 @@ impl Application {
     /// Connects, migrates, loads demo content into an empty database when
     /// enabled, and binds the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let store = Store::connect(&settings.database.database_url).await?;
+        let store = Store::connect(&settings.database.database_url)
+            .await?
+            .with_revisions_keep(settings.revisions_keep);
         store.migrate().await?;
         if settings.load_demo() && store.is_empty().await? {
             let admin_password = demo::loader::load(&store)
@@ -41,21 +44,12 @@ impl Application {
                 "demo content loaded; first admin created (shown once; change it with `masthead user set-password`)"
             );
         }
-        let tokens = token_keys(&store, &settings).await?;
-        let replies = crate::replies::guard::ReplyGuard::new(&store, &settings.replies).await?;
-        let listener = TcpListener::bind(&settings.bind)?;
+        let state = AppState::build(store, settings, Events::default()).await?;
+        let listener = TcpListener::bind(&state.settings.bind)?;
         let address = listener.local_addr()?;
         tracing::info!("Masthead listening on http://{address}");
-        let server = serve(
-            listener,
-            AppState {
-                store,
-                settings: Arc::new(settings),
-                tokens: Arc::new(tokens),
-                events: Events::default(),
-                replies: Arc::new(replies),
-            },
-        )?;
+        scheduler::spawn(state.store.clone(), state.events.clone());
+        let server = serve(listener, state)?;
         Ok(Self {
             port: address.port(),
             server,
@@ -70,6 +64,25 @@ impl Application {
     /// Serves until SIGINT or SIGTERM, then finishes in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+impl AppState {
+    /// Everything handlers share, built from a migrated store and the settings;
+    /// refuses settings that cannot work (short JWT secret, zero rate limits).
+    pub async fn build(store: Store, settings: Settings, events: Events) -> anyhow::Result<Self> {
+        let tokens = token_keys(&store, &settings).await?;
+        let replies = crate::replies::guard::ReplyGuard::new(&store, &settings.replies).await?;
+        let login_limits = LoginLimiter::new(&settings)
+            .map_err(|reason| anyhow::anyhow!("refusing to start: {reason}"))?;
+        Ok(Self {
+            store,
+            settings: Arc::new(settings),
+            tokens: Arc::new(tokens),
+            events,
+            replies: Arc::new(replies),
+            login_limits: Arc::new(login_limits),
+        })
     }
 }
 

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use masthead_domain::Article;
 use masthead_persistence::Store;
 
+use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
 use crate::events::Events;
@@ -22,6 +23,8 @@ pub struct AppState {
     pub events: Events,
     /// Reply rate limits, client hashing and spam rules.
     pub replies: Arc<crate::replies::guard::ReplyGuard>,
+    /// Sign-in rate limits (per client IP, per account).
+    pub login_limits: Arc<LoginLimiter>,
 }
 
 impl AppState {

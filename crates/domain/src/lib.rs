@@ -18,6 +18,7 @@
 
 pub mod article;
 pub mod block;
+pub mod diff;
 mod emoji;
 pub mod error;
 pub mod ids;

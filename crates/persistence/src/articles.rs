@@ -1,24 +1,34 @@
 //! Articles: create, read, update with an optimistic version check, change
 //! lifecycle, delete, and list with keyset pagination and filters.
+//!
+//! Every write also records, in its own transaction: a revision for content
+//! saves ([`crate::revisions`]), the slug history ([`crate::slug_history`]) and
+//! an audit entry ([`crate::audit`]) naming the actor given by
+//! [`ArticleRepo::acting_as`]. Write transactions start with their write (the
+//! version bump or the insert), so SQLite takes its write lock first and
+//! concurrent writers queue on `busy_timeout` instead of failing.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use masthead_domain::{
     Article, ArticleContent, ArticleId, ArticleStatus, FeatureImage, FieldError, Lifecycle, Seo,
-    Slug, Title,
+    Slug, Title, UserId,
 };
 use sea_orm::sea_query::{Expr, Func, Query, SimpleExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
 use crate::article_body;
+use crate::audit::{self, AuditAction, NewAuditEntry};
 use crate::entities::{article, article_author, article_tag, tag, user};
 use crate::error::{parse_stored, PersistenceError, Result};
 use crate::page::{Cursor, Page, PageRequest};
+use crate::revisions::{self, Saved};
+use crate::slug_history;
 use crate::store::Store;
 
 /// Who is looking: the public sees published articles whose time has come;
@@ -55,21 +65,50 @@ pub enum ArticleOrder {
     UpdatedAt,
 }
 
-/// The article repository.
+/// The article repository. Writes through it are recorded as done by nobody
+/// in particular (the system) unless [`ArticleRepo::acting_as`] names someone.
 pub struct ArticleRepo<'a> {
     store: &'a Store,
+    actor: Option<UserId>,
 }
 
 impl Store {
     /// The article repository.
     pub fn articles(&self) -> ArticleRepo<'_> {
-        ArticleRepo { store: self }
+        ArticleRepo {
+            store: self,
+            actor: None,
+        }
+    }
+}
+
+impl<'a> ArticleRepo<'a> {
+    /// The same repository, recording `actor` as the one who saves, publishes
+    /// or deletes (in revisions and in the audit log).
+    pub fn acting_as(self, actor: UserId) -> Self {
+        Self {
+            actor: Some(actor),
+            ..self
+        }
+    }
+
+    pub(crate) fn store(&self) -> &'a Store {
+        self.store
+    }
+
+    pub(crate) fn db(&self) -> &'a DatabaseConnection {
+        self.store.db()
+    }
+
+    pub(crate) fn actor(&self) -> Option<UserId> {
+        self.actor
     }
 }
 
 impl ArticleRepo<'_> {
-    /// Stores a new article at version 1. A requested slug that is taken is a
-    /// conflict; a derived one gets `-2`, `-3`, … until it is free.
+    /// Stores a new article at version 1, with revision 1. A requested slug
+    /// that is taken (now or once, by another article) is a conflict; a derived
+    /// one gets `-2`, `-3`, … until it is free.
     pub async fn create(&self, content: ArticleContent, lifecycle: Lifecycle) -> Result<Article> {
         self.check_references(&content).await?;
         let slug = self.allocate_slug(&content, None).await?;
@@ -84,21 +123,36 @@ impl ArticleRepo<'_> {
         set_lifecycle(&mut row, lifecycle);
         row.insert(&txn).await?;
         write_relations(&txn, id.0, &content).await?;
+        let article = self.load_in(&txn, id).await?;
+        self.record_save(&txn, &article, Saved::Created).await?;
         txn.commit().await?;
         self.store.content_changed().await;
-        self.by_id(id, Visibility::Staff)
-            .await?
-            .ok_or(PersistenceError::NotFound)
+        Ok(article)
     }
 
     /// Replaces the content of `id` if it is still at `expected_version`; the
-    /// version goes up by one. A stale version changes nothing and reports the
-    /// current one. Without a requested slug the current slug is kept.
+    /// version goes up by one and a revision is stored. A stale version changes
+    /// nothing and reports the current one. Without a requested slug the current
+    /// slug is kept; a changed slug of an article that has been public is
+    /// retired and keeps leading to it. The lifecycle is untouched: a
+    /// published article stays published (a correction), `published_at` kept.
     pub async fn update(
         &self,
         id: ArticleId,
         expected_version: i32,
         content: ArticleContent,
+    ) -> Result<Article> {
+        self.save(id, expected_version, content, Saved::Updated)
+            .await
+    }
+
+    /// An update or a restore: the content write and its records, in one transaction.
+    pub(crate) async fn save(
+        &self,
+        id: ArticleId,
+        expected_version: i32,
+        content: ArticleContent,
+        saved: Saved,
     ) -> Result<Article> {
         self.check_references(&content).await?;
         let slug = match &content.slug {
@@ -113,16 +167,20 @@ impl ArticleRepo<'_> {
         row.updated_at = Set(crate::now());
         bump_version(&txn, id.0, expected_version, row).await?;
         write_relations(&txn, id.0, &content).await?;
+        let article = self.load_in(&txn, id).await?;
+        self.record_save(&txn, &article, saved).await?;
         txn.commit().await?;
         self.store.content_changed().await;
-        self.by_id(id, Visibility::Staff)
-            .await?
-            .ok_or(PersistenceError::NotFound)
+        Ok(article)
     }
 
     /// Moves `id` through the publishing state machine: `change` gets the
     /// current lifecycle and returns the next (or the domain's refusal). With
-    /// `expected_version`, a stale version is a conflict.
+    /// `expected_version`, a stale version is a conflict; without, a change
+    /// that raced with another write is a conflict too (the decision was made on
+    /// the state read). Bumps the version and records an audit entry (submit,
+    /// publish, schedule, unpublish or archive); stores no revision (content is
+    /// unchanged), but publishing marks the latest revision as the published one.
     pub async fn change_lifecycle(
         &self,
         id: ArticleId,
@@ -140,29 +198,102 @@ impl ArticleRepo<'_> {
                 });
             }
         }
-        let next = change(lifecycle_of(&current)?)?;
+        let before = lifecycle_of(&current)?;
+        let next = change(before)?;
+        let now = crate::now();
         let mut row = article::ActiveModel {
             ..Default::default()
         };
         set_lifecycle(&mut row, next);
-        row.updated_at = Set(crate::now());
-        bump_version(self.store.db(), id.0, current.version, row).await?;
+        row.updated_at = Set(now);
+        let txn = self.store.db().begin().await?;
+        bump_version(&txn, id.0, current.version, row).await?;
+        let article = self.load_in(&txn, id).await?;
+        let action = match next.status {
+            ArticleStatus::Draft => AuditAction::Unpublish,
+            ArticleStatus::InReview => AuditAction::Submit,
+            ArticleStatus::Scheduled => AuditAction::Schedule,
+            ArticleStatus::Published => AuditAction::Publish,
+            ArticleStatus::Archived => AuditAction::Archive,
+        };
+        if matches!(
+            next.status,
+            ArticleStatus::Published | ArticleStatus::Scheduled
+        ) {
+            revisions::mark_published(&txn, id).await?;
+        }
+        let mut entry = NewAuditEntry::article(self.actor, action, id)
+            .at_version(article.version)
+            .with("from", before.status_at(now).as_str())
+            .with("to", next.status.as_str());
+        if let Some(at) = next.published_at {
+            entry = entry.with("published_at", at.to_rfc3339());
+        }
+        audit::record(&txn, entry).await?;
+        txn.commit().await?;
         self.store.content_changed().await;
-        self.by_id(id, Visibility::Staff)
-            .await?
-            .ok_or(PersistenceError::NotFound)
+        Ok(article)
     }
 
-    /// Deletes an article with its body, byline, tags and replies.
+    /// Deletes an article with its body, byline, tags, replies, revisions and
+    /// slugs; the audit log keeps an entry naming what was deleted.
     pub async fn delete(&self, id: ArticleId) -> Result<()> {
-        let result = article::Entity::delete_by_id(id.0)
-            .exec(self.store.db())
-            .await?;
+        let current = article::Entity::find_by_id(id.0)
+            .one(self.store.db())
+            .await?
+            .ok_or(PersistenceError::NotFound)?;
+        let txn = self.store.db().begin().await?;
+        let result = article::Entity::delete_by_id(id.0).exec(&txn).await?;
         if result.rows_affected == 0 {
             return Err(PersistenceError::NotFound);
         }
+        let entry = NewAuditEntry::article(self.actor, AuditAction::Delete, id)
+            .at_version(current.version)
+            .with("slug", current.slug)
+            .with("title", current.title)
+            .with("status", current.status);
+        audit::record(&txn, entry).await?;
+        txn.commit().await?;
         self.store.content_changed().await;
         Ok(())
+    }
+
+    /// Articles scheduled to become public after `after` and no later than
+    /// `until` (at most 1,000, earliest first): what the scheduler announces.
+    /// One range scan on the status/publication index.
+    pub async fn scheduled_between(
+        &self,
+        after: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<(ArticleId, DateTime<Utc>)>> {
+        let rows: Vec<(Uuid, Option<DateTime<Utc>>)> = article::Entity::find()
+            .select_only()
+            .column(article::Column::Id)
+            .column(article::Column::PublishedAt)
+            .filter(article::Column::Status.eq(ArticleStatus::Scheduled.as_str()))
+            .filter(article::Column::PublishedAt.gt(after))
+            .filter(article::Column::PublishedAt.lte(until))
+            .order_by_asc(article::Column::PublishedAt)
+            .limit(1_000)
+            .into_tuple()
+            .all(self.store.db())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, at)| at.map(|at| (ArticleId(id), at)))
+            .collect())
+    }
+
+    /// The article as written inside `db` (a transaction), whole.
+    async fn load_in(&self, db: &impl ConnectionTrait, id: ArticleId) -> Result<Article> {
+        let row = article::Entity::find_by_id(id.0)
+            .one(db)
+            .await?
+            .ok_or(PersistenceError::NotFound)?;
+        self.hydrate(db, vec![row], true)
+            .await?
+            .pop()
+            .ok_or(PersistenceError::NotFound)
     }
 
     /// The article with this id, if `visibility` may see it.
@@ -170,14 +301,29 @@ impl ArticleRepo<'_> {
         let row = visible(article::Entity::find_by_id(id.0), visibility)
             .one(self.store.db())
             .await?;
-        Ok(self.hydrate(row.into_iter().collect(), true).await?.pop())
+        Ok(self
+            .hydrate(self.store.db(), row.into_iter().collect(), true)
+            .await?
+            .pop())
     }
 
-    /// The article with this slug, if `visibility` may see it.
+    /// The article with this slug, if `visibility` may see it. A retired slug
+    /// (one the article held before its slug changed) finds the article too:
+    /// compare the answer's `slug` with the one asked for to redirect.
     pub async fn by_slug(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>> {
         let query = article::Entity::find().filter(article::Column::Slug.eq(slug));
         let row = visible(query, visibility).one(self.store.db()).await?;
-        Ok(self.hydrate(row.into_iter().collect(), true).await?.pop())
+        if let Some(found) = self
+            .hydrate(self.store.db(), row.into_iter().collect(), true)
+            .await?
+            .pop()
+        {
+            return Ok(Some(found));
+        }
+        match slug_history::retired_owner(self.store.db(), slug).await? {
+            Some(id) => self.by_id(ArticleId(id), visibility).await,
+            None => Ok(None),
+        }
     }
 
     /// The articles with these ids that `visibility` may see, without their bodies
@@ -191,7 +337,7 @@ impl ArticleRepo<'_> {
         let query =
             article::Entity::find().filter(article::Column::Id.is_in(ids.iter().map(|id| id.0)));
         let rows = visible(query, visibility).all(self.store.db()).await?;
-        self.hydrate(rows, with_body).await
+        self.hydrate(self.store.db(), rows, with_body).await
     }
 
     /// One page of a list. Costs the same few statements for page 1 and page 1,000
@@ -230,7 +376,7 @@ impl ArticleRepo<'_> {
         if backwards {
             rows.reverse();
         }
-        let articles = self.hydrate(rows, with_body).await?;
+        let articles = self.hydrate(self.store.db(), rows, with_body).await?;
         let items = articles
             .into_iter()
             .map(|article| (cursor_of(&article, sort), article))
@@ -253,12 +399,17 @@ impl ArticleRepo<'_> {
     }
 
     /// Turns article rows into domain articles, loading bylines, tags and bodies
-    /// for all of them with a fixed number of statements. Keeps the rows' order.
-    async fn hydrate(&self, rows: Vec<article::Model>, with_body: bool) -> Result<Vec<Article>> {
+    /// (through `db`, which may be a transaction) for all of them with a fixed
+    /// number of statements. Keeps the rows' order.
+    async fn hydrate(
+        &self,
+        db: &impl ConnectionTrait,
+        rows: Vec<article::Model>,
+        with_body: bool,
+    ) -> Result<Vec<Article>> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
-        let db = self.store.db();
         let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
         let author_links = article_author::Entity::find()
             .filter(article_author::Column::ArticleId.is_in(ids.iter().copied()))
@@ -338,18 +489,12 @@ impl ArticleRepo<'_> {
     }
 
     /// The slug to store: a requested one must be free (or already this
-    /// article's); a derived one gets the first free numeric suffix.
+    /// article's, now or once); a derived one gets the first free numeric
+    /// suffix. Current and retired slugs of every article count as taken.
     async fn allocate_slug(&self, content: &ArticleContent, own_id: Option<Uuid>) -> Result<Slug> {
         let db = self.store.db();
-        let taken_by_other = |slug: String| {
-            let mut query = article::Entity::find().filter(article::Column::Slug.eq(slug));
-            if let Some(own) = own_id {
-                query = query.filter(article::Column::Id.ne(own));
-            }
-            query.count(db)
-        };
         if let Some(requested) = &content.slug {
-            if taken_by_other(requested.as_str().to_owned()).await? > 0 {
+            if slug_history::taken_by_other(db, requested.as_str(), own_id).await? {
                 return Err(PersistenceError::Duplicate { field: "slug" });
             }
             return Ok(requested.clone());
@@ -357,23 +502,13 @@ impl ArticleRepo<'_> {
         let base = content
             .slug_or_derived()
             .unwrap_or_else(|| Slug::parse("slug", "article").expect("valid literal"));
-        let similar: Vec<String> = article::Entity::find()
-            .select_only()
-            .column(article::Column::Slug)
-            .filter(
-                Condition::any()
-                    .add(article::Column::Slug.eq(base.as_str()))
-                    .add(article::Column::Slug.like(format!("{}-%", base.as_str()))),
-            )
-            .into_tuple()
-            .all(db)
-            .await?;
+        let similar = slug_history::similar(db, base.as_str(), own_id).await?;
         let mut candidate = base.clone();
         let mut n = 2;
         // `similar` misses suffixed slugs whose base had to be shortened to fit the
         // bound, so a candidate it does not list is still checked before use.
         while similar.iter().any(|slug| slug == candidate.as_str())
-            || taken_by_other(candidate.as_str().to_owned()).await? > 0
+            || slug_history::taken_by_other(db, candidate.as_str(), own_id).await?
         {
             candidate = base.with_suffix(n);
             n += 1;

@@ -7,7 +7,7 @@ use masthead_domain::{ArticleId, Block, PullQuote, RichText, Section, TagId, Use
 use sea_orm::{EntityTrait, Set, TransactionTrait};
 
 use crate::article_body::block_row;
-use crate::entities::{article, article_author, article_section, article_tag};
+use crate::entities::{article, article_author, article_section, article_slug, article_tag};
 use crate::error::Result;
 use crate::store::Store;
 
@@ -31,6 +31,7 @@ impl Store {
             let txn = self.db().begin().await?;
             let mut articles = Vec::with_capacity(end - start);
             let mut authors = Vec::with_capacity(end - start);
+            let mut slugs = Vec::with_capacity(end - start);
             let mut tag_links = Vec::new();
             let mut sections = Vec::new();
             let mut blocks = Vec::new();
@@ -61,6 +62,12 @@ impl Store {
                     scheduled_at: Set(None),
                     created_at: Set(published),
                     updated_at: Set(published),
+                });
+                slugs.push(article_slug::ActiveModel {
+                    slug: Set(format!("generated-{number}")),
+                    article_id: Set(id),
+                    created_at: Set(published),
+                    retired_at: Set(None),
                 });
                 authors.push(article_author::ActiveModel {
                     article_id: Set(id),
@@ -94,6 +101,12 @@ impl Store {
             // Chunks keep every INSERT under each backend's bind-parameter limit.
             for chunk in articles.chunks(100) {
                 article::Entity::insert_many(chunk.to_vec())
+                    .exec(&txn)
+                    .await?;
+            }
+            // Every article holds its slug in the slug history too (see `slug_history`).
+            for chunk in slugs.chunks(1_000) {
+                article_slug::Entity::insert_many(chunk.to_vec())
                     .exec(&txn)
                     .await?;
             }

@@ -44,7 +44,7 @@ impl From<DbErr> for PersistenceError {
             DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => Self::Unavailable(error),
             DbErr::Exec(RuntimeErr::SqlxError(inner))
             | DbErr::Query(RuntimeErr::SqlxError(inner))
-                if is_connection_error(inner) =>
+                if is_connection_error(inner) || is_contention(inner) =>
             {
                 Self::Unavailable(error)
             }
@@ -55,6 +55,19 @@ impl From<DbErr> for PersistenceError {
                 _ => Self::Database(error),
             },
         }
+    }
+}
+
+/// Lock contention that outlasted the busy timeout (SQLite `SQLITE_BUSY*`,
+/// `SQLITE_LOCKED*`) or that the server broke up (PostgreSQL serialization
+/// failure, deadlock): retryable, so a 503 rather than a 500.
+fn is_contention(error: &sea_orm::sqlx::Error) -> bool {
+    match error {
+        sea_orm::sqlx::Error::Database(database) => matches!(
+            database.code().as_deref(),
+            Some("5" | "6" | "261" | "262" | "517" | "773" | "40001" | "40P01")
+        ),
+        _ => false,
     }
 }
 

@@ -130,14 +130,23 @@ impl RefreshTokenRepo<'_> {
 
     /// Revokes every token of a user (password change, disabling).
     pub async fn revoke_all_of_user(&self, user: UserId) -> Result<()> {
-        refresh_token::Entity::update_many()
-            .col_expr(refresh_token::Column::RevokedAt, Expr::value(crate::now()))
-            .filter(refresh_token::Column::UserId.eq(user.0))
-            .filter(refresh_token::Column::RevokedAt.is_null())
-            .exec(self.store.db())
-            .await?;
-        Ok(())
+        revoke_all_of_user(self.store.db(), user, crate::now()).await
     }
+}
+
+/// Revokes every token of `user` on `db` (a transaction of the caller's, often).
+pub(crate) async fn revoke_all_of_user(
+    db: &impl sea_orm::ConnectionTrait,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
+        .filter(refresh_token::Column::UserId.eq(user.0))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 async fn revoke_family(

@@ -18,6 +18,7 @@ use crate::error::{PersistenceError, Result};
 pub struct Store {
     db: DatabaseConnection,
     generation: Arc<AtomicU64>,
+    revisions_keep: u32,
 }
 
 impl Store {
@@ -50,6 +51,7 @@ impl Store {
         Self {
             db,
             generation: Arc::new(AtomicU64::new(0)),
+            revisions_keep: 0,
         }
     }
 
@@ -72,6 +74,18 @@ impl Store {
     pub(crate) async fn content_changed(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
         crate::change_feed::announce(self).await;
+    }
+
+    /// The same store, keeping at most `keep` revisions per article (0 keeps
+    /// all); the published revision is kept beyond the cap.
+    pub fn with_revisions_keep(mut self, keep: u32) -> Self {
+        self.revisions_keep = keep;
+        self
+    }
+
+    /// The revision cap per article (0 = unlimited).
+    pub fn revisions_keep(&self) -> u32 {
+        self.revisions_keep
     }
 
     /// Applies pending migrations, refusing a schema newer than this binary.

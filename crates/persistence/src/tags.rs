@@ -37,7 +37,8 @@ impl TagRepo<'_> {
         tag_from_row(row)
     }
 
-    /// Renames or re-describes a tag.
+    /// Renames or re-describes a tag. Public articles show their tags, so
+    /// cached public reads are retired.
     pub async fn update(&self, id: TagId, content: TagContent) -> Result<Tag> {
         let row = tag::ActiveModel {
             id: sea_orm::Unchanged(id.0),
@@ -48,13 +49,16 @@ impl TagRepo<'_> {
             ..Default::default()
         };
         match row.update(self.store.db()).await {
-            Ok(row) => tag_from_row(row),
+            Ok(row) => {
+                self.store.content_changed().await;
+                tag_from_row(row)
+            }
             Err(sea_orm::DbErr::RecordNotUpdated) => Err(PersistenceError::NotFound),
             Err(error) => Err(error.into()),
         }
     }
 
-    /// Deletes a tag; articles lose it.
+    /// Deletes a tag; articles lose it (and cached public reads are retired).
     pub async fn delete(&self, id: TagId) -> Result<()> {
         let result = tag::Entity::delete_by_id(id.0)
             .exec(self.store.db())
@@ -62,6 +66,7 @@ impl TagRepo<'_> {
         if result.rows_affected == 0 {
             return Err(PersistenceError::NotFound);
         }
+        self.store.content_changed().await;
         Ok(())
     }
 

@@ -1,12 +1,16 @@
 //! Staff accounts. Password hashes are stored and returned here but never
 //! leave through a domain `User`: only auth code asks for them.
 
-use masthead_domain::{Author, DisplayName, Email, Role, Slug, User, UserId};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use masthead_domain::{Author, DisplayName, DomainError, Email, Role, Slug, User, UserId};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
 use uuid::Uuid;
 
 use crate::entities::user;
 use crate::error::{parse_stored, PersistenceError, Result};
+use crate::refresh_tokens;
 use crate::store::Store;
 
 /// What it takes to create an account (the password already hashed by auth).
@@ -24,6 +28,19 @@ pub struct NewUser {
     pub role: Role,
     /// argon2id PHC string.
     pub password_hash: String,
+}
+
+/// What an admin may change on an account; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct AccountChanges {
+    /// New byline name.
+    pub display_name: Option<DisplayName>,
+    /// New biography; `Some(None)` clears it.
+    pub bio: Option<Option<String>>,
+    /// New role.
+    pub role: Option<Role>,
+    /// Enable or disable sign-in.
+    pub active: Option<bool>,
 }
 
 /// Whether a user's tokens are still good.
@@ -135,35 +152,124 @@ impl UserRepo<'_> {
             .collect()
     }
 
+    /// The account with this id, with its password hash (to check a current password).
+    pub async fn credentials(&self, id: UserId) -> Result<Option<(User, String)>> {
+        let row = user::Entity::find_by_id(id.0).one(self.store.db()).await?;
+        row.map(|row| {
+            let hash = row.password_hash.clone();
+            user_from_row(row).map(|user| (user, hash))
+        })
+        .transpose()
+    }
+
     /// Replaces the password after a password change: older access tokens and
-    /// every refresh token of the user stop working.
+    /// every refresh token of the user stop working (one transaction).
     pub async fn change_password(&self, id: UserId, hash: String) -> Result<()> {
         let now = crate::now();
-        self.update(id, |row| {
+        let txn = self.store.db().begin().await?;
+        update_row(&txn, id, now, |row| {
             row.password_hash = Set(hash);
             row.credentials_changed_at = Set(Some(now));
         })
         .await?;
-        self.store.refresh_tokens().revoke_all_of_user(id).await
+        refresh_tokens::revoke_all_of_user(&txn, id, now).await?;
+        txn.commit().await?;
+        Ok(())
     }
 
     /// Replaces the hash with a stronger one of the same password (no revocation).
     pub async fn upgrade_password_hash(&self, id: UserId, hash: String) -> Result<()> {
-        self.update(id, |row| row.password_hash = Set(hash)).await
+        update_row(self.store.db(), id, crate::now(), |row| {
+            row.password_hash = Set(hash)
+        })
+        .await
     }
 
-    /// Enables or disables sign-in; disabling also revokes every token of the user.
+    /// Enables or disables sign-in; disabling also revokes every token of the
+    /// user. Unlike [`Self::update_account`] this does not protect the last
+    /// admin: it is the command line's tool, for whoever runs the server.
     pub async fn set_active(&self, id: UserId, active: bool) -> Result<()> {
         let now = crate::now();
-        self.update(id, |row| {
+        let txn = self.store.db().begin().await?;
+        update_row(&txn, id, now, |row| {
             row.active = Set(active);
             row.credentials_changed_at = Set(Some(now));
         })
         .await?;
         if !active {
-            self.store.refresh_tokens().revoke_all_of_user(id).await?;
+            refresh_tokens::revoke_all_of_user(&txn, id, now).await?;
         }
+        txn.commit().await?;
         Ok(())
+    }
+
+    /// Applies an admin's changes in one transaction. A change of role or of
+    /// the active flag makes every existing token of the user fail (access
+    /// tokens through `credentials_changed_at`, refresh tokens by revocation).
+    /// The last active admin cannot lose the role or be disabled.
+    pub async fn update_account(&self, id: UserId, changes: AccountChanges) -> Result<User> {
+        let now = crate::now();
+        let txn = self.store.db().begin().await?;
+        let may_remove_an_admin =
+            changes.role.is_some_and(|role| role != Role::Admin) || changes.active == Some(false);
+        // Lock the active admins first, always in id order, so two admins
+        // demoting each other at once queue instead of both succeeding.
+        let admins: Vec<Uuid> = if may_remove_an_admin {
+            user::Entity::find()
+                .filter(user::Column::Role.eq(Role::Admin.as_str()))
+                .filter(user::Column::Active.eq(true))
+                .order_by_asc(user::Column::Id)
+                .lock_exclusive()
+                .all(&txn)
+                .await?
+                .into_iter()
+                .map(|row| row.id)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let row = user::Entity::find_by_id(id.0)
+            .lock_exclusive()
+            .one(&txn)
+            .await?
+            .ok_or(PersistenceError::NotFound)?;
+        let was_role: Role = parse_stored(&row.role)?;
+        let role = changes.role.unwrap_or(was_role);
+        let active = changes.active.unwrap_or(row.active);
+        let role_changed = role != was_role;
+        let active_changed = active != row.active;
+        let removes_an_admin =
+            was_role == Role::Admin && row.active && (role != Role::Admin || !active);
+        if removes_an_admin && !admins.iter().any(|admin| *admin != id.0) {
+            return Err(DomainError::Forbidden(
+                "the last active admin cannot lose the admin role or be disabled",
+            )
+            .into());
+        }
+        let mut update: user::ActiveModel = row.into();
+        if let Some(name) = &changes.display_name {
+            update.display_name = Set(name.as_str().to_owned());
+        }
+        if let Some(bio) = &changes.bio {
+            update.bio = Set(bio.clone());
+        }
+        update.role = Set(role.as_str().to_owned());
+        update.active = Set(active);
+        if role_changed || active_changed {
+            update.credentials_changed_at = Set(Some(now));
+        }
+        update.updated_at = Set(now);
+        let byline_changed = changes.display_name.is_some() || changes.bio.is_some();
+        let updated = update.update(&txn).await?;
+        if role_changed || (active_changed && !active) {
+            refresh_tokens::revoke_all_of_user(&txn, id, now).await?;
+        }
+        txn.commit().await?;
+        if byline_changed {
+            // Bylines show the name and biography: cached public reads are retired.
+            self.store.content_changed().await;
+        }
+        user_from_row(updated)
     }
 
     /// What an authenticated request checks: is the account active, and since
@@ -180,20 +286,6 @@ impl UserRepo<'_> {
         .transpose()
     }
 
-    async fn update(&self, id: UserId, change: impl FnOnce(&mut user::ActiveModel)) -> Result<()> {
-        let mut row = user::ActiveModel {
-            id: sea_orm::Unchanged(id.0),
-            ..Default::default()
-        };
-        change(&mut row);
-        row.updated_at = Set(crate::now());
-        match row.update(self.store.db()).await {
-            Ok(_) => Ok(()),
-            Err(sea_orm::DbErr::RecordNotUpdated) => Err(PersistenceError::NotFound),
-            Err(error) => Err(error.into()),
-        }
-    }
-
     /// Public profiles of the given users, in no particular order.
     pub(crate) async fn authors(&self, ids: &[Uuid]) -> Result<Vec<Author>> {
         if ids.is_empty() {
@@ -206,6 +298,26 @@ impl UserRepo<'_> {
             .into_iter()
             .map(|row| user_from_row(row).map(|user| user.as_author()))
             .collect()
+    }
+}
+
+/// Updates the columns `change` sets on the row of `id`, on `db`.
+async fn update_row(
+    db: &impl ConnectionTrait,
+    id: UserId,
+    now: chrono::DateTime<chrono::Utc>,
+    change: impl FnOnce(&mut user::ActiveModel),
+) -> Result<()> {
+    let mut row = user::ActiveModel {
+        id: sea_orm::Unchanged(id.0),
+        ..Default::default()
+    };
+    change(&mut row);
+    row.updated_at = Set(now);
+    match row.update(db).await {
+        Ok(_) => Ok(()),
+        Err(sea_orm::DbErr::RecordNotUpdated) => Err(PersistenceError::NotFound),
+        Err(error) => Err(error.into()),
     }
 }
 

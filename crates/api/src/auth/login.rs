@@ -2,10 +2,12 @@
 
 use chrono::Duration;
 use masthead_domain::limits::PASSWORD_MAX_BYTES;
-use masthead_domain::{FieldError, User};
+use masthead_domain::policy::Actor;
+use masthead_domain::{FieldError, Password, User};
 use masthead_persistence::refresh_tokens::Rotation;
 
 use crate::auth::password::{self, Verification};
+use crate::auth::rate_limit::ClientIp;
 use crate::auth::tokens::{hash_refresh_token, new_refresh_token};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -25,7 +27,15 @@ pub struct Session {
 
 /// Checks e-mail and password. Unknown e-mail, wrong password and disabled
 /// account all get the same answer, after the same amount of hashing work.
-pub async fn login(state: &AppState, email: &str, secret: &str) -> Result<Session, ApiError> {
+/// Every attempt counts against the client's IP, every failure against the
+/// e-mail; past either limit the answer is `RateLimited`.
+pub async fn login(
+    state: &AppState,
+    client: ClientIp,
+    email: &str,
+    secret: &str,
+) -> Result<Session, ApiError> {
+    state.login_limits.check_ip(client)?;
     if secret.len() > PASSWORD_MAX_BYTES {
         return Err(FieldError::new(
             "password",
@@ -36,6 +46,7 @@ pub async fn login(state: &AppState, email: &str, secret: &str) -> Result<Sessio
     if email.len() > masthead_domain::limits::EMAIL_MAX {
         return Err(FieldError::new("email", "is too long").into());
     }
+    state.login_limits.check_account(email)?;
     let account = state.store.users().by_email(email).await?;
     let (user, hash) = match account {
         Some((user, hash)) => (Some(user), hash),
@@ -44,7 +55,10 @@ pub async fn login(state: &AppState, email: &str, secret: &str) -> Result<Sessio
     let verification = password::verify(secret.to_owned(), hash).await?;
     let user = match (user, verification) {
         (Some(user), Verification::Match | Verification::MatchNeedsRehash) if user.active => user,
-        _ => return Err(ApiError::InvalidCredentials),
+        _ => {
+            state.login_limits.record_failure(email);
+            return Err(ApiError::InvalidCredentials);
+        }
     };
     if verification == Verification::MatchNeedsRehash {
         if let Ok(parsed) = masthead_domain::Password::parse("password", secret) {
@@ -56,6 +70,45 @@ pub async fn login(state: &AppState, email: &str, secret: &str) -> Result<Sessio
                 .await?;
         }
     }
+    new_login(state, user).await
+}
+
+/// Changes the signed-in user's own password after checking the current one.
+/// Every refresh token of the user is revoked and every older access token
+/// refused; the answer is a fresh login, so the caller stays signed in.
+/// Wrong current passwords count against the account like failed sign-ins.
+pub async fn change_password(
+    state: &AppState,
+    actor: Actor,
+    current: &str,
+    new: &str,
+) -> Result<Session, ApiError> {
+    if current.len() > PASSWORD_MAX_BYTES {
+        return Err(FieldError::new(
+            "current_password",
+            format!("must be at most {PASSWORD_MAX_BYTES} bytes"),
+        )
+        .into());
+    }
+    let new = Password::parse("new_password", new)?;
+    let (user, hash) = state
+        .store
+        .users()
+        .credentials(actor.id)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    state.login_limits.check_account(user.email.as_str())?;
+    if password::verify(current.to_owned(), hash).await? == Verification::Mismatch {
+        state.login_limits.record_failure(user.email.as_str());
+        return Err(FieldError::new("current_password", "is not correct").into());
+    }
+    let hash = password::hash(new).await?;
+    state.store.users().change_password(user.id, hash).await?;
+    new_login(state, user).await
+}
+
+/// Starts a new login (a new refresh-token family) for `user`.
+async fn new_login(state: &AppState, user: User) -> Result<Session, ApiError> {
     let (refresh_token, refresh_hash) = new_refresh_token();
     state
         .store

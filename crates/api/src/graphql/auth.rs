@@ -3,6 +3,7 @@
 use async_graphql::{Context, Object, Result, SimpleObject};
 
 use crate::auth::login::{self, Session};
+use crate::auth::rate_limit::ClientIp;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::graphql::types::UserNode;
@@ -71,7 +72,12 @@ impl AuthMutation {
         password: String,
     ) -> Result<AuthPayload> {
         let state = ctx.data::<AppState>()?;
-        let session = login::login(state, &email, &password)
+        // Set by the `/graphql` handler; only a schema run without HTTP lacks it.
+        let client = ctx
+            .data_opt::<ClientIp>()
+            .copied()
+            .unwrap_or(ClientIp(std::net::IpAddr::from([0, 0, 0, 0])));
+        let session = login::login(state, client, &email, &password)
             .await
             .map_err(|e| e.to_graphql())?;
         Ok(session.into())
@@ -93,5 +99,24 @@ impl AuthMutation {
             .await
             .map_err(|e| e.to_graphql())?;
         Ok(true)
+    }
+
+    /// Changes the signed-in user's password. Every other login of the user
+    /// ends; the answer is a fresh token pair for this one.
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        current_password: String,
+        new_password: String,
+    ) -> Result<AuthPayload> {
+        let state = ctx.data::<AppState>()?;
+        let actor = ctx
+            .data::<Caller>()?
+            .0
+            .ok_or_else(|| ApiError::Unauthenticated.to_graphql())?;
+        let session = login::change_password(state, actor, &current_password, &new_password)
+            .await
+            .map_err(|e| e.to_graphql())?;
+        Ok(session.into())
     }
 }

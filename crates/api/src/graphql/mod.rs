@@ -1,10 +1,13 @@
 //! GraphQL at `/graphql` (POST, and GET for queries) with GraphiQL at `/graphiql`.
 
+pub mod admin;
 pub mod auth;
 pub mod query;
 pub mod replies;
 pub mod reply_types;
 pub mod types;
+pub mod workflow;
+pub mod workflow_types;
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -12,6 +15,7 @@ use async_graphql::http::GraphiQLSource;
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse};
 
+use crate::auth::rate_limit::ClientIp;
 use crate::auth::Caller;
 use crate::config::Settings;
 use crate::state::AppState;
@@ -21,12 +25,19 @@ use crate::state::AppState;
 pub struct Query(
     query::ArticleQuery,
     auth::AuthQuery,
+    admin::AdminQuery,
     replies::ReplyQueueQuery,
+    workflow::WorkflowQuery,
 );
 
 /// Every write, merged from one object per concern.
 #[derive(MergedObject, Default)]
-pub struct Mutation(auth::AuthMutation, replies::ReplyMutation);
+pub struct Mutation(
+    auth::AuthMutation,
+    admin::AdminMutation,
+    replies::ReplyMutation,
+    workflow::WorkflowMutation,
+);
 
 /// The schema type served at `/graphql`.
 pub type MastheadSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -63,12 +74,14 @@ async fn execute(
         .headers()
         .get(header::AUTHORIZATION)
         .map(|value| value.to_str().unwrap_or("invalid"));
+    let client = ClientIp::of(&http, state.settings.trust_proxy);
     match Caller::from_header(&state, header).await {
         Ok(caller) => schema
             .execute(
                 request
                     .into_inner()
                     .data(caller)
+                    .data(client)
                     .data(state.replies.address_of(&http)),
             )
             .await

@@ -1,9 +1,10 @@
-//! `/auth`: sign in, refresh, sign out, and who am I.
+//! `/auth`: sign in, refresh, sign out, change one's password, and who am I.
 
 use actix_web::{get, post, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::login::{self as sessions, Session};
+use crate::auth::rate_limit::ClientIp;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::rest::views::UserView;
@@ -25,6 +26,16 @@ pub struct LoginBody {
 pub struct RefreshBody {
     /// The refresh token of the login.
     pub refresh_token: String,
+}
+
+/// `POST /auth/password` body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordBody {
+    /// The password now, to prove it is the owner at the keyboard.
+    pub current_password: String,
+    /// The new password (10 characters to 1,024 bytes).
+    pub new_password: String,
 }
 
 /// A token pair.
@@ -57,9 +68,10 @@ fn private(response: &mut actix_web::HttpResponseBuilder) -> &mut actix_web::Htt
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
+    client: ClientIp,
     body: web::Json<LoginBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let session = sessions::login(&state, &body.email, &body.password).await?;
+    let session = sessions::login(&state, client, &body.email, &body.password).await?;
     Ok(private(&mut HttpResponse::Ok()).json(SessionView::from(session)))
 }
 
@@ -94,4 +106,19 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRespon
         .await?
         .ok_or(ApiError::Unauthenticated)?;
     Ok(private(&mut HttpResponse::Ok()).json(UserView::from(&user)))
+}
+
+/// Changes the signed-in user's password. Every other login of the user ends;
+/// the answer is a fresh token pair for this one.
+#[post("/auth/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<ChangePasswordBody>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.0.ok_or(ApiError::Unauthenticated)?;
+    let session =
+        sessions::change_password(&state, actor, &body.current_password, &body.new_password)
+            .await?;
+    Ok(private(&mut HttpResponse::Ok()).json(SessionView::from(session)))
 }

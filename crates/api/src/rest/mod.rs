@@ -14,8 +14,12 @@ pub mod openapi;
 pub mod pull_quotes;
 pub mod replies;
 pub mod reply_views;
+pub mod tags;
 pub mod taxonomy;
+pub mod users;
 pub mod views;
+pub mod workflow;
+pub mod workflow_views;
 
 use actix_web::middleware::from_fn;
 use actix_web::web;
@@ -31,6 +35,14 @@ pub fn routes(config: &mut web::ServiceConfig) {
             .service(auth::refresh)
             .service(auth::logout)
             .service(auth::me)
+            .service(auth::change_password)
+            .service(users::list)
+            .service(users::show)
+            .service(users::create)
+            .service(users::update)
+            .service(tags::create)
+            .service(tags::update)
+            .service(tags::remove)
             .service(articles::list)
             .service(articles::show)
             .service(taxonomy::tags)
@@ -45,6 +57,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
             .service(admin_articles::remove)
             .service(openapi::serve)
             .configure(replies::routes)
+            .configure(workflow::routes)
             .default_service(web::to(http::fallback)),
     );
 }

@@ -4,8 +4,11 @@
 pub mod article;
 pub mod article_author;
 pub mod article_block;
+pub mod article_revision;
 pub mod article_section;
+pub mod article_slug;
 pub mod article_tag;
+pub mod audit_entry;
 pub mod idempotency_key;
 pub mod refresh_token;
 pub mod reply;

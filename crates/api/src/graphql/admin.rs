@@ -1,0 +1,202 @@
+//! Administration over GraphQL: staff accounts (admins) and tags (editors and
+//! admins), the same operations and rules as `/api/v1/admin`.
+
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, Result, SimpleObject, ID};
+use masthead_domain::policy::Action;
+use masthead_domain::{TagId, TagInput};
+
+use crate::auth::accounts::{self, AccountUpdate, NewAccount};
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::graphql::types::{TagNode, UserNode};
+use crate::state::AppState;
+
+/// A new staff account.
+#[derive(InputObject)]
+pub struct CreateUserInput {
+    /// Sign-in address (unique, any case).
+    pub email: String,
+    /// Byline name.
+    pub display_name: String,
+    /// `admin`, `editor` or `author`.
+    pub role: String,
+    /// First password (10 characters to 1,024 bytes); generated and returned once when absent.
+    pub password: Option<String>,
+    /// Biography.
+    pub bio: Option<String>,
+}
+
+/// Changes to a staff account; omitted fields stay as they are.
+#[derive(InputObject)]
+pub struct UpdateUserInput {
+    /// New byline name.
+    pub display_name: Option<String>,
+    /// New biography; `null` clears it.
+    pub bio: MaybeUndefined<String>,
+    /// New role; the user's existing tokens stop working.
+    pub role: Option<String>,
+    /// `false` disables the account and ends its logins.
+    pub active: Option<bool>,
+}
+
+/// What `createUser` answers.
+#[derive(SimpleObject)]
+pub struct CreateUserPayload {
+    /// The account.
+    pub user: UserNode,
+    /// Only when the server generated the password: shown this once.
+    pub generated_password: Option<String>,
+}
+
+/// A tag as an editor sends it.
+#[derive(InputObject)]
+#[graphql(name = "TagInput")]
+pub struct TagInputObject {
+    /// Display name (1–100 characters).
+    pub name: String,
+    /// URL name; derived from the name when absent.
+    pub slug: Option<String>,
+    /// What the collection is about.
+    pub description: Option<String>,
+}
+
+impl From<TagInputObject> for TagInput {
+    fn from(input: TagInputObject) -> Self {
+        Self {
+            name: input.name,
+            slug: input.slug,
+            description: input.description,
+        }
+    }
+}
+
+fn context<'a>(ctx: &'a Context<'_>) -> Result<(&'a AppState, &'a Caller)> {
+    Ok((ctx.data::<AppState>()?, ctx.data::<Caller>()?))
+}
+
+fn tag_id(id: &ID) -> Result<TagId, ApiError> {
+    id.parse().map_err(|_| ApiError::NotFound)
+}
+
+/// Administrative reads.
+#[derive(Default)]
+pub struct AdminQuery;
+
+#[Object]
+impl AdminQuery {
+    /// Every staff account, by display name (admins only).
+    async fn users(&self, ctx: &Context<'_>) -> Result<Vec<UserNode>> {
+        let (state, caller) = context(ctx)?;
+        let users = accounts::list(state, caller)
+            .await
+            .map_err(|e| e.to_graphql())?;
+        Ok(users.iter().map(UserNode::from).collect())
+    }
+}
+
+/// Administrative writes.
+#[derive(Default)]
+pub struct AdminMutation;
+
+#[Object]
+impl AdminMutation {
+    /// Creates a staff account (admins only).
+    async fn create_user(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateUserInput,
+    ) -> Result<CreateUserPayload> {
+        let (state, caller) = context(ctx)?;
+        let created = accounts::create(
+            state,
+            caller,
+            NewAccount {
+                email: input.email,
+                display_name: input.display_name,
+                role: input.role,
+                password: input.password,
+                bio: input.bio,
+            },
+        )
+        .await
+        .map_err(|e| e.to_graphql())?;
+        Ok(CreateUserPayload {
+            user: UserNode::from(&created.user),
+            generated_password: created.generated_password,
+        })
+    }
+
+    /// Changes a staff account (admins only).
+    async fn update_user(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateUserInput,
+    ) -> Result<UserNode> {
+        let (state, caller) = context(ctx)?;
+        let bio = match input.bio {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Value(bio) => Some(Some(bio)),
+        };
+        let user = accounts::update(
+            state,
+            caller,
+            &id,
+            AccountUpdate {
+                display_name: input.display_name,
+                bio,
+                role: input.role,
+                active: input.active,
+            },
+        )
+        .await
+        .map_err(|e| e.to_graphql())?;
+        Ok(UserNode::from(&user))
+    }
+
+    /// Creates a tag (editors and admins).
+    async fn create_tag(&self, ctx: &Context<'_>, input: TagInputObject) -> Result<TagNode> {
+        let (state, caller) = context(ctx)?;
+        let tag = async {
+            caller.authorize(Action::ManageTags)?;
+            let content = TagInput::from(input).validate()?;
+            Ok::<_, ApiError>(state.store.tags().create(content).await?)
+        }
+        .await
+        .map_err(|e| e.to_graphql())?;
+        Ok(TagNode::from(&tag))
+    }
+
+    /// Replaces a tag's name, slug and description (editors and admins).
+    async fn update_tag(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: TagInputObject,
+    ) -> Result<TagNode> {
+        let (state, caller) = context(ctx)?;
+        let tag = async {
+            caller.authorize(Action::ManageTags)?;
+            let id = tag_id(&id)?;
+            let content = TagInput::from(input).validate()?;
+            Ok::<_, ApiError>(state.store.tags().update(id, content).await?)
+        }
+        .await
+        .map_err(|e| e.to_graphql())?;
+        Ok(TagNode::from(&tag))
+    }
+
+    /// Deletes a tag; articles filed under it lose it (editors and admins). Answers its id.
+    async fn delete_tag(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
+        let (state, caller) = context(ctx)?;
+        async {
+            caller.authorize(Action::ManageTags)?;
+            state.store.tags().delete(tag_id(&id)?).await?;
+            Ok::<_, ApiError>(())
+        }
+        .await
+        .map_err(|e| e.to_graphql())?;
+        Ok(id)
+    }
+}

@@ -1,0 +1,79 @@
+//! `/admin/tags`: creating, renaming and deleting tags (editors and admins).
+
+use actix_web::{delete, post, put, web, HttpResponse};
+use masthead_domain::policy::Action;
+use masthead_domain::{TagId, TagInput};
+use serde::Deserialize;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::rest::views::TagView;
+use crate::state::AppState;
+
+/// `POST /admin/tags` and `PUT /admin/tags/{id}` body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TagBody {
+    /// Display name (1–100 characters).
+    pub name: String,
+    /// URL name; derived from the name when absent.
+    #[serde(default)]
+    pub slug: Option<String>,
+    /// What the collection is about.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+impl From<TagBody> for TagInput {
+    fn from(body: TagBody) -> Self {
+        Self {
+            name: body.name,
+            slug: body.slug,
+            description: body.description,
+        }
+    }
+}
+
+fn tag_id(id: &str) -> Result<TagId, ApiError> {
+    id.parse().map_err(|_| ApiError::NotFound)
+}
+
+/// Creates a tag; a taken slug is `409 DUPLICATE`.
+#[post("/admin/tags")]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<TagBody>,
+) -> Result<HttpResponse, ApiError> {
+    caller.authorize(Action::ManageTags)?;
+    let content = TagInput::from(body.into_inner()).validate()?;
+    let tag = state.store.tags().create(content).await?;
+    Ok(HttpResponse::Created().json(TagView::from(&tag)))
+}
+
+/// Replaces a tag's name, slug and description.
+#[put("/admin/tags/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: web::Json<TagBody>,
+) -> Result<HttpResponse, ApiError> {
+    caller.authorize(Action::ManageTags)?;
+    let id = tag_id(&id)?;
+    let content = TagInput::from(body.into_inner()).validate()?;
+    let tag = state.store.tags().update(id, content).await?;
+    Ok(HttpResponse::Ok().json(TagView::from(&tag)))
+}
+
+/// Deletes a tag; articles filed under it lose it.
+#[delete("/admin/tags/{id}")]
+pub async fn remove(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.authorize(Action::ManageTags)?;
+    state.store.tags().delete(tag_id(&id)?).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

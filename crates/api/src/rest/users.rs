@@ -1,0 +1,142 @@
+//! `/admin/users`: staff accounts, for admins only. Passwords and their hashes
+//! never appear here; a generated first password is shown once, on creation.
+
+use actix_web::{get, patch, post, web, HttpResponse};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::auth::accounts::{self, AccountUpdate, NewAccount};
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::rest::views::{ListView, UserView};
+use crate::state::AppState;
+
+/// `POST /admin/users` body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserBody {
+    /// Sign-in address (unique, any case).
+    pub email: String,
+    /// Byline name.
+    pub display_name: String,
+    /// `admin`, `editor` or `author`.
+    pub role: String,
+    /// First password; generated and returned once when absent.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// Biography.
+    #[serde(default)]
+    pub bio: Option<String>,
+}
+
+/// `PATCH /admin/users/{id}` body: absent fields stay as they are; `"bio": null` clears it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUserBody {
+    /// New byline name.
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// New biography (`null` clears it).
+    #[serde(default, deserialize_with = "present")]
+    pub bio: Option<Option<String>>,
+    /// New role; existing tokens of the user stop working.
+    #[serde(default)]
+    pub role: Option<String>,
+    /// `false` disables the account and ends its logins.
+    #[serde(default)]
+    pub active: Option<bool>,
+}
+
+/// A field that was sent, even as `null`, is `Some`.
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(deserializer).map(Some)
+}
+
+/// The answer to a creation.
+#[derive(Debug, Serialize)]
+pub struct CreatedUserView {
+    /// The account.
+    pub user: UserView,
+    /// Only when the server generated the password: shown this once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generated_password: Option<String>,
+}
+
+fn private(response: &mut actix_web::HttpResponseBuilder) -> &mut actix_web::HttpResponseBuilder {
+    response.insert_header(("cache-control", "private, no-store"))
+}
+
+/// Every account, by display name.
+#[get("/admin/users")]
+pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let users = accounts::list(&state, &caller).await?;
+    Ok(private(&mut HttpResponse::Ok()).json(ListView {
+        data: users.iter().map(UserView::from).collect(),
+        next_cursor: None,
+    }))
+}
+
+/// One account.
+#[get("/admin/users/{id}")]
+pub async fn show(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let user = accounts::get(&state, &caller, &id).await?;
+    Ok(private(&mut HttpResponse::Ok()).json(UserView::from(&user)))
+}
+
+/// Creates an account.
+#[post("/admin/users")]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<CreateUserBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let created = accounts::create(
+        &state,
+        &caller,
+        NewAccount {
+            email: body.email,
+            display_name: body.display_name,
+            role: body.role,
+            password: body.password,
+            bio: body.bio,
+        },
+    )
+    .await?;
+    Ok(private(&mut HttpResponse::Created())
+        .insert_header((
+            "location",
+            format!("/api/v1/admin/users/{}", created.user.id),
+        ))
+        .json(CreatedUserView {
+            user: UserView::from(&created.user),
+            generated_password: created.generated_password,
+        }))
+}
+
+/// Changes an account's name, biography, role or active flag.
+#[patch("/admin/users/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: web::Json<UpdateUserBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let user = accounts::update(
+        &state,
+        &caller,
+        &id,
+        AccountUpdate {
+            display_name: body.display_name,
+            bio: body.bio,
+            role: body.role,
+            active: body.active,
+        },
+    )
+    .await?;
+    Ok(private(&mut HttpResponse::Ok()).json(UserView::from(&user)))
+}

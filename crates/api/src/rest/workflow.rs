@@ -1,0 +1,302 @@
+//! The editorial workflow over REST, under `/api/v1/admin`:
+//!
+//! - `POST /admin/articles/{id}/submit | publish | unpublish | archive`;
+//!   `publish` takes an optional JSON body `{"at": "<RFC 3339>"}` to schedule;
+//! - `GET /admin/articles/{id}/revisions?limit=&cursor=` (oldest first),
+//!   `GET …/revisions/{n}`, `POST …/revisions/{n}/restore`,
+//!   `GET …/revisions/{a}/diff/{b}`;
+//! - `GET /admin/audit?limit=&cursor=&article_id=` (admins).
+//!
+//! Writes take an optional `If-Match` with the article's ETag, which is its
+//! version as a quoted decimal (`"7"`; `*` means any); a stale one is a 409
+//! `VERSION_CONFLICT` whose body names `current_version`. Answers to writes
+//! carry the new `ETag`.
+
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use masthead_domain::{Article, ArticleId, FieldError};
+use masthead_persistence::audit::AuditFilter;
+use masthead_persistence::{Cursor, PageRequest};
+use serde::Deserialize;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::rest::views::{ArticleView, ListView};
+use crate::rest::workflow_views::{AuditEntryView, DiffView, RevisionInfoView, RevisionView};
+use crate::state::AppState;
+use crate::workflow::{self, Transition};
+
+/// Largest body `publish` reads.
+const PUBLISH_BODY_MAX: usize = 4_096;
+
+/// Mounts the workflow routes (inside the `/api/v1` scope).
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .service(submit)
+        .service(publish)
+        .service(unpublish)
+        .service(archive)
+        .service(revisions)
+        .service(revision)
+        .service(restore)
+        .service(diff)
+        .service(audit);
+}
+
+/// Hands an article to the editors (authors: their own).
+#[post("/admin/articles/{id}/submit")]
+async fn submit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    act(&state, caller, &id, Transition::Submit, &request).await
+}
+
+/// Publishes now, or schedules with `{"at": "…"}` (editors and admins).
+#[post("/admin/articles/{id}/publish")]
+async fn publish(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    request: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let at = publish_at(&body)?;
+    act(&state, caller, &id, Transition::Publish { at }, &request).await
+}
+
+/// Takes an article back to draft (editors and admins).
+#[post("/admin/articles/{id}/unpublish")]
+async fn unpublish(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    act(&state, caller, &id, Transition::Unpublish, &request).await
+}
+
+/// Archives an article (editors and admins).
+#[post("/admin/articles/{id}/archive")]
+async fn archive(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    act(&state, caller, &id, Transition::Archive, &request).await
+}
+
+/// Query of the paged lists.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageQuery {
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+/// An article's revisions, oldest first.
+#[get("/admin/articles/{id}/revisions")]
+async fn revisions(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = workflow::page_size("limit", query.limit)?;
+    let after = query
+        .cursor
+        .as_deref()
+        .map(|cursor| workflow::parse_revision_cursor("cursor", cursor))
+        .transpose()?;
+    let page = workflow::revisions(&state, caller, article_id(&id)?, after, limit).await?;
+    Ok(HttpResponse::Ok().json(ListView {
+        data: page.items.iter().map(RevisionInfoView::from).collect(),
+        next_cursor: page.next_after.map(workflow::revision_cursor),
+    }))
+}
+
+/// One revision, whole.
+#[get("/admin/articles/{id}/revisions/{number}")]
+async fn revision(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, i32)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, number) = path.into_inner();
+    let revision = workflow::revision(&state, caller, article_id(&id)?, number).await?;
+    Ok(HttpResponse::Ok().json(RevisionView::from(&revision)))
+}
+
+/// Makes a revision the current content, as a new version.
+#[post("/admin/articles/{id}/revisions/{number}/restore")]
+async fn restore(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, i32)>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (id, number) = path.into_inner();
+    let expected = if_match(&request)?;
+    let article = workflow::restore(&state, caller, article_id(&id)?, number, expected).await?;
+    article_response(&state, &article).await
+}
+
+/// What changed from revision `from` to revision `to`.
+#[get("/admin/articles/{id}/revisions/{from}/diff/{to}")]
+async fn diff(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, i32, i32)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, from, to) = path.into_inner();
+    let comparison = workflow::compare(&state, caller, article_id(&id)?, from, to).await?;
+    Ok(HttpResponse::Ok().json(DiffView::new(
+        &comparison.from,
+        &comparison.to,
+        &comparison.diff,
+    )))
+}
+
+/// Query of `GET /admin/audit`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditQuery {
+    limit: Option<i64>,
+    cursor: Option<String>,
+    article_id: Option<String>,
+}
+
+/// The audit log, newest first (admins only).
+#[get("/admin/audit")]
+async fn audit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<AuditQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = workflow::page_size("limit", query.limit)?;
+    let cursor = query
+        .cursor
+        .as_deref()
+        .map(|cursor| Cursor::decode("cursor", cursor))
+        .transpose()?;
+    let article = query
+        .article_id
+        .as_deref()
+        .map(|id| {
+            id.parse::<ArticleId>()
+                .map_err(|_| FieldError::new("article_id", "is not an article id"))
+        })
+        .transpose()?;
+    let filter = AuditFilter {
+        article_id: article,
+    };
+    let page =
+        workflow::audit_log(&state, caller, filter, PageRequest::after(limit, cursor)).await?;
+    let next_cursor = page.next_cursor().map(|cursor| cursor.encode());
+    Ok(HttpResponse::Ok().json(ListView {
+        data: page
+            .items
+            .iter()
+            .map(|(_, entry)| AuditEntryView::from(entry))
+            .collect(),
+        next_cursor,
+    }))
+}
+
+async fn act(
+    state: &AppState,
+    caller: Caller,
+    id: &str,
+    transition: Transition,
+    request: &HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let expected = if_match(request)?;
+    let article =
+        workflow::transition(state, caller, article_id(id)?, transition, expected).await?;
+    article_response(state, &article).await
+}
+
+/// The staff view of `article` with its ETag.
+async fn article_response(state: &AppState, article: &Article) -> Result<HttpResponse, ApiError> {
+    let counts = state.store.replies().approved_counts(&[article.id]).await?;
+    let now = masthead_persistence::now();
+    let view = ArticleView::new(
+        state,
+        article,
+        counts.get(&article.id).copied().unwrap_or(0),
+        true,
+        now,
+    );
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(article.version)))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(view))
+}
+
+/// The ETag of an article at `version`: the version as a quoted decimal.
+pub fn etag(version: i32) -> String {
+    format!("\"{version}\"")
+}
+
+/// Reads `If-Match`: absent or `*` is no expectation; `"7"` expects version 7.
+pub fn if_match(request: &HttpRequest) -> Result<Option<i32>, ApiError> {
+    let Some(value) = request.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let malformed = || {
+        ApiError::BadRequest(
+            "If-Match must be the article's ETag, its version in quotes (\"7\"), or *".to_owned(),
+        )
+    };
+    let value = value.to_str().map_err(|_| malformed())?.trim();
+    if value == "*" {
+        return Ok(None);
+    }
+    value
+        .strip_prefix('"')
+        .and_then(|inner| inner.strip_suffix('"'))
+        .and_then(|version| version.parse::<i32>().ok())
+        .filter(|version| *version >= 1)
+        .map(Some)
+        .ok_or_else(malformed)
+}
+
+fn article_id(id: &str) -> Result<ArticleId, ApiError> {
+    id.parse().map_err(|_| ApiError::NotFound)
+}
+
+/// Body of `publish`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PublishBody {
+    at: Option<String>,
+}
+
+/// The schedule time of a `publish` body; an empty body publishes now.
+fn publish_at(body: &[u8]) -> Result<Option<DateTime<Utc>>, ApiError> {
+    if body.len() > PUBLISH_BODY_MAX {
+        return Err(ApiError::BadRequest("the request body is too large".into()));
+    }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    let parsed: PublishBody = serde_json::from_slice(body)
+        .map_err(|error| ApiError::BadRequest(format!("invalid JSON body: {error}")))?;
+    parsed
+        .at
+        .map(|at| {
+            DateTime::parse_from_rfc3339(at.trim())
+                .map(|at| at.with_timezone(&Utc))
+                .map_err(|_| {
+                    ApiError::from(FieldError::new(
+                        "at",
+                        "must be an RFC 3339 time such as 2026-05-18T10:00:00Z",
+                    ))
+                })
+        })
+        .transpose()
+}

@@ -1,0 +1,225 @@
+//! JSON shapes of the workflow endpoints: revisions, diffs and audit entries.
+
+use masthead_domain::diff::{ContentDiff, SectionChange};
+use masthead_domain::{ArticleContent, Author};
+use masthead_persistence::audit::AuditEntry;
+use masthead_persistence::revisions::{Revision, RevisionInfo};
+use serde::Serialize;
+
+use crate::rest::views::{timestamp, BlockView, FeatureImageView, SectionView, SeoView};
+
+/// Who saved or acted, while the account exists.
+#[derive(Debug, Serialize)]
+pub struct StaffView {
+    pub id: String,
+    pub display_name: String,
+}
+
+impl From<&Author> for StaffView {
+    fn from(author: &Author) -> Self {
+        Self {
+            id: author.id.to_string(),
+            display_name: author.display_name.clone(),
+        }
+    }
+}
+
+/// A revision in a history list (no content).
+#[derive(Debug, Serialize)]
+pub struct RevisionInfoView {
+    pub number: i32,
+    pub version: i32,
+    /// `create`, `update` or `restore`.
+    pub kind: &'static str,
+    pub restored_from: Option<i32>,
+    /// The content that went out at the latest publication.
+    pub published: bool,
+    pub title: String,
+    pub saved_at: String,
+    pub saved_by_id: Option<String>,
+    pub saved_by: Option<StaffView>,
+}
+
+impl From<&RevisionInfo> for RevisionInfoView {
+    fn from(info: &RevisionInfo) -> Self {
+        Self {
+            number: info.number,
+            version: info.version,
+            kind: info.kind.as_str(),
+            restored_from: info.restored_from,
+            published: info.published,
+            title: info.title.clone(),
+            saved_at: timestamp(info.saved_at),
+            saved_by_id: info.saved_by_id.map(|id| id.to_string()),
+            saved_by: info.saved_by.as_ref().map(Into::into),
+        }
+    }
+}
+
+/// The editable content of a revision.
+#[derive(Debug, Serialize)]
+pub struct ContentView {
+    pub title: String,
+    pub slug: Option<String>,
+    pub standfirst: String,
+    pub sections: Vec<SectionView>,
+    /// Byline user ids, in order.
+    pub authors: Vec<String>,
+    /// Tag ids, primary first.
+    pub tags: Vec<String>,
+    pub reply_policy: &'static str,
+    pub seo: SeoView,
+    pub feature_image: Option<FeatureImageView>,
+}
+
+impl From<&ArticleContent> for ContentView {
+    fn from(content: &ArticleContent) -> Self {
+        Self {
+            title: content.title.to_string(),
+            slug: content.slug.as_ref().map(ToString::to_string),
+            standfirst: content.standfirst.clone(),
+            sections: content.sections.iter().map(Into::into).collect(),
+            authors: content.authors.iter().map(ToString::to_string).collect(),
+            tags: content.tags.iter().map(ToString::to_string).collect(),
+            reply_policy: content.reply_policy.as_str(),
+            seo: SeoView {
+                meta_title: content.seo.meta_title.clone(),
+                meta_description: content.seo.meta_description.clone(),
+                canonical_url: content.seo.canonical_url.clone(),
+            },
+            feature_image: content
+                .feature_image
+                .as_ref()
+                .map(|image| FeatureImageView {
+                    url: image.url.clone(),
+                    alt: image.alt.clone(),
+                    caption: image.caption.clone(),
+                }),
+        }
+    }
+}
+
+/// A whole revision.
+#[derive(Debug, Serialize)]
+pub struct RevisionView {
+    #[serde(flatten)]
+    pub info: RevisionInfoView,
+    pub content: ContentView,
+}
+
+impl From<&Revision> for RevisionView {
+    fn from(revision: &Revision) -> Self {
+        Self {
+            info: (&revision.info).into(),
+            content: (&revision.content).into(),
+        }
+    }
+}
+
+/// One block that differs, with both sides where they exist.
+#[derive(Debug, Serialize)]
+pub struct BlockChangeView {
+    pub change: &'static str,
+    pub old_index: Option<usize>,
+    pub new_index: Option<usize>,
+    pub before: Option<BlockView>,
+    pub after: Option<BlockView>,
+}
+
+/// One section that differs, with both sides where they exist.
+#[derive(Debug, Serialize)]
+pub struct SectionChangeView {
+    pub change: &'static str,
+    pub old_index: Option<usize>,
+    pub new_index: Option<usize>,
+    pub heading_changed: bool,
+    pub blocks: Vec<BlockChangeView>,
+    pub before: Option<SectionView>,
+    pub after: Option<SectionView>,
+}
+
+/// What changed from revision `from` to revision `to`.
+#[derive(Debug, Serialize)]
+pub struct DiffView {
+    pub from: i32,
+    pub to: i32,
+    /// Non-body fields that differ.
+    pub fields: Vec<&'static str>,
+    pub sections: Vec<SectionChangeView>,
+}
+
+impl DiffView {
+    /// Renders `diff` between `from` and `to`.
+    pub fn new(from: &Revision, to: &Revision, diff: &ContentDiff) -> Self {
+        let old = &from.content.sections;
+        let new = &to.content.sections;
+        let section = |change: &SectionChange| {
+            let before = change.old_index.and_then(|i| old.get(i));
+            let after = change.new_index.and_then(|j| new.get(j));
+            SectionChangeView {
+                change: change.change.as_str(),
+                old_index: change.old_index,
+                new_index: change.new_index,
+                heading_changed: change.heading_changed,
+                blocks: change
+                    .blocks
+                    .iter()
+                    .map(|block| BlockChangeView {
+                        change: block.change.as_str(),
+                        old_index: block.old_index,
+                        new_index: block.new_index,
+                        before: before
+                            .zip(block.old_index)
+                            .and_then(|(section, i)| section.blocks.get(i))
+                            .map(Into::into),
+                        after: after
+                            .zip(block.new_index)
+                            .and_then(|(section, j)| section.blocks.get(j))
+                            .map(Into::into),
+                    })
+                    .collect(),
+                before: before.map(Into::into),
+                after: after.map(Into::into),
+            }
+        };
+        Self {
+            from: from.info.number,
+            to: to.info.number,
+            fields: diff.fields.clone(),
+            sections: diff.sections.iter().map(section).collect(),
+        }
+    }
+}
+
+/// An audit-log entry.
+#[derive(Debug, Serialize)]
+pub struct AuditEntryView {
+    pub id: String,
+    pub at: String,
+    pub action: &'static str,
+    pub actor_id: Option<String>,
+    pub actor: Option<StaffView>,
+    /// `article` or `reply`.
+    pub subject_type: &'static str,
+    pub subject_id: String,
+    pub article_id: Option<String>,
+    pub version: Option<i32>,
+    pub detail: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<&AuditEntry> for AuditEntryView {
+    fn from(entry: &AuditEntry) -> Self {
+        Self {
+            id: entry.id.to_string(),
+            at: timestamp(entry.at),
+            action: entry.action.as_str(),
+            actor_id: entry.actor_id.map(|id| id.to_string()),
+            actor: entry.actor.as_ref().map(Into::into),
+            subject_type: entry.subject_type,
+            subject_id: entry.subject_id.to_string(),
+            article_id: entry.article_id.map(|id| id.to_string()),
+            version: entry.version,
+            detail: entry.detail.clone(),
+        }
+    }
+}

@@ -1,0 +1,337 @@
+//! The audit log: an append-only record of who did what to which article or
+//! reply, and when. Entries are written inside the same transaction as the
+//! change they describe (a rolled-back change leaves no entry, a committed one
+//! always has one); nothing updates or deletes them.
+//!
+//! Article writes record themselves (see [`crate::articles`]). Other writers
+//! call [`record`] with their transaction, e.g. reply moderation:
+//!
+//! ```ignore
+//! let txn = db.begin().await?;
+//! /* … change the reply … */
+//! audit::record(&txn, NewAuditEntry::reply(actor, AuditAction::Moderate, reply_id, article_id)
+//!     .with("status", "approved")).await?;
+//! txn.commit().await?;
+//! ```
+//!
+//! or, outside a transaction, `store.audit().record(entry)`.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use masthead_domain::{ArticleId, Author, ReplyId, UserId};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use crate::entities::audit_entry;
+use crate::error::{parse_stored, PersistenceError, Result};
+use crate::page::{Cursor, Page, PageRequest};
+use crate::store::Store;
+
+/// What was done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuditAction {
+    /// An article was created.
+    Create,
+    /// An article's content was saved.
+    Update,
+    /// An article was submitted for review.
+    Submit,
+    /// An article was published now.
+    Publish,
+    /// An article was scheduled for a later time.
+    Schedule,
+    /// An article went back to draft.
+    Unpublish,
+    /// An article was archived.
+    Archive,
+    /// An article (or reply) was deleted.
+    Delete,
+    /// An earlier revision became an article's current content.
+    Restore,
+    /// A reply's status was changed by a moderator.
+    Moderate,
+}
+
+impl AuditAction {
+    /// Every action.
+    pub const ALL: [AuditAction; 10] = [
+        AuditAction::Create,
+        AuditAction::Update,
+        AuditAction::Submit,
+        AuditAction::Publish,
+        AuditAction::Schedule,
+        AuditAction::Unpublish,
+        AuditAction::Archive,
+        AuditAction::Delete,
+        AuditAction::Restore,
+        AuditAction::Moderate,
+    ];
+
+    /// Stable name, as stored and shown in APIs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::Create => "create",
+            AuditAction::Update => "update",
+            AuditAction::Submit => "submit",
+            AuditAction::Publish => "publish",
+            AuditAction::Schedule => "schedule",
+            AuditAction::Unpublish => "unpublish",
+            AuditAction::Archive => "archive",
+            AuditAction::Delete => "delete",
+            AuditAction::Restore => "restore",
+            AuditAction::Moderate => "moderate",
+        }
+    }
+}
+
+impl fmt::Display for AuditAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for AuditAction {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|action| action.as_str() == s)
+            .ok_or_else(|| format!("unknown audit action {s:?}"))
+    }
+}
+
+/// What an action was done to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditSubject {
+    /// An article.
+    Article(ArticleId),
+    /// A reply, under its article.
+    Reply {
+        /// The reply.
+        reply: ReplyId,
+        /// The article it is under.
+        article: ArticleId,
+    },
+}
+
+/// An entry to append.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAuditEntry {
+    /// Who did it; `None` for the system (demo loader, command line).
+    pub actor: Option<UserId>,
+    /// What.
+    pub action: AuditAction,
+    /// To what.
+    pub subject: AuditSubject,
+    /// The article version the action produced, when it produced one.
+    pub version: Option<i32>,
+    /// Action-specific facts (`{"from": "draft", "to": "in_review"}`, `{"restored_from": 3}`).
+    pub detail: Map<String, Value>,
+}
+
+impl NewAuditEntry {
+    /// An entry about an article.
+    pub fn article(actor: Option<UserId>, action: AuditAction, article: ArticleId) -> Self {
+        Self {
+            actor,
+            action,
+            subject: AuditSubject::Article(article),
+            version: None,
+            detail: Map::new(),
+        }
+    }
+
+    /// An entry about a reply under `article`.
+    pub fn reply(
+        actor: Option<UserId>,
+        action: AuditAction,
+        reply: ReplyId,
+        article: ArticleId,
+    ) -> Self {
+        Self {
+            actor,
+            action,
+            subject: AuditSubject::Reply { reply, article },
+            version: None,
+            detail: Map::new(),
+        }
+    }
+
+    /// The same entry naming the version the action produced.
+    pub fn at_version(mut self, version: i32) -> Self {
+        self.version = Some(version);
+        self
+    }
+
+    /// The same entry with one more detail.
+    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.detail.insert(key.to_owned(), value.into());
+        self
+    }
+}
+
+/// A recorded entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    /// Identity (time-ordered).
+    pub id: Uuid,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who, by id (kept when the account is gone).
+    pub actor_id: Option<UserId>,
+    /// Who, resolved to a byline profile while the account exists.
+    pub actor: Option<Author>,
+    /// What.
+    pub action: AuditAction,
+    /// `article` or `reply`.
+    pub subject_type: &'static str,
+    /// The article's or reply's id.
+    pub subject_id: Uuid,
+    /// The article concerned (for replies: the article they are under).
+    pub article_id: Option<ArticleId>,
+    /// The article version the action produced.
+    pub version: Option<i32>,
+    /// Action-specific facts.
+    pub detail: Map<String, Value>,
+}
+
+/// Which entries a list shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Only entries about this article (and replies under it).
+    pub article_id: Option<ArticleId>,
+}
+
+/// Appends `entry` through `db` (a transaction, so the entry commits or rolls
+/// back with the change it describes).
+pub async fn record(db: &impl ConnectionTrait, entry: NewAuditEntry) -> Result<()> {
+    let (subject_type, subject_id, article_id) = match entry.subject {
+        AuditSubject::Article(article) => ("article", article.0, article.0),
+        AuditSubject::Reply { reply, article } => ("reply", reply.0, article.0),
+    };
+    audit_entry::Entity::insert(audit_entry::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        at: Set(crate::now()),
+        actor_id: Set(entry.actor.map(|actor| actor.0)),
+        action: Set(entry.action.as_str().to_owned()),
+        subject_type: Set(subject_type.to_owned()),
+        subject_id: Set(subject_id),
+        article_id: Set(Some(article_id)),
+        version: Set(entry.version),
+        detail: Set(Value::Object(entry.detail).to_string()),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// The audit repository: append and read.
+pub struct AuditRepo<'a> {
+    store: &'a Store,
+}
+
+impl Store {
+    /// The audit log.
+    pub fn audit(&self) -> AuditRepo<'_> {
+        AuditRepo { store: self }
+    }
+}
+
+impl AuditRepo<'_> {
+    /// Appends `entry` on its own (for changes made outside a transaction).
+    pub async fn record(&self, entry: NewAuditEntry) -> Result<()> {
+        record(self.store.db(), entry).await
+    }
+
+    /// One page of entries, newest first (forwards from `page.after` only).
+    pub async fn list(&self, filter: AuditFilter, page: PageRequest) -> Result<Page<AuditEntry>> {
+        let mut query = audit_entry::Entity::find();
+        if let Some(article) = filter.article_id {
+            query = query.filter(audit_entry::Column::ArticleId.eq(article.0));
+        }
+        if let Some(after) = page.after {
+            query = query.filter(
+                Condition::any()
+                    .add(audit_entry::Column::At.lt(after.at))
+                    .add(
+                        Condition::all()
+                            .add(audit_entry::Column::At.eq(after.at))
+                            .add(audit_entry::Column::Id.lt(after.id)),
+                    ),
+            );
+        }
+        let mut rows = query
+            .order_by_desc(audit_entry::Column::At)
+            .order_by_desc(audit_entry::Column::Id)
+            .limit(page.size + 1)
+            .all(self.store.db())
+            .await?;
+        let has_next = rows.len() as u64 > page.size;
+        rows.truncate(page.size as usize);
+        let mut actor_ids: Vec<Uuid> = rows.iter().filter_map(|row| row.actor_id).collect();
+        actor_ids.sort_unstable();
+        actor_ids.dedup();
+        let actors: HashMap<Uuid, Author> = self
+            .store
+            .users()
+            .authors(&actor_ids)
+            .await?
+            .into_iter()
+            .map(|author| (author.id.0, author))
+            .collect();
+        let items = rows
+            .into_iter()
+            .map(|row| {
+                let cursor = Cursor {
+                    at: row.at,
+                    id: row.id,
+                };
+                entry_from_row(row, &actors).map(|entry| (cursor, entry))
+            })
+            .collect::<Result<_>>()?;
+        Ok(Page {
+            items,
+            has_next,
+            has_previous: page.after.is_some(),
+        })
+    }
+}
+
+fn entry_from_row(row: audit_entry::Model, actors: &HashMap<Uuid, Author>) -> Result<AuditEntry> {
+    let detail = match serde_json::from_str(&row.detail) {
+        Ok(Value::Object(map)) => map,
+        _ => {
+            return Err(PersistenceError::Corrupt(format!(
+                "audit detail {}",
+                row.id
+            )))
+        }
+    };
+    let subject_type = match row.subject_type.as_str() {
+        "article" => "article",
+        "reply" => "reply",
+        other => {
+            return Err(PersistenceError::Corrupt(format!(
+                "audit subject {other:?}"
+            )))
+        }
+    };
+    Ok(AuditEntry {
+        id: row.id,
+        at: row.at,
+        actor_id: row.actor_id.map(UserId),
+        actor: row.actor_id.and_then(|id| actors.get(&id).cloned()),
+        action: parse_stored(&row.action)?,
+        subject_type,
+        subject_id: row.subject_id,
+        article_id: row.article_id.map(ArticleId),
+        version: row.version,
+        detail,
+    })
+}
