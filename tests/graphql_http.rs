@@ -394,7 +394,9 @@ async fn the_schema_documents_itself_unless_introspection_is_off() {
             .headers()
             .contains_key("access-control-allow-origin"));
     }
-    for app in TestApp::spawn_all_empty_with(|settings| settings.graphql_introspection = false).await {
+    for app in
+        TestApp::spawn_all_empty_with(|settings| settings.graphql_introspection = false).await
+    {
         let (_, _, body) = post_json(
             &app,
             None,

@@ -62,7 +62,8 @@ fn limit(body: &Value) -> (&str, &str, u64) {
 #[tokio::test]
 async fn hostile_queries_are_refused_before_they_cost_anything_and_the_server_stays_healthy() {
     // A larger body limit, so the 10,000-alias query reaches GraphQL at all.
-    for app in TestApp::spawn_all_empty_with(|settings| settings.graphql_max_body_bytes = 1_000_000).await
+    for app in
+        TestApp::spawn_all_empty_with(|settings| settings.graphql_max_body_bytes = 1_000_000).await
     {
         let deep = format!("{}{}", "{ a ".repeat(10_000), "}".repeat(10_000));
         let (status, _, body) = post_json(&app, None, &json!({ "query": deep })).await;

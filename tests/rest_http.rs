@@ -201,6 +201,15 @@ async fn a_wrong_method_on_a_known_path_is_405_with_allow() {
             let refused = problem(response, 405, &format!("{method} {path}")).await;
             assert_eq!(refused["code"], "METHOD_NOT_ALLOWED");
         }
+        // Resources other parts register with `web::resource` answer the same way.
+        let replies = app
+            .request(Method::DELETE, "/articles/x/replies", None)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(replies.headers()["allow"], "GET, HEAD, POST, OPTIONS");
+        let refused = problem(replies, 405, "DELETE /articles/x/replies").await;
+        assert_eq!(refused["code"], "METHOD_NOT_ALLOWED");
         let options = app
             .request(Method::OPTIONS, "/articles/x", None)
             .send()

@@ -370,7 +370,7 @@ impl ResponseError for ApiError {
             Self::Unavailable | Self::IdempotencyInProgress => {
                 headers.insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
             }
-            Self::MethodNotAllowed { allow } => {
+            Self::MethodNotAllowed { allow } if !allow.is_empty() => {
                 if let Ok(value) = header::HeaderValue::from_str(allow) {
                     headers.insert(header::ALLOW, value);
                 }

@@ -145,6 +145,7 @@ pub async fn create(
             let article = state
                 .store
                 .articles()
+                .acting_as(actor.id)
                 .create(content, Lifecycle::draft())
                 .await?;
             let view = full_view(&state, &article).await?;
@@ -218,7 +219,7 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     caller.authorize(Action::ReadDrafts)?;
     let article = stored(&state, &id).await?;
-    caller.authorize(Action::EditArticle(facts(&caller, &article)))?;
+    let actor = caller.authorize(Action::EditArticle(facts(&caller, &article)))?;
     let expected = Precondition::of(&request)?.check(article.version, true)?;
     let document =
         read_json::<ArticleDocument>(&request, payload.into_inner(), limit_for(&request)).await?;
@@ -226,6 +227,7 @@ pub async fn update(
     let saved = state
         .store
         .articles()
+        .acting_as(actor.id)
         .update(article.id, expected, content)
         .await
         .map_err(|error| match error {
@@ -266,9 +268,14 @@ pub async fn remove(
 ) -> Result<HttpResponse, ApiError> {
     caller.authorize(Action::ReadDrafts)?;
     let article = stored(&state, &id).await?;
-    caller.authorize(Action::DeleteArticle(facts(&caller, &article)))?;
+    let actor = caller.authorize(Action::DeleteArticle(facts(&caller, &article)))?;
     Precondition::of(&request)?.check(article.version, false)?;
-    state.store.articles().delete(article.id).await?;
+    state
+        .store
+        .articles()
+        .acting_as(actor.id)
+        .delete(article.id)
+        .await?;
     Ok(private(HttpResponse::NoContent()).finish())
 }
 

@@ -1,5 +1,6 @@
 //! Public article reads: cacheable (strong `ETag`, 304, `Cache-Control: public`).
 
+use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use masthead_domain::{Article, ArticleId};
@@ -8,7 +9,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::error::ApiError;
-use crate::rest::caching::public_json;
+use crate::rest::caching::{public_cache_control, public_json};
 use crate::rest::listing::{self, list_body, Fields};
 use crate::rest::views::ArticleView;
 use crate::state::AppState;
@@ -127,9 +128,11 @@ pub async fn list(
     path = "/articles/{slug}",
     operation_id = "get_article",
     tag = "articles",
-    params(("slug" = String, Path, description = "The article's slug.")),
+    params(("slug" = String, Path, description = "The article's slug (a former slug redirects).")),
     responses(
         (status = 200, description = "The article with its sections.", body = ArticleView),
+        (status = 301, description = "A former slug: `Location` names the current address.",
+            headers(("Location" = String))),
         (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`."),
     )
 )]
@@ -144,9 +147,10 @@ pub async fn show(
     if article.slug.as_str() != slug.as_str() {
         return Ok(HttpResponse::MovedPermanently()
             .insert_header((
-                actix_web::http::header::LOCATION,
+                header::LOCATION,
                 format!("/api/v1/articles/{}", article.slug),
             ))
+            .insert_header((header::CACHE_CONTROL, public_cache_control(&state.settings)))
             .finish());
     }
     let counts = state.store.replies().approved_counts(&[article.id]).await?;

@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ResourceDef, ServiceRequest, ServiceResponse};
-use actix_web::http::{header, Method};
+use actix_web::http::{header, Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse};
 use percent_encoding::percent_decode_str;
@@ -37,6 +37,34 @@ pub async fn edge(
         request.head_mut().method = Method::GET;
     }
     let mut response = next.call(request).await?;
+    let bare_405 = response.status() == StatusCode::METHOD_NOT_ALLOWED
+        && response.headers().get(header::CONTENT_TYPE).is_none();
+    if bare_405 {
+        // A resource registered as `web::resource(..).route(..)` answers 405 by
+        // itself, bare: give it our problem document (and `OPTIONS` its 204).
+        let given = response
+            .headers()
+            .get(header::ALLOW)
+            .and_then(|value| value.to_str().ok())
+            .map(|allow| complete_allow(allow.split(',').map(str::trim)));
+        let request = response.into_parts().0;
+        let relative = request
+            .path()
+            .strip_prefix(PREFIX)
+            .unwrap_or(request.path());
+        let allow = given
+            .or_else(|| allowed_methods(relative).map(str::to_owned))
+            .unwrap_or_default();
+        let answer = if request.method() == Method::OPTIONS && !allow.is_empty() {
+            HttpResponse::NoContent()
+                .insert_header((header::ALLOW, allow))
+                .insert_header((header::CACHE_CONTROL, PRIVATE))
+                .finish()
+        } else {
+            actix_web::ResponseError::error_response(&ApiError::MethodNotAllowed { allow })
+        };
+        return Ok(ServiceResponse::new(request, answer).map_into_right_body());
+    }
     let headers = response.headers_mut();
     if !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(
@@ -90,15 +118,8 @@ pub fn allowed_methods(path: &str) -> Option<&'static str> {
         openapi::operations()
             .into_iter()
             .map(|(path, methods)| {
-                let mut allow: Vec<&str> = Vec::new();
-                for method in &methods {
-                    allow.push(method);
-                    if method == "GET" {
-                        allow.push("HEAD");
-                    }
-                }
-                allow.push("OPTIONS");
-                (ResourceDef::new(path), allow.join(", "))
+                let allow = complete_allow(methods.iter().map(String::as_str));
+                (ResourceDef::new(path), allow)
             })
             .collect()
     });
@@ -108,9 +129,32 @@ pub fn allowed_methods(path: &str) -> Option<&'static str> {
         .map(|(_, allow)| allow.as_str())
 }
 
+/// An `Allow` value from route methods: `HEAD` after `GET` (the edge serves
+/// it), and `OPTIONS` last.
+fn complete_allow<'a>(methods: impl IntoIterator<Item = &'a str>) -> String {
+    let mut allow: Vec<&str> = Vec::new();
+    for method in methods {
+        if method.is_empty() || method == "HEAD" || method == "OPTIONS" {
+            continue;
+        }
+        allow.push(method);
+        if method == "GET" {
+            allow.push("HEAD");
+        }
+    }
+    allow.push("OPTIONS");
+    allow.join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn allow_lists_head_after_get_and_options_last() {
+        assert_eq!(complete_allow(["GET", "POST"]), "GET, HEAD, POST, OPTIONS");
+        assert_eq!(complete_allow(["DELETE", "HEAD"]), "DELETE, OPTIONS");
+    }
 
     #[test]
     fn urls_with_nul_or_broken_utf8_are_refused() {

@@ -26,7 +26,7 @@ use crate::rest::article_document::{
 };
 use crate::rest::caching::public_json;
 use crate::rest::pull_quotes::PullQuoteView;
-use crate::rest::views::{ReplyView, UserView};
+use crate::rest::views::UserView;
 use crate::rest::{admin_articles, articles, pull_quotes, taxonomy};
 use crate::state::AppState;
 
@@ -61,7 +61,6 @@ use crate::state::AppState;
         Problem,
         ProblemField,
         UserView,
-        ReplyView,
         PullQuoteView,
         ArticleDocument,
         SectionDocument,
@@ -78,7 +77,7 @@ use crate::state::AppState;
 pub struct ApiDoc;
 
 /// List envelopes: (page schema, item schema, sparse summary schema if `fields=` applies).
-const PAGES: [(&str, &str, Option<&str>); 5] = [
+const PAGES: [(&str, &str, Option<&str>); 4] = [
     ("ArticlePage", "Article", Some("ArticleSummary")),
     ("PublicTagPage", "PublicTag", Some("PublicTagSummary")),
     (
@@ -91,7 +90,6 @@ const PAGES: [(&str, &str, Option<&str>); 5] = [
         "PlacedPullQuote",
         Some("PlacedPullQuoteSummary"),
     ),
-    ("ReplyPage", "Reply", None),
 ];
 
 /// Problem responses shared by reference: (status, component name, description).

@@ -56,6 +56,7 @@ pub struct ThreadsQuery {
 /// Pages count top-level threads; each comes whole.
 pub async fn list(
     state: web::Data<AppState>,
+    request: HttpRequest,
     slug: web::Path<String>,
     query: web::Query<ThreadsQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -74,7 +75,15 @@ pub async fn list(
         .flat_map(|(_, replies)| build_threads(replies))
         .map(Into::into)
         .collect();
-    Ok(HttpResponse::Ok().json(ListView { data, next_cursor }))
+    // A public read: strong ETag, 304 on If-None-Match, Cache-Control: public.
+    let body = serde_json::to_vec(&ListView { data, next_cursor })
+        .map_err(|error| ApiError::Internal(format!("serialize: {error}")))?;
+    Ok(crate::rest::caching::public_json(
+        &request,
+        &state.settings,
+        body,
+        None,
+    ))
 }
 
 /// Body of `POST /articles/{slug}/replies`. Anything else is refused, so

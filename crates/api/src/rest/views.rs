@@ -1,10 +1,8 @@
 //! The JSON shapes of REST responses, built from domain values. Kept apart
 //! from the domain so the wire format can evolve without touching the rules.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, SecondsFormat, Utc};
-use masthead_domain::{Article, Author, Block, Reply, RichText, Section, Tag};
+use masthead_domain::{Article, Author, Block, RichText, Section, Tag};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -310,77 +308,6 @@ impl ArticleView {
                 }),
             sections: with_body.then(|| article.sections.iter().map(Into::into).collect()),
         }
-    }
-}
-
-/// A public reply with its answers (never the e-mail address).
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = Reply)]
-pub struct ReplyView {
-    #[schema(format = "uuid")]
-    pub id: String,
-    #[schema(required = true, format = "uuid")]
-    pub parent_id: Option<String>,
-    pub depth: u8,
-    /// `None` when the reply was removed but its answers remain.
-    #[schema(required = true)]
-    pub author_name: Option<String>,
-    #[schema(required = true)]
-    pub body: Option<String>,
-    #[schema(required = true)]
-    pub body_html: Option<String>,
-    pub is_staff: bool,
-    pub removed: bool,
-    #[schema(format = DateTime)]
-    pub created_at: String,
-    #[schema(no_recursion)]
-    pub children: Vec<ReplyView>,
-}
-
-impl ReplyView {
-    fn new(reply: &Reply) -> Self {
-        Self {
-            id: reply.id.to_string(),
-            parent_id: reply.parent_id.map(|id| id.to_string()),
-            depth: reply.depth,
-            author_name: Some(reply.author_name.clone()),
-            body: Some(reply.body.clone()),
-            body_html: Some(reply.body_html()),
-            is_staff: reply.is_staff,
-            removed: false,
-            created_at: timestamp(reply.created_at),
-            children: Vec::new(),
-        }
-    }
-
-    /// Builds threads from approved replies (oldest first). A reply whose
-    /// parent is not visible stays at the top level, marked under a removed parent.
-    pub fn threads(replies: &[Reply]) -> Vec<ReplyView> {
-        let visible: HashMap<_, _> = replies.iter().map(|reply| (reply.id, reply)).collect();
-        let mut children: HashMap<_, Vec<&Reply>> = HashMap::new();
-        let mut roots = Vec::new();
-        for reply in replies {
-            match reply.parent_id {
-                Some(parent) if visible.contains_key(&parent) => {
-                    children.entry(parent).or_default().push(reply)
-                }
-                _ => roots.push(reply),
-            }
-        }
-        fn build(
-            reply: &Reply,
-            children: &HashMap<masthead_domain::ReplyId, Vec<&Reply>>,
-        ) -> ReplyView {
-            let mut view = ReplyView::new(reply);
-            view.children = children.get(&reply.id).map_or_else(Vec::new, |list| {
-                list.iter().map(|child| build(child, children)).collect()
-            });
-            view
-        }
-        roots
-            .into_iter()
-            .map(|root| build(root, &children))
-            .collect()
     }
 }
 
