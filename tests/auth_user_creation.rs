@@ -94,7 +94,7 @@ async fn an_admin_creates_accounts_that_can_sign_in_with_a_given_or_generated_pa
             )
             .await;
         let payload = &answer["data"]["createUser"];
-        assert_eq!(payload["user"]["role"], "author", "{answer}");
+        assert_eq!(payload["user"]["role"], "AUTHOR", "{answer}");
         let generated = payload["generatedPassword"]
             .as_str()
             .expect("a generated password");
