@@ -77,7 +77,7 @@ const OPERATIONS: &[Operation] = &[
         }),
         graphql: Some(Graphql {
             query: "mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } } }",
-            variables: r#"{"input": {"email": "@UNIQUE@@newsroom.example", "displayName": "New Hire", "role": "author"}}"#,
+            variables: r#"{"input": {"email": "@UNIQUE@@newsroom.example", "displayName": "New Hire", "role": "AUTHOR"}}"#,
             field: "createUser",
         }),
         anonymous_graphql_gets_null: false,
@@ -106,7 +106,7 @@ const OPERATIONS: &[Operation] = &[
             body: Some(r#"{"role": "editor"}"#),
         }),
         graphql: Some(Graphql {
-            query: "mutation($id: ID!) { updateUser(id: $id, input: { role: \"editor\" }) { id } }",
+            query: "mutation($id: ID!) { updateUser(id: $id, input: { role: EDITOR }) { id } }",
             variables: r#"{"id": "@USER@"}"#,
             field: "updateUser",
         }),

@@ -255,7 +255,7 @@ async fn graphql_signs_in_refreshes_changes_the_password_and_signs_out() {
             .await;
         let payload = &signed_in["data"]["login"];
         assert_eq!(payload["tokenType"], "Bearer", "{signed_in}");
-        assert_eq!(payload["user"]["role"], "author");
+        assert_eq!(payload["user"]["role"], "AUTHOR");
         let access = payload["accessToken"].as_str().unwrap();
         let me = app
             .graphql_as(Some(access), "{ me { email } }", json!({}))

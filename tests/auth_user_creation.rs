@@ -89,7 +89,7 @@ async fn an_admin_creates_accounts_that_can_sign_in_with_a_given_or_generated_pa
         let answer = app
             .graphql_as(
                 Some(&admin.access_token),
-                r#"mutation { createUser(input: { email: "sam@newsroom.example", displayName: "Sam Lee", role: "author" }) { user { email role active } generatedPassword } }"#,
+                r#"mutation { createUser(input: { email: "sam@newsroom.example", displayName: "Sam Lee", role: AUTHOR }) { user { email role active } generatedPassword } }"#,
                 json!({}),
             )
             .await;
@@ -184,7 +184,7 @@ async fn creating_an_account_with_bad_input_names_every_bad_field() {
         let graphql = app
             .graphql_as(
                 Some(&admin.access_token),
-                r#"mutation { createUser(input: { email: "x@newsroom.example", displayName: "X", role: "owner" }) { user { id } } }"#,
+                r#"mutation { createUser(input: { email: "not-an-address", displayName: "X", role: AUTHOR }) { user { id } } }"#,
                 json!({}),
             )
             .await;
@@ -193,6 +193,21 @@ async fn creating_an_account_with_bad_input_names_every_bad_field() {
             Some("BAD_USER_INPUT"),
             "{graphql}"
         );
-        assert_eq!(graphql["errors"][0]["extensions"]["field"], "role");
+        assert_eq!(graphql["errors"][0]["extensions"]["field"], "email");
+
+        // Roles are an enum: an unknown one is refused by GraphQL's own input coercion.
+        let graphql = app
+            .graphql_as(
+                Some(&admin.access_token),
+                r#"mutation { createUser(input: { email: "x@newsroom.example", displayName: "X", role: OWNER }) { user { id } } }"#,
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            graphql_error_code(&graphql),
+            Some("BAD_USER_INPUT"),
+            "{graphql}"
+        );
+        assert!(graphql["data"].is_null(), "{graphql}");
     }
 }

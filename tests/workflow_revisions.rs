@@ -362,7 +362,7 @@ const HISTORY: &str = r#"
 query History($id: ID!, $after: String) {
   revisions(articleId: $id, first: 2, after: $after) {
     pageInfo { hasNextPage endCursor }
-    edges { cursor node { number version kind title savedBy { id displayName } } }
+    edges { cursor node { number version kind title savedBy { databaseId displayName } } }
   }
 }"#;
 
@@ -407,7 +407,7 @@ async fn graphql_offers_the_same_history() {
         let revisions = &page["data"]["revisions"];
         assert_eq!(revisions["edges"][0]["node"]["number"], 1, "{page}");
         assert_eq!(
-            revisions["edges"][1]["node"]["savedBy"]["id"],
+            revisions["edges"][1]["node"]["savedBy"]["databaseId"],
             editor.user_id.as_str()
         );
         assert_eq!(revisions["pageInfo"]["hasNextPage"], true);

@@ -77,7 +77,7 @@ async fn a_scheduled_article_appears_publicly_at_its_time_and_not_before() {
             .any(|listed| listed["id"] == story.id.as_str()));
         let query = "query($slug: String!) { article(slug: $slug) { id status } }";
         let answer = app.graphql(query, json!({ "slug": story.slug })).await;
-        assert_eq!(answer["data"]["article"]["status"], "published", "{answer}");
+        assert_eq!(answer["data"]["article"]["status"], "PUBLISHED", "{answer}");
     }
 }
 

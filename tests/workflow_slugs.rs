@@ -60,10 +60,10 @@ async fn a_published_articles_old_slug_redirects_to_its_new_one() {
         .await;
         assert_eq!(new["id"], story.id.as_str());
 
-        let query = "query($slug: String!) { article(slug: $slug) { id slug title } }";
+        let query = "query($slug: String!) { article(slug: $slug) { databaseId slug title } }";
         let answer = app.graphql(query, json!({ "slug": story.slug })).await;
         assert_eq!(
-            answer["data"]["article"]["id"],
+            answer["data"]["article"]["databaseId"],
             story.id.as_str(),
             "{answer}"
         );

@@ -374,7 +374,7 @@ async fn graphql_mutations_follow_the_same_rules() {
             .graphql_by(Some(&author), submit, json!({ "id": story.id }))
             .await;
         assert_eq!(
-            answer["data"]["submitArticle"]["status"], "in_review",
+            answer["data"]["submitArticle"]["status"], "IN_REVIEW",
             "{answer}"
         );
 
@@ -399,14 +399,14 @@ async fn graphql_mutations_follow_the_same_rules() {
             )
             .await;
         assert_eq!(
-            answer["data"]["publishArticle"]["status"], "scheduled",
+            answer["data"]["publishArticle"]["status"], "SCHEDULED",
             "{answer}"
         );
         let answer = app
             .graphql_by(Some(&editor), ACT, json!({ "id": story.id }))
             .await;
         assert_eq!(
-            answer["data"]["publishArticle"]["status"], "published",
+            answer["data"]["publishArticle"]["status"], "PUBLISHED",
             "{answer}"
         );
         let answer = app
@@ -424,7 +424,7 @@ async fn graphql_mutations_follow_the_same_rules() {
             .graphql_by(Some(&editor), archive, json!({ "id": story.id }))
             .await;
         assert_eq!(
-            answer["data"]["archiveArticle"]["status"], "archived",
+            answer["data"]["archiveArticle"]["status"], "ARCHIVED",
             "{answer}"
         );
         let unpublish = "mutation($id: ID!) { unpublishArticle(id: $id) { status version } }";
@@ -432,7 +432,7 @@ async fn graphql_mutations_follow_the_same_rules() {
             .graphql_by(Some(&editor), unpublish, json!({ "id": story.id }))
             .await;
         assert_eq!(
-            answer["data"]["unpublishArticle"]["status"], "draft",
+            answer["data"]["unpublishArticle"]["status"], "DRAFT",
             "{answer}"
         );
         assert_eq!(answer["data"]["unpublishArticle"]["version"], 6);

@@ -3,12 +3,13 @@
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, Result, SimpleObject, ID};
 use masthead_domain::policy::Action;
-use masthead_domain::{TagId, TagInput};
+use masthead_domain::{Role, TagId, TagInput};
 
 use crate::auth::accounts::{self, AccountUpdate, NewAccount};
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::graphql::types::{TagNode, UserNode};
+use crate::graphql::ids::{self, Kind};
+use crate::graphql::types::{RoleValue, TagNode, UserNode};
 use crate::state::AppState;
 
 /// A new staff account.
@@ -18,8 +19,8 @@ pub struct CreateUserInput {
     pub email: String,
     /// Byline name.
     pub display_name: String,
-    /// `admin`, `editor` or `author`.
-    pub role: String,
+    /// What the account may do.
+    pub role: RoleValue,
     /// First password (10 characters to 1,024 bytes); generated and returned once when absent.
     pub password: Option<String>,
     /// Biography.
@@ -34,7 +35,7 @@ pub struct UpdateUserInput {
     /// New biography; `null` clears it.
     pub bio: MaybeUndefined<String>,
     /// New role; the user's existing tokens stop working.
-    pub role: Option<String>,
+    pub role: Option<RoleValue>,
     /// `false` disables the account and ends its logins.
     pub active: Option<bool>,
 }
@@ -74,8 +75,15 @@ fn context<'a>(ctx: &'a Context<'_>) -> Result<(&'a AppState, &'a Caller)> {
     Ok((ctx.data::<AppState>()?, ctx.data::<Caller>()?))
 }
 
+/// The account service takes the role as the REST API spells it.
+fn role_name(role: RoleValue) -> String {
+    Role::from(role).as_str().to_owned()
+}
+
 fn tag_id(id: &ID) -> Result<TagId, ApiError> {
-    id.parse().map_err(|_| ApiError::NotFound)
+    ids::local_key(id, &[Kind::Tag])
+        .parse()
+        .map_err(|_| ApiError::NotFound)
 }
 
 /// Administrative reads.
@@ -113,7 +121,7 @@ impl AdminMutation {
             NewAccount {
                 email: input.email,
                 display_name: input.display_name,
-                role: input.role,
+                role: role_name(input.role),
                 password: input.password,
                 bio: input.bio,
             },
@@ -142,11 +150,11 @@ impl AdminMutation {
         let user = accounts::update(
             state,
             caller,
-            &id,
+            &ids::local_key(&id, &[Kind::User, Kind::Author]),
             AccountUpdate {
                 display_name: input.display_name,
                 bio,
-                role: input.role,
+                role: input.role.map(role_name),
                 active: input.active,
             },
         )

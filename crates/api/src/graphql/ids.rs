@@ -86,9 +86,28 @@ pub fn uuid_of(field: &str, id: &str, kinds: &[Kind]) -> Result<Uuid, ApiError> 
     }
 }
 
+/// The local key of `id` when it is a global ID of one of `kinds`, else `id`
+/// as sent: for inputs handed on to code that speaks REST ids (and answers a
+/// malformed one itself).
+pub fn local_key(id: &str, kinds: &[Kind]) -> String {
+    match decode(id) {
+        Some((kind, key)) if kinds.contains(&kind) => key,
+        _ => id.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_keys_come_out_of_global_ids_of_the_right_kind_only() {
+        let uuid = Uuid::now_v7();
+        let tag = encode(Kind::Tag, uuid);
+        assert_eq!(local_key(&tag, &[Kind::Tag]), uuid.to_string());
+        assert_eq!(local_key(&tag, &[Kind::Reply]), tag.0);
+        assert_eq!(local_key("not-an-id", &[Kind::Tag]), "not-an-id");
+    }
 
     #[test]
     fn global_ids_round_trip_and_stay_opaque() {

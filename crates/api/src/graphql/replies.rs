@@ -9,6 +9,7 @@ use masthead_persistence::Cursor;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::graphql::ids::{self, Kind};
 use crate::graphql::reply_types::{
     ModerationActionValue, ModerationReply, ModerationResult, PostedReply, ReplyQueueEdgeName,
     ReplyQueueFields, ReplyQueueName, ReplyStatusValue,
@@ -129,7 +130,7 @@ impl ReplyMutation {
         let address = ctx.data_opt::<ClientAddress>().copied().unwrap_or_default();
         let article = match (article_slug, article_id) {
             (Some(slug), None) => ArticleRef::Slug(slug),
-            (None, Some(id)) => ArticleRef::Id(id.0),
+            (None, Some(id)) => ArticleRef::Id(ids::local_key(&id, &[Kind::Article])),
             _ => {
                 return Err(graphql_error(
                     FieldError::new("articleSlug", "give either articleSlug or articleId").into(),
@@ -137,7 +138,7 @@ impl ReplyMutation {
             }
         };
         let input = PostReply {
-            parent_id: parent_id.map(|id| id.0),
+            parent_id: parent_id.map(|id| ids::local_key(&id, &[Kind::Reply])),
             author_name,
             author_email,
             body: Some(body),
@@ -180,7 +181,10 @@ impl ReplyMutation {
     ) -> Result<ModerationResult> {
         let state = ctx.data::<AppState>()?;
         let caller = *ctx.data::<Caller>()?;
-        let ids: Vec<String> = ids.into_iter().map(|id| id.0).collect();
+        let ids: Vec<String> = ids
+            .iter()
+            .map(|id| ids::local_key(id, &[Kind::Reply]))
+            .collect();
         let replies = moderation::moderate_many(state, caller, &ids, action.into())
             .await
             .map_err(graphql_error)?;
@@ -203,6 +207,7 @@ async fn moderate_one(
 ) -> Result<ModerationReply> {
     let state = ctx.data::<AppState>()?;
     let caller = *ctx.data::<Caller>()?;
+    let id = ids::local_key(&id, &[Kind::Reply]);
     let reply = moderation::moderate_one(state, caller, &id, action)
         .await
         .map_err(graphql_error)?;
