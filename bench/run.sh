@@ -3,12 +3,14 @@
 #
 #   bench/run.sh [ARTICLES] [SECONDS]      (defaults: 100000 articles, 8 s per endpoint)
 #
-# Builds in release mode, starts a fresh Masthead on SQLite (and on PostgreSQL
-# when MASTHEAD_BENCH_POSTGRES_URL or the local server is reachable), loads the
-# demo content plus ARTICLES generated ones, starts the ceiling server (a bare
-# actix-web handler returning the demo article's bytes from memory), measures
-# each endpoint with wrk (64 connections, 2 threads) and prints a table with
-# ratios to the ceiling measured in the same run. Not part of CI.
+# Builds in release mode and, on SQLite (and on PostgreSQL when
+# MASTHEAD_BENCH_POSTGRES_URL or the local server is reachable): loads the demo
+# content and measures one uncached article read; starts the ceiling server (a
+# bare actix-web handler returning the demo article's bytes from memory);
+# generates ARTICLES more articles; measures the public read path as served
+# (cached), then the database path at scale (cache off: one article, page 1
+# and page 1,000 of a cursor walk). wrk: 64 connections, 2 threads. Prints a
+# table with ratios to the ceiling measured in the same run. Not part of CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -59,21 +61,31 @@ graphql_script() { # graphql_script FILE QUERY_JSON
   printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = %s\n' "$2" > "$1"
 }
 
+serve() { # serve LABEL DATABASE_URL CACHE_MB: starts a server, sets SERVER
+  RUST_LOG=warn "$BIN" serve --database-url "$2" --bind "127.0.0.1:$MASTHEAD_PORT" --no-demo \
+    --public-cache-mb "$3" > "$WORK/server-$1.log" 2>&1 &
+  SERVER=$!
+  PIDS+=("$SERVER")
+  wait_ready "$MASTHEAD_PORT"
+}
+
+stop() { kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; }
+
 bench_backend() { # bench_backend LABEL DATABASE_URL
   local label="$1" url="$2"
-  echo "[$label] loading demo content + $ARTICLES generated articles"
-  local started=$SECONDS
-  "$BIN" generate --database-url "$url" --articles "$ARTICLES" > "$WORK/generate-$label.log"
-  echo "[$label] loaded in $((SECONDS - started)) s"
-  RUST_LOG=warn "$BIN" serve --database-url "$url" --bind "127.0.0.1:$MASTHEAD_PORT" --no-demo > "$WORK/server-$label.log" 2>&1 &
-  local server=$!
-  PIDS+=("$server")
-  wait_ready "$MASTHEAD_PORT"
   local base="http://127.0.0.1:$MASTHEAD_PORT"
   local slug
+  "$BIN" generate --database-url "$url" --articles 0 > "$WORK/demo-$label.log"
+
+  # Uncached, with the demo's handful of articles: what one read costs the database.
+  serve "$label" "$url" 0
   # The seed-shaped demo article (the only one filed under local politics).
   slug=$(curl -fs "$base/api/v1/articles?limit=100&tag=local-politics" | python3 -c 'import json,sys; d=json.load(sys.stdin)["data"]; print([a["slug"] for a in d if "“" in a["title"]][0])')
   curl -fs "$base/api/v1/articles/$slug" > "$WORK/article.json"
+  local small
+  small=$(curl -fs "$base/api/v1/articles?limit=100" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["data"]))')
+  wrk_run "$label uncached GET /articles/{slug}, $small articles" "$base/api/v1/articles/$slug" >> "$WORK/results.tsv"
+  stop
 
   if [ "$label" = sqlite ]; then
     "$CEILING" "127.0.0.1:$CEILING_PORT" "$WORK/article.json" &
@@ -82,31 +94,45 @@ bench_backend() { # bench_backend LABEL DATABASE_URL
     wrk_run "ceiling (same bytes from memory)" "http://127.0.0.1:$CEILING_PORT/" > "$WORK/ceiling.tsv"
   fi
 
+  echo "[$label] generating $ARTICLES articles"
+  local started=$SECONDS
+  "$BIN" generate --database-url "$url" --articles "$ARTICLES" > "$WORK/generate-$label.log"
+  echo "[$label] generated in $((SECONDS - started)) s"
+
   graphql_script "$WORK/article.lua" "'{\"query\":\"query(\$s: String!) { article(slug: \$s) { id slug title standfirst publishedAt authors { displayName slug } tags { slug name } sections { heading icon blocks { __typename ... on Paragraph { text html } ... on PullQuote { text icon speaker context } ... on ListBlock { ordered items { text html } } } } } }\",\"variables\":{\"s\":\"$slug\"}}'"
   graphql_script "$WORK/list.lua" "'{\"query\":\"{ articles(first: 10) { edges { cursor node { id slug title standfirst publishedAt authors { displayName slug } tags { slug name } } } pageInfo { hasNextPage endCursor } } }\"}'"
 
-  # The cursor of page 1,000 (pages of 100), walked once with curl.
+  # The public read path as served: cached.
+  serve "$label" "$url" 16
+  {
+    wrk_run "$label REST GET /articles/{slug}" "$base/api/v1/articles/$slug"
+    wrk_run "$label GraphQL article(slug) whole body" "$base/graphql" "$WORK/article.lua"
+    wrk_run "$label REST GET /articles?limit=10" "$base/api/v1/articles?limit=10"
+    wrk_run "$label GraphQL articles(first: 10)" "$base/graphql" "$WORK/list.lua"
+  } >> "$WORK/results.tsv"
+  local rss
+  rss=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER/status")
+  echo "$label resident memory after the cached run: $((rss / 1024)) MB" >> "$WORK/memory.txt"
+  stop
+
+  # The database path at scale, uncached: one article, the first page, page 1,000.
+  serve "$label" "$url" 0
   local cursor="" pages=0
   while [ $pages -lt 999 ]; do
     cursor=$(curl -fs "$base/api/v1/articles?limit=100${cursor:+&cursor=$cursor}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["next_cursor"] or "")')
     pages=$((pages + 1))
     [ -z "$cursor" ] && break
   done
-
   {
-    wrk_run "$label REST GET /articles/{slug}" "$base/api/v1/articles/$slug"
-    wrk_run "$label GraphQL article(slug) whole body" "$base/graphql" "$WORK/article.lua"
-    wrk_run "$label REST GET /articles?limit=10" "$base/api/v1/articles?limit=10"
-    wrk_run "$label GraphQL articles(first: 10)" "$base/graphql" "$WORK/list.lua"
-    wrk_run "$label REST page 1 (limit=100)" "$base/api/v1/articles?limit=100"
+    wrk_run "$label uncached GET /articles/{slug}, +$ARTICLES" "$base/api/v1/articles/$slug"
+    wrk_run "$label uncached page 1 (limit=100)" "$base/api/v1/articles?limit=100"
     if [ -n "$cursor" ]; then
-      wrk_run "$label REST page $((pages + 1)) (limit=100)" "$base/api/v1/articles?limit=100&cursor=$cursor"
+      wrk_run "$label uncached page $((pages + 1)) (limit=100)" "$base/api/v1/articles?limit=100&cursor=$cursor"
     fi
   } >> "$WORK/results.tsv"
-  local rss
-  rss=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
-  echo "$label resident memory after the run: $((rss / 1024)) MB" >> "$WORK/memory.txt"
-  kill "$server"; wait "$server" 2>/dev/null || true
+  rss=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER/status")
+  echo "$label resident memory after the uncached run: $((rss / 1024)) MB" >> "$WORK/memory.txt"
+  stop
 }
 
 : > "$WORK/results.tsv"; : > "$WORK/memory.txt"

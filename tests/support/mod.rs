@@ -113,9 +113,11 @@ impl TestApp {
         apps
     }
 
-    /// A connection to the server's database, for arranging what HTTP cannot.
+    /// The server's own database handle, for arranging what HTTP cannot.
+    /// Writes through it retire the server's cached public reads, as writes
+    /// through the API do.
     pub async fn store(&self) -> Store {
-        Store::connect(&self.database.url).await.expect("connect")
+        self.store.clone()
     }
 
     /// `method path` with an optional bearer token and JSON body.
@@ -164,7 +166,7 @@ impl TestApp {
     /// Creates a staff account with `role` directly in the database and signs
     /// it in over HTTP; returns (access token, user id, password).
     pub async fn sign_in_new(&self, role: Role) -> Session {
-        let store = Store::connect(&self.database.url).await.expect("connect");
+        let store = self.store.clone();
         let password = format!("correct horse {}", uuid::Uuid::now_v7().simple());
         let email = format!(
             "{}-{}@newsroom.example",

@@ -73,6 +73,11 @@ pub struct Settings {
     )]
     pub cache_stale_while_revalidate: u32,
 
+    /// Memory for the cache of public reads (articles, list pages, anonymous
+    /// GraphQL answers), in MiB; 0 turns it off.
+    #[arg(long, env = "MASTHEAD_PUBLIC_CACHE_MB", default_value_t = 16)]
+    pub public_cache_mb: u64,
+
     /// How long the answer to a `POST` with an `Idempotency-Key` is kept for retries, in seconds.
     #[arg(long, env = "MASTHEAD_IDEMPOTENCY_TTL", default_value_t = 86_400)]
     pub idempotency_ttl: u64,

@@ -1,138 +1,138 @@
 //! The cached public read path. A published article is read millions of times
-//! per edit, so its public JSON (and ETag) is built once and served from memory
-//! until content changes. Entries remember the store's content generation when
-//! they were built; any write that changes public content bumps it (on every
-//! node, through the change feed on PostgreSQL), which retires them all.
-//! Memory is bounded by weight (bytes), not entry count.
+//! per edit, so what the public is sent (the REST article, a REST list page,
+//! an anonymous GraphQL answer) is built once and then served from memory as
+//! bytes with its ETag, until public content changes.
+//!
+//! Correctness rests on the store's content generation: every write that
+//! changes what the public sees bumps it after its commit (on every node,
+//! through the change feed on PostgreSQL), and an entry is only served while
+//! the generation it was built at is still current. A reader takes the
+//! generation *before* it reads the database, so an entry built from data
+//! older than a write can never carry the generation that follows the write.
+//!
+//! Scheduled articles come due without a write: the scheduler bumps the
+//! generation when their time comes, and list pages and GraphQL answers (which
+//! may contain them) live at most [`RESPONSE_TTL`] besides. A single article
+//! is only cached once it is public, so its entry needs no time limit.
+//!
+//! Memory is bounded by weight (bytes of key and body), not by entry count.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use actix_web::http::header::EntityTag;
 use actix_web::web::Bytes;
-use masthead_domain::Article;
+use chrono::{DateTime, Utc};
 use moka::sync::Cache;
-use sha2::{Digest, Sha256};
 
-/// How long a cached list page may be served, at most: scheduled articles
-/// appear on their own when their time comes, without a write to announce them.
-pub const LIST_TTL: Duration = Duration::from_secs(1);
+use crate::rest::caching::strong_etag;
 
-/// One public article, ready to serve.
-#[derive(Debug)]
-pub struct CachedArticle {
-    /// The article as the public sees it.
-    pub article: Arc<Article>,
-    /// Approved replies under it.
-    pub reply_count: u64,
-    /// Its REST representation.
-    pub json: Bytes,
-    /// Strong validator of `json`.
-    pub etag: String,
-    generation: u64,
-}
+/// How long a cached list page or GraphQL answer may be served, at most.
+pub const RESPONSE_TTL: Duration = Duration::from_secs(1);
 
-/// A cached public response body (list pages).
+/// How long a cached article may be served, at most. The generation retires
+/// it at the next write; this only bounds the harm of a write the generation
+/// never heard of (another process writing a SQLite file by hand).
+pub const ARTICLE_TTL: Duration = Duration::from_secs(60);
+
+/// A public response body, ready to send.
 #[derive(Debug)]
 pub struct CachedBody {
-    /// The response body.
+    /// The response body (JSON).
     pub json: Bytes,
     /// Strong validator of `json`.
-    pub etag: String,
+    pub etag: EntityTag,
+    /// When the content in it last changed, for `Last-Modified`.
+    pub last_modified: Option<DateTime<Utc>>,
     generation: u64,
 }
 
-/// Bounded caches of public reads.
+/// Bounded in-memory caches of public reads.
 pub struct PublicCache {
-    articles: Cache<String, Arc<CachedArticle>>,
-    pages: Cache<String, Arc<CachedBody>>,
+    articles: Cache<String, Arc<CachedBody>>,
+    responses: Cache<String, Arc<CachedBody>>,
 }
 
 impl PublicCache {
-    /// Caches holding at most `max_bytes` of JSON in all.
+    /// Caches holding about `max_bytes` in all (0 disables caching).
     pub fn new(max_bytes: u64) -> Self {
+        let weigher = |key: &String, value: &Arc<CachedBody>| {
+            u32::try_from(key.len() + value.json.len() + ENTRY_OVERHEAD).unwrap_or(u32::MAX)
+        };
         Self {
             articles: Cache::builder()
-                .max_capacity(max_bytes * 3 / 4)
-                .weigher(|key: &String, value: &Arc<CachedArticle>| {
-                    weight(key.len() + value.json.len() * 3)
-                })
+                .max_capacity(max_bytes / 2)
+                .time_to_live(ARTICLE_TTL)
+                .weigher(weigher)
                 .build(),
-            pages: Cache::builder()
-                .max_capacity(max_bytes / 4)
-                .time_to_live(LIST_TTL)
-                .weigher(|key: &String, value: &Arc<CachedBody>| {
-                    weight(key.len() + value.json.len())
-                })
+            responses: Cache::builder()
+                .max_capacity(max_bytes / 2)
+                .time_to_live(RESPONSE_TTL)
+                .weigher(weigher)
                 .build(),
         }
     }
 
-    /// The cached article of `slug` if it was built at `generation`.
-    pub fn article(&self, slug: &str, generation: u64) -> Option<Arc<CachedArticle>> {
-        self.articles
-            .get(slug)
-            .filter(|entry| entry.generation == generation)
+    /// The public article of `slug`, if cached at `generation`.
+    pub fn article(&self, slug: &str, generation: u64) -> Option<Arc<CachedBody>> {
+        current(self.articles.get(slug), generation)
     }
 
-    /// Remembers the public form of an article built at `generation`.
+    /// Remembers the public body of the article of `slug`, built from data read
+    /// after the store was at `generation`.
     pub fn put_article(
         &self,
-        article: Article,
-        reply_count: u64,
-        json: Vec<u8>,
+        slug: &str,
+        body: Vec<u8>,
+        last_modified: Option<DateTime<Utc>>,
         generation: u64,
-    ) -> Arc<CachedArticle> {
-        let entry = Arc::new(CachedArticle {
-            etag: etag_of(&json),
-            json: Bytes::from(json),
-            reply_count,
-            article: Arc::new(article),
-            generation,
-        });
-        self.articles
-            .insert(entry.article.slug.to_string(), entry.clone());
+    ) -> Arc<CachedBody> {
+        let entry = entry(body, last_modified, generation);
+        self.articles.insert(slug.to_owned(), entry.clone());
         entry
     }
 
-    /// The cached body for `key` (path and query) if built at `generation`.
-    pub fn page(&self, key: &str, generation: u64) -> Option<Arc<CachedBody>> {
-        self.pages
-            .get(key)
-            .filter(|entry| entry.generation == generation)
+    /// The response cached under `key` (a list's path and query, a GraphQL
+    /// request's digest) at `generation`.
+    pub fn response(&self, key: &str, generation: u64) -> Option<Arc<CachedBody>> {
+        current(self.responses.get(key), generation)
     }
 
-    /// Remembers a list page built at `generation`.
-    pub fn put_page(&self, key: String, json: Vec<u8>, generation: u64) -> Arc<CachedBody> {
-        let entry = Arc::new(CachedBody {
-            etag: etag_of(&json),
-            json: Bytes::from(json),
-            generation,
-        });
-        self.pages.insert(key, entry.clone());
+    /// Remembers a response built after the store was at `generation`.
+    pub fn put_response(
+        &self,
+        key: String,
+        body: Vec<u8>,
+        last_modified: Option<DateTime<Utc>>,
+        generation: u64,
+    ) -> Arc<CachedBody> {
+        let entry = entry(body, last_modified, generation);
+        self.responses.insert(key, entry.clone());
         entry
     }
 
-    /// Bytes held now (approximate; eviction runs in the background).
+    /// Bytes held now, by the caches' own weighing.
     pub fn weighted_size(&self) -> u64 {
         self.articles.run_pending_tasks();
-        self.pages.run_pending_tasks();
-        self.articles.weighted_size() + self.pages.weighted_size()
+        self.responses.run_pending_tasks();
+        self.articles.weighted_size() + self.responses.weighted_size()
     }
 }
 
-fn weight(bytes: usize) -> u32 {
-    u32::try_from(bytes).unwrap_or(u32::MAX)
+/// What an entry costs beyond its key and body (the entry, its `Arc`, the ETag).
+const ENTRY_OVERHEAD: usize = 160;
+
+fn entry(body: Vec<u8>, last_modified: Option<DateTime<Utc>>, generation: u64) -> Arc<CachedBody> {
+    Arc::new(CachedBody {
+        etag: strong_etag(&body),
+        json: Bytes::from(body),
+        last_modified,
+        generation,
+    })
 }
 
-/// A strong ETag: the first 128 bits of the body's SHA-256, quoted.
-pub fn etag_of(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let hex: String = digest
-        .iter()
-        .take(16)
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
-    format!("\"{hex}\"")
+fn current(entry: Option<Arc<CachedBody>>, generation: u64) -> Option<Arc<CachedBody>> {
+    entry.filter(|entry| entry.generation == generation)
 }
 
 #[cfg(test)]
@@ -140,18 +140,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn etags_follow_the_bytes() {
-        assert_eq!(etag_of(b"a"), etag_of(b"a"));
-        assert_ne!(etag_of(b"a"), etag_of(b"b"));
-        assert!(etag_of(b"a").starts_with('"') && etag_of(b"a").ends_with('"'));
+    fn entries_of_an_older_generation_are_not_served() {
+        let cache = PublicCache::new(1 << 20);
+        cache.put_response("/articles".into(), b"[1]".to_vec(), None, 1);
+        cache.put_article("front-page", b"{}".to_vec(), None, 1);
+        assert!(cache.response("/articles", 1).is_some());
+        assert!(cache.response("/articles", 2).is_none());
+        assert!(cache.article("front-page", 1).is_some());
+        assert!(cache.article("front-page", 2).is_none());
+        assert!(cache.article("other", 1).is_none());
     }
 
     #[test]
-    fn pages_of_an_older_generation_are_not_served() {
+    fn an_entry_carries_the_etag_of_its_exact_bytes() {
         let cache = PublicCache::new(1 << 20);
-        cache.put_page("/articles".into(), b"[1]".to_vec(), 1);
-        assert!(cache.page("/articles", 1).is_some());
-        assert!(cache.page("/articles", 2).is_none());
+        let entry = cache.put_article("a", b"{\"a\":1}".to_vec(), None, 0);
+        assert_eq!(entry.etag, strong_etag(b"{\"a\":1}"));
     }
 
     #[test]
@@ -159,13 +163,19 @@ mod tests {
         let bound = 64 * 1024;
         let cache = PublicCache::new(bound);
         for i in 0..2_000 {
-            cache.put_page(format!("/articles?page={i}"), vec![b'x'; 1_000], 0);
+            cache.put_response(format!("/articles?page={i}"), vec![b'x'; 1_000], None, 0);
+            cache.put_article(&format!("story-{i}"), vec![b'x'; 1_000], None, 0);
         }
-        assert!(
-            cache.weighted_size() <= bound,
-            "{} > {bound}",
-            cache.weighted_size()
-        );
-        assert!(cache.weighted_size() > 0);
+        let held = cache.weighted_size();
+        assert!(held <= bound, "{held} > {bound}");
+        assert!(held > 0);
+    }
+
+    #[test]
+    fn a_zero_bound_caches_nothing() {
+        let cache = PublicCache::new(0);
+        cache.put_article("a", b"{}".to_vec(), None, 0);
+        assert_eq!(cache.weighted_size(), 0);
+        assert!(cache.article("a", 0).is_none());
     }
 }

@@ -3,7 +3,8 @@
 //! clock), but subscribers want an `ArticlePublished` event when the time
 //! comes. Once a second this task asks for the scheduled articles whose time
 //! fell since the previous tick (one range scan on the status/publication
-//! index) and raises an event for each.
+//! index), raises an event for each, and retires the cached public lists that
+//! were built before they came due (see `public_cache`).
 //!
 //! The window reaches back a little before the previous tick, so a schedule
 //! committed just as a tick ran is not missed; announcements are remembered
@@ -72,6 +73,8 @@ impl Scheduler {
         };
         for (article_id, at) in due {
             if self.announced.insert((article_id, at)) {
+                // Cached public lists do not hold it yet.
+                store.note_change();
                 tracing::info!(%article_id, %at, "scheduled article is now public");
                 events.publish(Event::ArticlePublished { article_id });
             }

@@ -8,7 +8,7 @@ use actix_cors::Cors;
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, NormalizePath, TrailingSlash};
 use actix_web::{web, App, HttpRequest, HttpServer};
-use masthead_persistence::Store;
+use masthead_persistence::{change_feed, Store};
 use tracing_actix_web::TracingLogger;
 
 use crate::auth::rate_limit::LoginLimiter;
@@ -16,6 +16,7 @@ use crate::auth::tokens::{self, TokenKeys};
 use crate::config::Settings;
 use crate::error::{problem_response, ApiError};
 use crate::events::Events;
+use crate::public_cache::PublicCache;
 use crate::state::AppState;
 use crate::{demo, graphql, health, rest, scheduler};
 
@@ -52,6 +53,7 @@ impl Application {
         let address = listener.local_addr()?;
         tracing::info!("Masthead listening on http://{address}");
         scheduler::spawn(state.store.clone(), state.events.clone());
+        tokio::spawn(change_feed::relay_remote_changes(state.store.clone()));
         let (store, events) = (state.store.clone(), state.events.clone());
         let server = serve(listener, state)?;
         Ok(Self {
@@ -91,8 +93,10 @@ impl AppState {
         let replies = crate::replies::guard::ReplyGuard::new(&store, &settings.replies).await?;
         let login_limits = LoginLimiter::new(&settings)
             .map_err(|reason| anyhow::anyhow!("refusing to start: {reason}"))?;
+        let public_cache = PublicCache::new(settings.public_cache_mb * 1024 * 1024);
         Ok(Self {
             store,
+            public_cache: Arc::new(public_cache),
             settings: Arc::new(settings),
             tokens: Arc::new(tokens),
             events,

@@ -9,6 +9,7 @@ use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
 use crate::events::Events;
+use crate::public_cache::PublicCache;
 
 /// Shared, cheaply cloned application state.
 #[derive(Clone)]
@@ -25,6 +26,8 @@ pub struct AppState {
     pub replies: Arc<crate::replies::guard::ReplyGuard>,
     /// Sign-in rate limits (per client IP, per account).
     pub login_limits: Arc<LoginLimiter>,
+    /// Public reads, built once and served from memory until content changes.
+    pub public_cache: Arc<PublicCache>,
 }
 
 impl AppState {

@@ -132,6 +132,7 @@ impl Store {
             }
             txn.commit().await?;
         }
+        self.content_changed().await;
         Ok(())
     }
 }

@@ -105,6 +105,10 @@ impl ReplyRepo<'_> {
         }
         .insert(db)
         .await?;
+        if draft.status == ReplyStatus::Approved {
+            // The article's public reply count and threads changed.
+            self.store.content_changed().await;
+        }
         reply_from_row(row)
     }
 
@@ -246,7 +250,10 @@ impl ReplyRepo<'_> {
             ..Default::default()
         };
         match row.update(self.store.db()).await {
-            Ok(row) => reply_from_row(row),
+            Ok(row) => {
+                self.store.content_changed().await;
+                reply_from_row(row)
+            }
             Err(sea_orm::DbErr::RecordNotUpdated) => Err(PersistenceError::NotFound),
             Err(error) => Err(error.into()),
         }
@@ -260,6 +267,7 @@ impl ReplyRepo<'_> {
         if result.rows_affected == 0 {
             return Err(PersistenceError::NotFound);
         }
+        self.store.content_changed().await;
         Ok(())
     }
 }

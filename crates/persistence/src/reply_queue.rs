@@ -181,6 +181,7 @@ impl ReplyRepo<'_> {
             }
         }
         txn.commit().await?;
+        self.store.content_changed().await;
         let before = unique
             .iter()
             .filter_map(|id| found.remove(id))

@@ -71,8 +71,9 @@ impl Store {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// Records a change of public content made elsewhere (another node).
-    pub fn note_remote_change(&self) {
+    /// Records a change of public content that no write of this process
+    /// announced: another node's write, or a scheduled article coming due.
+    pub fn note_change(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
     }
 

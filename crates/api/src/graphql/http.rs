@@ -6,9 +6,12 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use async_graphql::parser::types::{DocumentOperations, OperationType};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 
 use crate::auth::rate_limit::ClientIp;
 use crate::auth::Caller;
@@ -340,6 +343,18 @@ async fn execute(
             return response;
         }
     };
+    let cache_key = public_cache_key(caller, &requests, batched);
+    let generation = state.store.content_generation();
+    if let Some(key) = &cache_key {
+        if let Some(hit) = state.public_cache.response(key, generation) {
+            return HttpResponse::Ok()
+                .content_type(media.content_type())
+                .body(hit.json.clone());
+        }
+    }
+    // Only answers to queries are kept (so a hit above was a query too).
+    let cache_key = cache_key
+        .filter(|_| requests.first().and_then(operation_type) == Some(OperationType::Query));
     let mut answers = Vec::with_capacity(requests.len());
     let mut status = StatusCode::OK;
     for request in requests {
@@ -359,9 +374,57 @@ async fn execute(
     } else {
         answers.pop().unwrap_or(Value::Null)
     };
-    HttpResponse::build(status)
-        .content_type(media.content_type())
-        .json(body)
+    let bytes = match serde_json::to_vec(&body) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            tracing::error!(%error, "could not encode a GraphQL response");
+            return refuse(
+                media,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL_SERVER_ERROR",
+                "the response could not be encoded",
+            );
+        }
+    };
+    let mut response = HttpResponse::build(status);
+    response.content_type(media.content_type());
+    match cache_key {
+        // Only complete answers are kept: an error may be passing (an outage).
+        Some(key) if body.get("errors").is_none() => {
+            let entry = state
+                .public_cache
+                .put_response(key, bytes, None, generation);
+            response.body(entry.json.clone())
+        }
+        _ => response.body(bytes),
+    }
+}
+
+/// Where the answer to an anonymous single request (no batch) may be cached:
+/// a digest of everything that decides the answer (query text, operation
+/// name, variables). Staff get drafts, so their answers are never cached.
+fn public_cache_key(
+    caller: Caller,
+    requests: &[async_graphql::Request],
+    batched: bool,
+) -> Option<String> {
+    let [request] = requests else {
+        return None;
+    };
+    if caller.is_staff() || batched {
+        return None;
+    }
+    let variables = serde_json::to_vec(&request.variables).ok()?;
+    let mut digest = Sha256::new();
+    digest.update(request.query.as_bytes());
+    digest.update([0]);
+    digest.update(request.operation_name.as_deref().unwrap_or("").as_bytes());
+    digest.update([0]);
+    digest.update(&variables);
+    Some(format!(
+        "graphql:{}",
+        URL_SAFE_NO_PAD.encode(digest.finalize())
+    ))
 }
 
 /// The response as JSON with a code on every error; `true` when the request

@@ -9,7 +9,8 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::error::ApiError;
-use crate::rest::caching::{public_cache_control, public_json};
+use crate::public_cache::CachedBody;
+use crate::rest::caching::{public_body, public_cache_control};
 use crate::rest::listing::{self, list_body, Fields};
 use crate::rest::views::ArticleView;
 use crate::state::AppState;
@@ -89,6 +90,12 @@ pub async fn list(
     request: HttpRequest,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    // The generation is taken before anything is read: see `public_cache`.
+    let generation = state.store.content_generation();
+    let key = format!("rest:{}", request.uri());
+    if let Some(hit) = state.public_cache.response(&key, generation) {
+        return Ok(cached(&request, &state, &hit));
+    }
     let limit = listing::page_size(query.limit)?;
     let fields = Fields::parse(query.fields.as_deref(), summary_fields())?;
     let cursor = query
@@ -118,7 +125,10 @@ pub async fn list(
     let data = summaries(&state, &articles, now).await?;
     let modified = articles.iter().map(last_modified).max();
     let body = list_body(&data, next_cursor, &fields)?;
-    Ok(public_json(&request, &state.settings, body, modified))
+    let entry = state
+        .public_cache
+        .put_response(key, body, modified, generation);
+    Ok(cached(&request, &state, &entry))
 }
 
 /// One published article with its whole body. A slug the article held
@@ -142,6 +152,10 @@ pub async fn show(
     request: HttpRequest,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let generation = state.store.content_generation();
+    if let Some(hit) = state.public_cache.article(&slug, generation) {
+        return Ok(cached(&request, &state, &hit));
+    }
     let now = masthead_persistence::now();
     let article = public_article(&state, &slug, now).await?;
     if article.slug.as_str() != slug.as_str() {
@@ -163,12 +177,24 @@ pub async fn show(
     );
     let body = serde_json::to_vec(&view)
         .map_err(|error| ApiError::Internal(format!("serialize: {error}")))?;
-    Ok(public_json(
-        &request,
-        &state.settings,
+    let entry = state.public_cache.put_article(
+        article.slug.as_str(),
         body,
         Some(last_modified(&article)),
-    ))
+        generation,
+    );
+    Ok(cached(&request, &state, &entry))
+}
+
+/// Sends a cached public body (or 304).
+fn cached(request: &HttpRequest, state: &AppState, entry: &CachedBody) -> HttpResponse {
+    public_body(
+        request,
+        &state.settings,
+        entry.json.clone(),
+        &entry.etag,
+        entry.last_modified,
+    )
 }
 
 /// The public article with this slug (current or retired), or 404.

@@ -12,6 +12,7 @@ use std::time::SystemTime;
 use actix_web::http::header::{
     self, EntityTag, Header, HeaderValue, HttpDate, IfMatch, IfNoneMatch,
 };
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -56,10 +57,21 @@ pub fn public_json(
     last_modified: Option<DateTime<Utc>>,
 ) -> HttpResponse {
     let etag = strong_etag(&body);
+    public_body(request, settings, body.into(), &etag, last_modified)
+}
+
+/// [`public_json`] for a body whose ETag is already known (a cached one).
+pub fn public_body(
+    request: &HttpRequest,
+    settings: &Settings,
+    body: Bytes,
+    etag: &EntityTag,
+    last_modified: Option<DateTime<Utc>>,
+) -> HttpResponse {
     let not_modified = match IfNoneMatch::parse(request) {
         Ok(IfNoneMatch::Any) => true,
         // RFC 9110: If-None-Match uses the weak comparison.
-        Ok(IfNoneMatch::Items(tags)) => tags.iter().any(|tag| tag.weak_eq(&etag)),
+        Ok(IfNoneMatch::Items(tags)) => tags.iter().any(|tag| tag.weak_eq(etag)),
         Err(_) => false,
     };
     let mut response = if not_modified {
@@ -68,7 +80,7 @@ pub fn public_json(
         HttpResponse::Ok()
     };
     response
-        .insert_header(header::ETag(etag))
+        .insert_header(header::ETag(etag.clone()))
         .insert_header((header::CACHE_CONTROL, public_cache_control(settings)))
         .insert_header((header::VARY, "Accept-Encoding, Authorization"));
     if let Some(at) = last_modified {
