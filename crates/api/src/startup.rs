@@ -18,6 +18,7 @@ use crate::error::{problem_response, ApiError};
 use crate::events::Events;
 use crate::public_cache::PublicCache;
 use crate::state::AppState;
+use crate::telemetry::RequestSpan;
 use crate::{demo, graphql, health, rest, scheduler};
 
 /// A built application, bound to its port but not yet serving.
@@ -131,7 +132,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .wrap(NormalizePath::new(TrailingSlash::Trim))
             .wrap(Compress::default())
             .wrap(cors(&state.settings.cors_origins))
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<RequestSpan>::new())
             .app_data(web::Data::new(state.clone()))
             .app_data(web::Data::new(schema.clone()))
             .app_data(
