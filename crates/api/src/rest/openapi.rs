@@ -26,8 +26,13 @@ use crate::rest::article_document::{
 };
 use crate::rest::caching::public_json;
 use crate::rest::pull_quotes::PullQuoteView;
+use crate::rest::replies::ReplyActionName;
+use crate::rest::reply_views::ThreadReplyView;
 use crate::rest::views::UserView;
-use crate::rest::{admin_articles, articles, pull_quotes, taxonomy};
+use crate::rest::workflow_views::{AuditEntryView, RevisionInfoView};
+use crate::rest::{
+    admin_articles, articles, auth, pull_quotes, replies, tags, taxonomy, users, workflow,
+};
 use crate::state::AppState;
 
 /// The annotated routes and schemas. Add a documented route with one line in `paths`.
@@ -56,6 +61,33 @@ use crate::state::AppState;
         admin_articles::show,
         admin_articles::update,
         admin_articles::remove,
+        auth::login,
+        auth::refresh,
+        auth::logout,
+        auth::me,
+        auth::change_password,
+        users::list,
+        users::show,
+        users::create,
+        users::update,
+        tags::create,
+        tags::update,
+        tags::remove,
+        replies::list,
+        replies::post,
+        replies::queue,
+        replies::moderate_many,
+        replies::moderate_one,
+        replies::delete,
+        workflow::submit,
+        workflow::publish,
+        workflow::unpublish,
+        workflow::archive,
+        workflow::revisions,
+        workflow::revision,
+        workflow::restore,
+        workflow::diff,
+        workflow::audit,
     ),
     components(schemas(
         Problem,
@@ -67,17 +99,25 @@ use crate::state::AppState;
         BlockDocument,
         SeoDocument,
         FeatureImageDocument,
+        ThreadReplyView,
+        RevisionInfoView,
+        AuditEntryView,
+        ReplyActionName,
     )),
     tags(
         (name = "articles", description = "Published articles, their replies and pull quotes."),
         (name = "directory", description = "Tags and authors."),
-        (name = "admin", description = "The editors' desk (bearer token)."),
+        (name = "admin", description = "The editors' desk: articles and tags (bearer token)."),
+        (name = "workflow", description = "Submitting, publishing, revisions and the audit log (bearer token)."),
+        (name = "moderation", description = "The reply moderation queue (editors and admins)."),
+        (name = "users", description = "Staff accounts (admins)."),
+        (name = "auth", description = "Signing in and out, tokens and passwords."),
     )
 )]
 pub struct ApiDoc;
 
 /// List envelopes: (page schema, item schema, sparse summary schema if `fields=` applies).
-const PAGES: [(&str, &str, Option<&str>); 4] = [
+const PAGES: [(&str, &str, Option<&str>); 8] = [
     ("ArticlePage", "Article", Some("ArticleSummary")),
     ("PublicTagPage", "PublicTag", Some("PublicTagSummary")),
     (
@@ -90,6 +130,17 @@ const PAGES: [(&str, &str, Option<&str>); 4] = [
         "PlacedPullQuote",
         Some("PlacedPullQuoteSummary"),
     ),
+    ("ThreadReplyPage", "ThreadReply", None),
+    ("UserPage", "User", None),
+    ("RevisionInfoPage", "RevisionInfo", None),
+    ("AuditEntryPage", "AuditEntry", None),
+];
+
+/// Headers that come with every response of a shared problem status.
+const PROBLEM_HEADERS: [(u16, &str, &str); 3] = [
+    (401, "WWW-Authenticate", "`Bearer`."),
+    (429, "Retry-After", "Seconds until a retry may succeed."),
+    (503, "Retry-After", "Seconds until a retry may succeed."),
 ];
 
 /// Problem responses shared by reference: (status, component name, description).
@@ -226,6 +277,13 @@ fn conventions(mut document: Value) -> Value {
             "content": { "application/problem+json": {
                 "schema": { "$ref": "#/components/schemas/Problem" } } }
         });
+        for (_, header, about) in PROBLEM_HEADERS
+            .iter()
+            .filter(|(code, _, _)| *code == status)
+        {
+            components["responses"][name]["headers"][*header] =
+                json!({ "description": about, "schema": { "type": "string" } });
+        }
     }
     let schemas = &mut components["schemas"];
     for (page, item, summary) in PAGES {
@@ -347,4 +405,53 @@ fn common_responses(method: &str, operation: &mut Value) {
         }
     }
     operation["responses"] = Value::Object(responses);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn references<'a>(value: &'a Value, found: &mut Vec<&'a str>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
+                    found.push(reference);
+                }
+                map.values().for_each(|value| references(value, found));
+            }
+            Value::Array(items) => items.iter().for_each(|value| references(value, found)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_reference_resolves() {
+        let document = document();
+        let mut found = Vec::new();
+        references(document, &mut found);
+        assert!(!found.is_empty());
+        for reference in found {
+            let pointer = reference.trim_start_matches('#');
+            assert!(
+                document.pointer(pointer).is_some(),
+                "{reference} names nothing"
+            );
+        }
+    }
+
+    #[test]
+    fn the_edge_allows_the_documented_methods_of_new_routes() {
+        use crate::rest::http::allowed_methods;
+        for (path, allow) in [
+            ("/auth/login", "POST, OPTIONS"),
+            ("/admin/users/x", "GET, HEAD, PATCH, OPTIONS"),
+            ("/admin/tags/x", "PUT, DELETE, OPTIONS"),
+            ("/admin/replies/moderate", "POST, OPTIONS"),
+            ("/admin/replies/x", "DELETE, OPTIONS"),
+            ("/admin/replies/x/approve", "POST, OPTIONS"),
+            ("/admin/articles/x/revisions/2/diff/3", "GET, HEAD, OPTIONS"),
+        ] {
+            assert_eq!(allowed_methods(path), Some(allow), "{path}");
+        }
+    }
 }
