@@ -7,7 +7,9 @@
 //! operation shares are added here once, by rule, so they cannot be forgotten:
 //! problem+json error responses (400/500/503 everywhere; 401/403 with a bearer
 //! token; 404 with a path parameter; 413/415/422 with a body; 422 with query
-//! parameters), caching headers on public reads, the bearer scheme, the server
+//! parameters; the few operations that cannot give one are listed in `EXEMPT`;
+//! 401 declares `WWW-Authenticate`, 429 and 503 `Retry-After`), caching
+//! headers on public reads, the bearer scheme, the server
 //! prefix, and the list envelopes (`*Page`) whose items (`*Summary`) declare no
 //! required property because `fields=` may leave any out.
 //!
@@ -134,6 +136,16 @@ const PAGES: [(&str, &str, Option<&str>); 8] = [
     ("UserPage", "User", None),
     ("RevisionInfoPage", "RevisionInfo", None),
     ("AuditEntryPage", "AuditEntry", None),
+];
+
+/// Shared statuses an operation cannot give although the rule would add them:
+/// (operation id, status).
+const EXEMPT: [(&str, u16); 3] = [
+    // Every signed-in role may read its account and change its password.
+    ("get_me", 403),
+    ("change_password", 403),
+    // `publish` reads its optional body whatever the content type says.
+    ("publish_article", 415),
 ];
 
 /// Headers that come with every response of a shared problem status.
@@ -363,6 +375,10 @@ fn common_responses(method: &str, operation: &mut Value) {
         .cloned()
         .unwrap_or_default();
     let located = |place: &str| parameters.iter().any(|p| p["in"] == place);
+    let id = operation["operationId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     let mut statuses = vec![400, 500, 503];
     if operation.get("security").is_some() {
         statuses.extend([401, 403]);
@@ -384,7 +400,7 @@ fn common_responses(method: &str, operation: &mut Value) {
     let mut responses: Map<String, Value> = responses;
     for status in statuses {
         let key = status.to_string();
-        if responses.contains_key(&key) {
+        if responses.contains_key(&key) || EXEMPT.contains(&(id.as_str(), status)) {
             continue;
         }
         if let Some((_, name, _)) = PROBLEMS.iter().find(|(code, _, _)| *code == status) {
@@ -435,6 +451,23 @@ mod tests {
             assert!(
                 document.pointer(pointer).is_some(),
                 "{reference} names nothing"
+            );
+        }
+    }
+
+    #[test]
+    fn exemptions_name_documented_operations_and_take_effect() {
+        let paths = document()["paths"].as_object().expect("paths");
+        for (id, status) in EXEMPT {
+            let operation = paths
+                .values()
+                .flat_map(|item| item.as_object().into_iter().flatten())
+                .map(|(_, operation)| operation)
+                .find(|operation| operation["operationId"] == id);
+            let operation = operation.unwrap_or_else(|| panic!("{id} is documented"));
+            assert!(
+                operation["responses"].get(status.to_string()).is_none(),
+                "{id} does not document {status}"
             );
         }
     }
