@@ -171,6 +171,8 @@ pub async fn create(
     request_body(content = UpdateUserBody, content_type = "application/json"),
     responses(
         (status = 200, description = "The account as changed.", body = UserView),
+        (status = 403, description = "The caller is not an admin, or the change would leave no active admin.",
+            body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/admin/users/{id}")]
