@@ -29,6 +29,12 @@ async fn the_document_is_openapi_3_1_with_unique_operations_and_a_bearer_scheme(
         document["components"]["securitySchemes"]["bearer"]["scheme"],
         "bearer"
     );
+    let declared: BTreeSet<&str> = document["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|tag| tag["name"].as_str())
+        .collect();
     let mut ids = BTreeSet::new();
     for (path, item) in document["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {
@@ -38,6 +44,10 @@ async fn the_document_is_openapi_3_1_with_unique_operations_and_a_bearer_scheme(
                 .to_owned();
             assert!(ids.insert(id.clone()), "{id} is used twice");
             assert!(operation["tags"].is_array(), "{method} {path} has a tag");
+            for tag in operation["tags"].as_array().unwrap() {
+                let tag = tag.as_str().unwrap_or_default();
+                assert!(declared.contains(tag), "{method} {path}: {tag} is declared");
+            }
             assert!(operation["responses"]["500"].is_object(), "{method} {path}");
             if path.contains('{') {
                 assert!(operation["responses"]["404"].is_object(), "{method} {path}");
