@@ -191,6 +191,26 @@ async fn a_wrong_method_on_a_known_path_is_405_with_allow() {
             ),
             (Method::PUT, "/admin/articles", "GET, HEAD, POST, OPTIONS"),
             (Method::POST, "/tags", "GET, HEAD, OPTIONS"),
+            // Routes of other modules, documented in the OpenAPI document too.
+            (Method::GET, "/auth/login", "POST, OPTIONS"),
+            (
+                Method::DELETE,
+                "/admin/users/some-id",
+                "GET, HEAD, PATCH, OPTIONS",
+            ),
+            (Method::GET, "/admin/tags/some-id", "PUT, DELETE, OPTIONS"),
+            (
+                Method::GET,
+                "/admin/articles/some-id/publish",
+                "POST, OPTIONS",
+            ),
+            (
+                Method::DELETE,
+                "/admin/articles/some-id/revisions/1",
+                "GET, HEAD, OPTIONS",
+            ),
+            (Method::GET, "/admin/replies/moderate", "POST, OPTIONS"),
+            (Method::POST, "/admin/audit", "GET, HEAD, OPTIONS"),
         ] {
             let response = app
                 .request(method.clone(), path, Some(&editor))

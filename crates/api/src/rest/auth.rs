@@ -2,6 +2,7 @@
 
 use actix_web::{get, post, web, HttpResponse};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::auth::login::{self as sessions, Session};
 use crate::auth::rate_limit::ClientIp;
@@ -11,26 +12,30 @@ use crate::rest::views::UserView;
 use crate::state::AppState;
 
 /// `POST /auth/login` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = LoginWrite)]
 pub struct LoginBody {
     /// Sign-in address.
+    #[schema(format = Email)]
     pub email: String,
-    /// Password.
+    /// Password (at most 1,024 bytes).
     pub password: String,
 }
 
 /// `POST /auth/refresh` and `/auth/logout` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = RefreshWrite)]
 pub struct RefreshBody {
     /// The refresh token of the login.
     pub refresh_token: String,
 }
 
 /// `POST /auth/password` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = PasswordChangeWrite)]
 pub struct ChangePasswordBody {
     /// The password now, to prove it is the owner at the keyboard.
     pub current_password: String,
@@ -38,13 +43,20 @@ pub struct ChangePasswordBody {
     pub new_password: String,
 }
 
-/// A token pair.
-#[derive(Debug, Serialize)]
+/// A token pair, and who it belongs to.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Session)]
 pub struct SessionView {
+    /// Short-lived bearer JWT for `Authorization: Bearer …`.
     pub access_token: String,
+    /// Always `Bearer`.
+    #[schema(value_type = String, pattern = "^Bearer$")]
     pub token_type: &'static str,
+    /// Seconds until the access token expires.
     pub expires_in: u64,
+    /// Opaque long-lived token for `POST /auth/refresh` (used once: each refresh returns a new one).
     pub refresh_token: String,
+    /// The signed-in account.
     pub user: UserView,
 }
 
@@ -65,6 +77,20 @@ fn private(response: &mut actix_web::HttpResponseBuilder) -> &mut actix_web::Htt
 }
 
 /// Signs in with e-mail and password.
+#[utoipa::path(
+    post,
+    path = "/auth/login",
+    operation_id = "login",
+    tag = "auth",
+    request_body(content = LoginBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Signed in: a token pair (`private, no-store`).", body = SessionView),
+        (status = 401, description = "Unknown e-mail, wrong password or disabled account (deliberately the same answer).",
+            body = crate::error::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String))),
+        (status = 429, description = "Too many attempts from this address or for this account; `Retry-After` says when to try again.",
+            body = crate::error::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64))),
+    )
+)]
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
@@ -76,6 +102,18 @@ pub async fn login(
 }
 
 /// Exchanges a refresh token for a new pair.
+#[utoipa::path(
+    post,
+    path = "/auth/refresh",
+    operation_id = "refresh_session",
+    tag = "auth",
+    request_body(content = RefreshBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "A new token pair; the refresh token sent is retired.", body = SessionView),
+        (status = 401, description = "The refresh token is unknown, expired or revoked (a retired one presented again revokes its whole login).",
+            body = crate::error::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String))),
+    )
+)]
 #[post("/auth/refresh")]
 pub async fn refresh(
     state: web::Data<AppState>,
@@ -86,6 +124,16 @@ pub async fn refresh(
 }
 
 /// Revokes the login of a refresh token.
+#[utoipa::path(
+    post,
+    path = "/auth/logout",
+    operation_id = "logout",
+    tag = "auth",
+    request_body(content = RefreshBody, content_type = "application/json"),
+    responses(
+        (status = 204, description = "Signed out (an unknown token is ignored)."),
+    )
+)]
 #[post("/auth/logout")]
 pub async fn logout(
     state: web::Data<AppState>,
@@ -96,6 +144,16 @@ pub async fn logout(
 }
 
 /// The signed-in user.
+#[utoipa::path(
+    get,
+    path = "/auth/me",
+    operation_id = "get_me",
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The signed-in account (`private, no-store`).", body = UserView),
+    )
+)]
 #[get("/auth/me")]
 pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let actor = caller.0.ok_or(ApiError::Unauthenticated)?;
@@ -110,6 +168,21 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRespon
 
 /// Changes the signed-in user's password. Every other login of the user ends;
 /// the answer is a fresh token pair for this one.
+#[utoipa::path(
+    post,
+    path = "/auth/password",
+    operation_id = "change_password",
+    tag = "auth",
+    security(("bearer" = [])),
+    request_body(content = ChangePasswordBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Changed: a fresh token pair; every other login of the account has ended.", body = SessionView),
+        (status = 422, description = "`current_password` is not correct, or `new_password` is too short or too long.",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong passwords for this account; `Retry-After` says when to try again.",
+            body = crate::error::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64))),
+    )
+)]
 #[post("/auth/password")]
 pub async fn change_password(
     state: web::Data<AppState>,

@@ -7,7 +7,9 @@
 //! operation shares are added here once, by rule, so they cannot be forgotten:
 //! problem+json error responses (400/500/503 everywhere; 401/403 with a bearer
 //! token; 404 with a path parameter; 413/415/422 with a body; 422 with query
-//! parameters), caching headers on public reads, the bearer scheme, the server
+//! parameters; the few operations that cannot give one are listed in `EXEMPT`;
+//! 401 declares `WWW-Authenticate`, 429 and 503 `Retry-After`), caching
+//! headers on public reads, the bearer scheme, the server
 //! prefix, and the list envelopes (`*Page`) whose items (`*Summary`) declare no
 //! required property because `fields=` may leave any out.
 //!
@@ -26,8 +28,13 @@ use crate::rest::article_document::{
 };
 use crate::rest::caching::public_json;
 use crate::rest::pull_quotes::PullQuoteView;
+use crate::rest::replies::ReplyActionName;
+use crate::rest::reply_views::ThreadReplyView;
 use crate::rest::views::UserView;
-use crate::rest::{admin_articles, articles, pull_quotes, taxonomy};
+use crate::rest::workflow_views::{AuditEntryView, RevisionInfoView};
+use crate::rest::{
+    admin_articles, articles, auth, pull_quotes, replies, tags, taxonomy, users, workflow,
+};
 use crate::state::AppState;
 
 /// The annotated routes and schemas. Add a documented route with one line in `paths`.
@@ -56,6 +63,33 @@ use crate::state::AppState;
         admin_articles::show,
         admin_articles::update,
         admin_articles::remove,
+        auth::login,
+        auth::refresh,
+        auth::logout,
+        auth::me,
+        auth::change_password,
+        users::list,
+        users::show,
+        users::create,
+        users::update,
+        tags::create,
+        tags::update,
+        tags::remove,
+        replies::list,
+        replies::post,
+        replies::queue,
+        replies::moderate_many,
+        replies::moderate_one,
+        replies::delete,
+        workflow::submit,
+        workflow::publish,
+        workflow::unpublish,
+        workflow::archive,
+        workflow::revisions,
+        workflow::revision,
+        workflow::restore,
+        workflow::diff,
+        workflow::audit,
     ),
     components(schemas(
         Problem,
@@ -67,17 +101,25 @@ use crate::state::AppState;
         BlockDocument,
         SeoDocument,
         FeatureImageDocument,
+        ThreadReplyView,
+        RevisionInfoView,
+        AuditEntryView,
+        ReplyActionName,
     )),
     tags(
         (name = "articles", description = "Published articles, their replies and pull quotes."),
         (name = "directory", description = "Tags and authors."),
-        (name = "admin", description = "The editors' desk (bearer token)."),
+        (name = "admin", description = "The editors' desk: articles and tags (bearer token)."),
+        (name = "workflow", description = "Submitting, publishing, revisions and the audit log (bearer token)."),
+        (name = "moderation", description = "The reply moderation queue (editors and admins)."),
+        (name = "users", description = "Staff accounts (admins)."),
+        (name = "auth", description = "Signing in and out, tokens and passwords."),
     )
 )]
 pub struct ApiDoc;
 
 /// List envelopes: (page schema, item schema, sparse summary schema if `fields=` applies).
-const PAGES: [(&str, &str, Option<&str>); 4] = [
+const PAGES: [(&str, &str, Option<&str>); 8] = [
     ("ArticlePage", "Article", Some("ArticleSummary")),
     ("PublicTagPage", "PublicTag", Some("PublicTagSummary")),
     (
@@ -90,6 +132,34 @@ const PAGES: [(&str, &str, Option<&str>); 4] = [
         "PlacedPullQuote",
         Some("PlacedPullQuoteSummary"),
     ),
+    ("ThreadReplyPage", "ThreadReply", None),
+    ("UserPage", "User", None),
+    ("RevisionInfoPage", "RevisionInfo", None),
+    ("AuditEntryPage", "AuditEntry", None),
+];
+
+/// Shared statuses an operation cannot give although the rule would add them:
+/// (operation id, status).
+const EXEMPT: [(&str, u16); 9] = [
+    // Every signed-in role may read its account and change its password,
+    ("get_me", 403),
+    ("change_password", 403),
+    // read any article and its history, and start a draft.
+    ("list_admin_articles", 403),
+    ("get_admin_article", 403),
+    ("create_article", 403),
+    ("list_revisions", 403),
+    ("get_revision", 403),
+    ("diff_revisions", 403),
+    // `publish` reads its optional body whatever the content type says.
+    ("publish_article", 415),
+];
+
+/// Headers that come with every response of a shared problem status.
+const PROBLEM_HEADERS: [(u16, &str, &str); 3] = [
+    (401, "WWW-Authenticate", "`Bearer`."),
+    (429, "Retry-After", "Seconds until a retry may succeed."),
+    (503, "Retry-After", "Seconds until a retry may succeed."),
 ];
 
 /// Problem responses shared by reference: (status, component name, description).
@@ -226,6 +296,13 @@ fn conventions(mut document: Value) -> Value {
             "content": { "application/problem+json": {
                 "schema": { "$ref": "#/components/schemas/Problem" } } }
         });
+        for (_, header, about) in PROBLEM_HEADERS
+            .iter()
+            .filter(|(code, _, _)| *code == status)
+        {
+            components["responses"][name]["headers"][*header] =
+                json!({ "description": about, "schema": { "type": "string" } });
+        }
     }
     let schemas = &mut components["schemas"];
     for (page, item, summary) in PAGES {
@@ -305,6 +382,10 @@ fn common_responses(method: &str, operation: &mut Value) {
         .cloned()
         .unwrap_or_default();
     let located = |place: &str| parameters.iter().any(|p| p["in"] == place);
+    let id = operation["operationId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     let mut statuses = vec![400, 500, 503];
     if operation.get("security").is_some() {
         statuses.extend([401, 403]);
@@ -326,7 +407,7 @@ fn common_responses(method: &str, operation: &mut Value) {
     let mut responses: Map<String, Value> = responses;
     for status in statuses {
         let key = status.to_string();
-        if responses.contains_key(&key) {
+        if responses.contains_key(&key) || EXEMPT.contains(&(id.as_str(), status)) {
             continue;
         }
         if let Some((_, name, _)) = PROBLEMS.iter().find(|(code, _, _)| *code == status) {
@@ -347,4 +428,70 @@ fn common_responses(method: &str, operation: &mut Value) {
         }
     }
     operation["responses"] = Value::Object(responses);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn references<'a>(value: &'a Value, found: &mut Vec<&'a str>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
+                    found.push(reference);
+                }
+                map.values().for_each(|value| references(value, found));
+            }
+            Value::Array(items) => items.iter().for_each(|value| references(value, found)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_reference_resolves() {
+        let document = document();
+        let mut found = Vec::new();
+        references(document, &mut found);
+        assert!(!found.is_empty());
+        for reference in found {
+            let pointer = reference.trim_start_matches('#');
+            assert!(
+                document.pointer(pointer).is_some(),
+                "{reference} names nothing"
+            );
+        }
+    }
+
+    #[test]
+    fn exemptions_name_documented_operations_and_take_effect() {
+        let paths = document()["paths"].as_object().expect("paths");
+        for (id, status) in EXEMPT {
+            let operation = paths
+                .values()
+                .flat_map(|item| item.as_object().into_iter().flatten())
+                .map(|(_, operation)| operation)
+                .find(|operation| operation["operationId"] == id);
+            let operation = operation.unwrap_or_else(|| panic!("{id} is documented"));
+            assert!(
+                operation["responses"].get(status.to_string()).is_none(),
+                "{id} does not document {status}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_edge_allows_the_documented_methods_of_new_routes() {
+        use crate::rest::http::allowed_methods;
+        for (path, allow) in [
+            ("/auth/login", "POST, OPTIONS"),
+            ("/admin/users/x", "GET, HEAD, PATCH, OPTIONS"),
+            ("/admin/tags/x", "PUT, DELETE, OPTIONS"),
+            ("/admin/replies/moderate", "POST, OPTIONS"),
+            ("/admin/replies/x", "DELETE, OPTIONS"),
+            ("/admin/replies/x/approve", "POST, OPTIONS"),
+            ("/admin/articles/x/revisions/2/diff/3", "GET, HEAD, OPTIONS"),
+        ] {
+            assert_eq!(allowed_methods(path), Some(allow), "{path}");
+        }
+    }
 }

@@ -10,6 +10,7 @@ use masthead_domain::thread::build_threads;
 use masthead_domain::{FieldError, ModerationAction, ReplyStatus};
 use masthead_persistence::Cursor;
 use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -43,10 +44,12 @@ pub fn routes(config: &mut web::ServiceConfig) {
 }
 
 /// Query of `GET /articles/{slug}/replies`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ThreadsQuery {
     /// Threads per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -54,6 +57,18 @@ pub struct ThreadsQuery {
 
 /// The approved replies under a published article, as threads, oldest first.
 /// Pages count top-level threads; each comes whole.
+#[utoipa::path(
+    get,
+    path = "/articles/{slug}/replies",
+    operation_id = "list_replies",
+    tag = "articles",
+    params(("slug" = String, Path, description = "The published article's slug."), ThreadsQuery),
+    responses(
+        (status = 200, description = "A page of threads: top-level replies with their answers nested in `children`.",
+            body = ref("#/components/schemas/ThreadReplyPage")),
+        (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`."),
+    )
+)]
 pub async fn list(
     state: web::Data<AppState>,
     request: HttpRequest,
@@ -88,8 +103,9 @@ pub async fn list(
 
 /// Body of `POST /articles/{slug}/replies`. Anything else is refused, so
 /// nobody can set their own `status` or `is_staff`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ReplyWrite)]
 pub struct PostReplyBody {
     /// Shown with the reply, 1–80 characters (staff: taken from the account).
     pub author_name: Option<String>,
@@ -104,6 +120,25 @@ pub struct PostReplyBody {
 }
 
 /// Posts a reply: 201 when it is public at once, 202 when it waits for a moderator.
+#[utoipa::path(
+    post,
+    path = "/articles/{slug}/replies",
+    operation_id = "post_reply",
+    tag = "articles",
+    security((), ("bearer" = [])),
+    params(("slug" = String, Path, description = "The published article's slug.")),
+    request_body(content = PostReplyBody, content_type = "application/json",
+        description = "Readers send name, e-mail and body; staff (bearer token) send only the body. At most 16 KB."),
+    responses(
+        (status = 201, description = "Public at once (open articles, staff).", body = PostedReplyView),
+        (status = 202, description = "Accepted: it waits for a moderator.", body = PostedReplyView),
+        (status = 401, description = "A bearer token was sent but is not valid (readers send none).",
+            body = crate::error::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String))),
+        (status = 403, description = "Replies are closed on this article.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "This client posted too often; `Retry-After` says when to try again.",
+            body = crate::error::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64))),
+    )
+)]
 pub async fn post(
     state: web::Data<AppState>,
     request: HttpRequest,
@@ -136,8 +171,9 @@ pub async fn post(
 }
 
 /// Query of `GET /admin/replies`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct QueueQuery {
     /// `pending` (default), `approved`, `rejected`, `spam` or `all`.
     pub status: Option<String>,
@@ -146,12 +182,24 @@ pub struct QueueQuery {
     /// Only from this client (a reply's `client_hash`).
     pub client: Option<String>,
     /// Page size, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
 
 /// The moderation queue, newest first, with counts per status.
+#[utoipa::path(
+    get,
+    path = "/admin/replies",
+    operation_id = "list_reply_queue",
+    tag = "moderation",
+    security(("bearer" = [])),
+    params(QueueQuery),
+    responses(
+        (status = 200, description = "A page of the queue, with counts per status.", body = QueueView),
+    )
+)]
 pub async fn queue(
     state: web::Data<AppState>,
     caller: Caller,
@@ -179,6 +227,20 @@ pub async fn queue(
 }
 
 /// `POST /admin/replies/{id}/approve`, `/reject` or `/spam`.
+#[utoipa::path(
+    post,
+    path = "/admin/replies/{id}/{action}",
+    operation_id = "moderate_reply",
+    tag = "moderation",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The reply's id."),
+        ("action" = ReplyActionName, Path, description = "`approve`, `reject` or `spam`."),
+    ),
+    responses(
+        (status = 200, description = "The reply as it is now.", body = ModerationReplyView),
+    )
+)]
 pub async fn moderate_one(
     state: web::Data<AppState>,
     caller: Caller,
@@ -197,6 +259,17 @@ pub async fn moderate_one(
 }
 
 /// `DELETE /admin/replies/{id}`: gone for good; its answers keep their place.
+#[utoipa::path(
+    delete,
+    path = "/admin/replies/{id}",
+    operation_id = "delete_reply",
+    tag = "moderation",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The reply's id.")),
+    responses(
+        (status = 204, description = "Deleted; its answers keep their place under a placeholder."),
+    )
+)]
 pub async fn delete(
     state: web::Data<AppState>,
     caller: Caller,
@@ -207,16 +280,30 @@ pub async fn delete(
 }
 
 /// Body of `POST /admin/replies/moderate`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ModerationWrite)]
 pub struct ModerateBody {
     /// 1–100 reply ids.
     pub ids: Vec<String>,
     /// `approve`, `reject`, `spam` or `delete`.
+    #[schema(value_type = ModerationActionName)]
     pub action: String,
 }
 
 /// One action on many replies, in one transaction: all or nothing.
+#[utoipa::path(
+    post,
+    path = "/admin/replies/moderate",
+    operation_id = "moderate_replies",
+    tag = "moderation",
+    security(("bearer" = [])),
+    request_body(content = ModerateBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Done, all of them; an unknown id refuses the whole batch (422 naming `ids[i]`).",
+            body = ModeratedView),
+    )
+)]
 pub async fn moderate_many(
     state: web::Data<AppState>,
     caller: Caller,
@@ -236,6 +323,32 @@ pub async fn moderate_many(
             .map(|reply| ModerationReplyView::new(reply, None))
             .collect(),
     }))
+}
+
+/// Moderation actions, as `action` names them.
+#[derive(ToSchema)]
+#[schema(as = ModerationAction, rename_all = "snake_case")]
+pub enum ModerationActionName {
+    /// Public under the article.
+    Approve,
+    /// Hidden.
+    Reject,
+    /// Hidden, and counted against the client.
+    Spam,
+    /// Gone for good (batch only; one reply: `DELETE /admin/replies/{id}`).
+    Delete,
+}
+
+/// Actions on one reply, as the path names them.
+#[derive(ToSchema)]
+#[schema(as = ReplyAction, rename_all = "snake_case")]
+pub enum ReplyActionName {
+    /// Public under the article.
+    Approve,
+    /// Hidden.
+    Reject,
+    /// Hidden, and counted against the client.
+    Spam,
 }
 
 /// Responses with e-mail addresses or personal answers must not be cached anywhere.

@@ -6,22 +6,38 @@ use std::collections::HashMap;
 use masthead_domain::thread::ThreadNode;
 use masthead_domain::{Article, ArticleId, Reply, ReplyStatus};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::rest::views::timestamp;
 
 /// A position in a public thread: a reply, or a placeholder for a removed
 /// one (`removed: true`, no name, no text) that keeps its answers in place.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ThreadReply)]
 pub struct ThreadReplyView {
+    #[schema(format = "uuid")]
     pub id: String,
+    #[schema(required = true, format = "uuid")]
     pub parent_id: Option<String>,
+    /// 0 for a top-level reply.
     pub depth: u8,
+    /// `null` for a removed reply.
+    #[schema(required = true)]
     pub author_name: Option<String>,
+    /// Plain text; `null` for a removed reply.
+    #[schema(required = true)]
     pub body: Option<String>,
+    /// The text as escaped HTML paragraphs; `null` for a removed reply.
+    #[schema(required = true)]
     pub body_html: Option<String>,
+    /// Written by a member of staff.
     pub is_staff: bool,
+    /// A placeholder for a removed reply that has answers.
     pub removed: bool,
+    #[schema(required = true, format = DateTime)]
     pub created_at: Option<String>,
+    /// The answers, oldest first.
+    #[schema(no_recursion)]
     pub children: Vec<ThreadReplyView>,
 }
 
@@ -44,17 +60,24 @@ impl From<ThreadNode> for ThreadReplyView {
 }
 
 /// The answer to posting: the reply as its author may see it (no e-mail).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = PostedReply)]
 pub struct PostedReplyView {
+    #[schema(format = "uuid")]
     pub id: String,
+    #[schema(format = "uuid")]
     pub article_id: String,
+    #[schema(required = true, format = "uuid")]
     pub parent_id: Option<String>,
     pub depth: u8,
+    /// `approved` (public now) or `pending` (waits for a moderator).
+    #[schema(value_type = ReplyStatusName)]
     pub status: &'static str,
     pub author_name: String,
     pub body: String,
     pub body_html: String,
     pub is_staff: bool,
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 
@@ -76,29 +99,44 @@ impl From<&Reply> for PostedReplyView {
 }
 
 /// The article a queued reply is under.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ReplyArticle)]
 pub struct ReplyArticleView {
+    #[schema(format = "uuid")]
     pub id: String,
     pub slug: String,
     pub title: String,
 }
 
 /// A reply as moderators see it: everything, e-mail and client hash included.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ModerationReply)]
 pub struct ModerationReplyView {
+    #[schema(format = "uuid")]
     pub id: String,
+    #[schema(format = "uuid")]
     pub article_id: String,
+    /// The article, in the queue; `null` in answers to moderation actions.
+    #[schema(required = true)]
     pub article: Option<ReplyArticleView>,
+    #[schema(required = true, format = "uuid")]
     pub parent_id: Option<String>,
     pub depth: u8,
+    #[schema(value_type = ReplyStatusName)]
     pub status: &'static str,
     pub author_name: String,
+    #[schema(format = Email)]
     pub author_email: String,
     pub body: String,
     pub body_html: String,
     pub is_staff: bool,
+    /// The staff account that wrote it.
+    #[schema(required = true, format = "uuid")]
     pub user_id: Option<String>,
+    /// A salted hash of the reader's address (filter the queue by it); `null` for staff.
+    #[schema(required = true)]
     pub client_hash: Option<String>,
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 
@@ -128,8 +166,19 @@ impl ModerationReplyView {
     }
 }
 
+/// Moderation states, as shown in `status`.
+#[derive(ToSchema)]
+#[schema(as = ReplyStatus, rename_all = "snake_case")]
+pub enum ReplyStatusName {
+    Pending,
+    Approved,
+    Rejected,
+    Spam,
+}
+
 /// Replies per status.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ReplyStatusCounts)]
 pub struct StatusCountsView {
     pub pending: u64,
     pub approved: u64,
@@ -150,18 +199,26 @@ impl From<&HashMap<ReplyStatus, u64>> for StatusCountsView {
 }
 
 /// A page of the moderation queue.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ReplyQueuePage)]
 pub struct QueueView {
     pub data: Vec<ModerationReplyView>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    #[schema(required = true)]
     pub next_cursor: Option<String>,
+    /// Replies per status under the same filters, whatever `status` is.
     pub counts: StatusCountsView,
 }
 
 /// The answer to a batch moderation.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Moderated)]
 pub struct ModeratedView {
+    #[schema(value_type = crate::rest::replies::ModerationActionName)]
     pub action: &'static str,
+    /// Replies changed.
     pub count: usize,
+    /// Each reply as it is now (as it was, for a deletion).
     pub data: Vec<ModerationReplyView>,
 }
 

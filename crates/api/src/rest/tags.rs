@@ -4,6 +4,7 @@ use actix_web::{delete, post, put, web, HttpResponse};
 use masthead_domain::policy::Action;
 use masthead_domain::{TagId, TagInput};
 use serde::Deserialize;
+use utoipa::ToSchema;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -11,8 +12,9 @@ use crate::rest::views::TagView;
 use crate::state::AppState;
 
 /// `POST /admin/tags` and `PUT /admin/tags/{id}` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = TagWrite)]
 pub struct TagBody {
     /// Display name (1–100 characters).
     pub name: String,
@@ -39,6 +41,18 @@ fn tag_id(id: &str) -> Result<TagId, ApiError> {
 }
 
 /// Creates a tag; a taken slug is `409 DUPLICATE`.
+#[utoipa::path(
+    post,
+    path = "/admin/tags",
+    operation_id = "create_tag",
+    tag = "admin",
+    security(("bearer" = [])),
+    request_body(content = TagBody, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created.", body = TagView),
+        (status = 409, description = "The slug is taken (`DUPLICATE`).", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
 #[post("/admin/tags")]
 pub async fn create(
     state: web::Data<AppState>,
@@ -52,6 +66,19 @@ pub async fn create(
 }
 
 /// Replaces a tag's name, slug and description.
+#[utoipa::path(
+    put,
+    path = "/admin/tags/{id}",
+    operation_id = "update_tag",
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The tag's id.")),
+    request_body(content = TagBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The tag as saved.", body = TagView),
+        (status = 409, description = "The slug is taken (`DUPLICATE`).", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
 #[put("/admin/tags/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
@@ -67,6 +94,17 @@ pub async fn update(
 }
 
 /// Deletes a tag; articles filed under it lose it.
+#[utoipa::path(
+    delete,
+    path = "/admin/tags/{id}",
+    operation_id = "delete_tag",
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The tag's id.")),
+    responses(
+        (status = 204, description = "Deleted."),
+    )
+)]
 #[delete("/admin/tags/{id}")]
 pub async fn remove(
     state: web::Data<AppState>,

@@ -3,6 +3,7 @@
 
 use actix_web::{get, patch, post, web, HttpResponse};
 use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::ToSchema;
 
 use crate::auth::accounts::{self, AccountUpdate, NewAccount};
 use crate::auth::Caller;
@@ -11,14 +12,17 @@ use crate::rest::views::{ListView, UserView};
 use crate::state::AppState;
 
 /// `POST /admin/users` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = UserCreateWrite)]
 pub struct CreateUserBody {
     /// Sign-in address (unique, any case).
+    #[schema(format = Email)]
     pub email: String,
     /// Byline name.
     pub display_name: String,
     /// `admin`, `editor` or `author`.
+    #[schema(value_type = crate::rest::views::RoleName)]
     pub role: String,
     /// First password; generated and returned once when absent.
     #[serde(default)]
@@ -29,17 +33,20 @@ pub struct CreateUserBody {
 }
 
 /// `PATCH /admin/users/{id}` body: absent fields stay as they are; `"bio": null` clears it.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = UserUpdateWrite)]
 pub struct UpdateUserBody {
     /// New byline name.
     #[serde(default)]
     pub display_name: Option<String>,
     /// New biography (`null` clears it).
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
     pub bio: Option<Option<String>>,
     /// New role; existing tokens of the user stop working.
     #[serde(default)]
+    #[schema(value_type = Option<crate::rest::views::RoleName>)]
     pub role: Option<String>,
     /// `false` disables the account and ends its logins.
     #[serde(default)]
@@ -52,7 +59,8 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<S
 }
 
 /// The answer to a creation.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CreatedUser)]
 pub struct CreatedUserView {
     /// The account.
     pub user: UserView,
@@ -66,6 +74,17 @@ fn private(response: &mut actix_web::HttpResponseBuilder) -> &mut actix_web::Htt
 }
 
 /// Every account, by display name.
+#[utoipa::path(
+    get,
+    path = "/admin/users",
+    operation_id = "list_users",
+    tag = "users",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every account, by display name, in one page (`next_cursor` is null).",
+            body = ref("#/components/schemas/UserPage")),
+    )
+)]
 #[get("/admin/users")]
 pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let users = accounts::list(&state, &caller).await?;
@@ -76,6 +95,17 @@ pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResp
 }
 
 /// One account.
+#[utoipa::path(
+    get,
+    path = "/admin/users/{id}",
+    operation_id = "get_user",
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The account's id.")),
+    responses(
+        (status = 200, description = "The account.", body = UserView),
+    )
+)]
 #[get("/admin/users/{id}")]
 pub async fn show(
     state: web::Data<AppState>,
@@ -87,6 +117,19 @@ pub async fn show(
 }
 
 /// Creates an account.
+#[utoipa::path(
+    post,
+    path = "/admin/users",
+    operation_id = "create_user",
+    tag = "users",
+    security(("bearer" = [])),
+    request_body(content = CreateUserBody, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created; `Location` names the account.", body = CreatedUserView,
+            headers(("Location" = String))),
+        (status = 409, description = "The e-mail address is taken.", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
 #[post("/admin/users")]
 pub async fn create(
     state: web::Data<AppState>,
@@ -118,6 +161,20 @@ pub async fn create(
 }
 
 /// Changes an account's name, biography, role or active flag.
+#[utoipa::path(
+    patch,
+    path = "/admin/users/{id}",
+    operation_id = "update_user",
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The account's id.")),
+    request_body(content = UpdateUserBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The account as changed.", body = UserView),
+        (status = 403, description = "The caller is not an admin, or the change would leave no active admin.",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
 #[patch("/admin/users/{id}")]
 pub async fn update(
     state: web::Data<AppState>,

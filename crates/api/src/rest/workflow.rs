@@ -19,6 +19,7 @@ use masthead_domain::{Article, ArticleId, FieldError};
 use masthead_persistence::audit::AuditFilter;
 use masthead_persistence::{Cursor, PageRequest};
 use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -45,8 +46,22 @@ pub fn routes(config: &mut web::ServiceConfig) {
 }
 
 /// Hands an article to the editors (authors: their own).
+#[utoipa::path(
+    post,
+    path = "/admin/articles/{id}/submit",
+    operation_id = "submit_article",
+    tag = "workflow",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The article's id."), ("If-Match" = Option<String>, Header, description = "Act only if this is still the current version: the article's `ETag` (e.g. `\"3\"`), or `*`.")),
+    responses(
+        (status = 200, description = "The article as it is now; `ETag` is its new version.", body = ArticleView,
+            headers(("ETag" = String))),
+        (status = 409, description = "Not possible from the article's current status (`INVALID_TRANSITION`), or `If-Match` names an old version (`VERSION_CONFLICT`, with `current_version`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
 #[post("/admin/articles/{id}/submit")]
-async fn submit(
+pub async fn submit(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
@@ -56,21 +71,58 @@ async fn submit(
 }
 
 /// Publishes now, or schedules with `{"at": "…"}` (editors and admins).
+#[utoipa::path(
+    post,
+    path = "/admin/articles/{id}/publish",
+    operation_id = "publish_article",
+    tag = "workflow",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The article's id."), ("If-Match" = Option<String>, Header, description = "Act only if this is still the current version: the article's `ETag` (e.g. `\"3\"`), or `*`.")),
+    request_body(content = Option<PublishBody>, content_type = "application/json",
+        description = "Optional: no body publishes now; `at` schedules (a past time means now). At most 4 KB."),
+    responses(
+        (status = 200, description = "The article as it is now; `ETag` is its new version.", body = ArticleView,
+            headers(("ETag" = String))),
+        (status = 409, description = "Not possible from the article's current status (`INVALID_TRANSITION`), or `If-Match` names an old version (`VERSION_CONFLICT`, with `current_version`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
 #[post("/admin/articles/{id}/publish")]
-async fn publish(
+pub async fn publish(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
     request: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    let body = payload
+        .to_bytes_limited(PUBLISH_BODY_MAX)
+        .await
+        .map_err(|_| ApiError::PayloadTooLarge {
+            limit: PUBLISH_BODY_MAX,
+        })?
+        .map_err(|error| ApiError::BadRequest(format!("the body could not be read ({error})")))?;
     let at = publish_at(&body)?;
     act(&state, caller, &id, Transition::Publish { at }, &request).await
 }
 
 /// Takes an article back to draft (editors and admins).
+#[utoipa::path(
+    post,
+    path = "/admin/articles/{id}/unpublish",
+    operation_id = "unpublish_article",
+    tag = "workflow",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The article's id."), ("If-Match" = Option<String>, Header, description = "Act only if this is still the current version: the article's `ETag` (e.g. `\"3\"`), or `*`.")),
+    responses(
+        (status = 200, description = "The article as it is now; `ETag` is its new version.", body = ArticleView,
+            headers(("ETag" = String))),
+        (status = 409, description = "Not possible from the article's current status (`INVALID_TRANSITION`), or `If-Match` names an old version (`VERSION_CONFLICT`, with `current_version`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
 #[post("/admin/articles/{id}/unpublish")]
-async fn unpublish(
+pub async fn unpublish(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
@@ -80,8 +132,22 @@ async fn unpublish(
 }
 
 /// Archives an article (editors and admins).
+#[utoipa::path(
+    post,
+    path = "/admin/articles/{id}/archive",
+    operation_id = "archive_article",
+    tag = "workflow",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The article's id."), ("If-Match" = Option<String>, Header, description = "Act only if this is still the current version: the article's `ETag` (e.g. `\"3\"`), or `*`.")),
+    responses(
+        (status = 200, description = "The article as it is now; `ETag` is its new version.", body = ArticleView,
+            headers(("ETag" = String))),
+        (status = 409, description = "Not possible from the article's current status (`INVALID_TRANSITION`), or `If-Match` names an old version (`VERSION_CONFLICT`, with `current_version`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
 #[post("/admin/articles/{id}/archive")]
-async fn archive(
+pub async fn archive(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
@@ -91,16 +157,32 @@ async fn archive(
 }
 
 /// Query of the paged lists.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
-struct PageQuery {
-    limit: Option<i64>,
-    cursor: Option<String>,
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Page size, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }
 
 /// An article's revisions, oldest first.
+#[utoipa::path(
+    get,
+    path = "/admin/articles/{id}/revisions",
+    operation_id = "list_revisions",
+    tag = "workflow",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The article's id."), PageQuery),
+    responses(
+        (status = 200, description = "A page of the article's revisions, oldest first (without content).",
+            body = ref("#/components/schemas/RevisionInfoPage")),
+    )
+)]
 #[get("/admin/articles/{id}/revisions")]
-async fn revisions(
+pub async fn revisions(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
@@ -120,8 +202,19 @@ async fn revisions(
 }
 
 /// One revision, whole.
+#[utoipa::path(
+    get,
+    path = "/admin/articles/{id}/revisions/{number}",
+    operation_id = "get_revision",
+    tag = "workflow",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The article's id."), ("number" = i32, Path, description = "The revision's number (1 is the first save).")),
+    responses(
+        (status = 200, description = "The revision with its content.", body = RevisionView),
+    )
+)]
 #[get("/admin/articles/{id}/revisions/{number}")]
-async fn revision(
+pub async fn revision(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, i32)>,
@@ -132,8 +225,22 @@ async fn revision(
 }
 
 /// Makes a revision the current content, as a new version.
+#[utoipa::path(
+    post,
+    path = "/admin/articles/{id}/revisions/{number}/restore",
+    operation_id = "restore_revision",
+    tag = "workflow",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The article's id."), ("number" = i32, Path, description = "The revision's number (1 is the first save)."), ("If-Match" = Option<String>, Header, description = "Act only if this is still the current version: the article's `ETag` (e.g. `\"3\"`), or `*`.")),
+    responses(
+        (status = 200, description = "The article as it is now; `ETag` is its new version.", body = ArticleView,
+            headers(("ETag" = String))),
+        (status = 409, description = "`If-Match` names an old version (`VERSION_CONFLICT`, with `current_version`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
 #[post("/admin/articles/{id}/revisions/{number}/restore")]
-async fn restore(
+pub async fn restore(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, i32)>,
@@ -146,8 +253,23 @@ async fn restore(
 }
 
 /// What changed from revision `from` to revision `to`.
+#[utoipa::path(
+    get,
+    path = "/admin/articles/{id}/revisions/{from}/diff/{to}",
+    operation_id = "diff_revisions",
+    tag = "workflow",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The article's id."),
+        ("from" = i32, Path, description = "The older revision's number."),
+        ("to" = i32, Path, description = "The newer revision's number."),
+    ),
+    responses(
+        (status = 200, description = "What changed.", body = DiffView),
+    )
+)]
 #[get("/admin/articles/{id}/revisions/{from}/diff/{to}")]
-async fn diff(
+pub async fn diff(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, i32, i32)>,
@@ -162,17 +284,35 @@ async fn diff(
 }
 
 /// Query of `GET /admin/audit`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
-struct AuditQuery {
-    limit: Option<i64>,
-    cursor: Option<String>,
-    article_id: Option<String>,
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// Page size, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Only entries about this article.
+    #[param(format = "uuid")]
+    pub article_id: Option<String>,
 }
 
 /// The audit log, newest first (admins only).
+#[utoipa::path(
+    get,
+    path = "/admin/audit",
+    operation_id = "list_audit_entries",
+    tag = "workflow",
+    security(("bearer" = [])),
+    params(AuditQuery),
+    responses(
+        (status = 200, description = "A page of the audit log, newest first.",
+            body = ref("#/components/schemas/AuditEntryPage")),
+    )
+)]
 #[get("/admin/audit")]
-async fn audit(
+pub async fn audit(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<AuditQuery>,
@@ -270,17 +410,17 @@ fn article_id(id: &str) -> Result<ArticleId, ApiError> {
 }
 
 /// Body of `publish`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct PublishBody {
-    at: Option<String>,
+#[schema(as = PublishWrite)]
+pub struct PublishBody {
+    /// When to become public (RFC 3339, at most five years ahead); absent, `null` or past: now.
+    #[schema(format = DateTime)]
+    pub at: Option<String>,
 }
 
 /// The schedule time of a `publish` body; an empty body publishes now.
 fn publish_at(body: &[u8]) -> Result<Option<DateTime<Utc>>, ApiError> {
-    if body.len() > PUBLISH_BODY_MAX {
-        return Err(ApiError::BadRequest("the request body is too large".into()));
-    }
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }

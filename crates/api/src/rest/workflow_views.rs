@@ -5,12 +5,15 @@ use masthead_domain::{ArticleContent, Author};
 use masthead_persistence::audit::AuditEntry;
 use masthead_persistence::revisions::{Revision, RevisionInfo};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::rest::views::{timestamp, BlockView, FeatureImageView, SectionView, SeoView};
 
 /// Who saved or acted, while the account exists.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Staff)]
 pub struct StaffView {
+    #[schema(format = "uuid")]
     pub id: String,
     pub display_name: String,
 }
@@ -25,18 +28,28 @@ impl From<&Author> for StaffView {
 }
 
 /// A revision in a history list (no content).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = RevisionInfo)]
 pub struct RevisionInfoView {
+    /// 1 for the first save, then one more per save.
     pub number: i32,
+    /// The article version this revision was saved as.
     pub version: i32,
     /// `create`, `update` or `restore`.
+    #[schema(value_type = String, pattern = "^(create|update|restore)$")]
     pub kind: &'static str,
+    /// For a restore: the revision it brought back.
+    #[schema(required = true)]
     pub restored_from: Option<i32>,
     /// The content that went out at the latest publication.
     pub published: bool,
     pub title: String,
+    #[schema(format = DateTime)]
     pub saved_at: String,
+    #[schema(required = true, format = "uuid")]
     pub saved_by_id: Option<String>,
+    /// Who saved it, while the account exists.
+    #[schema(required = true)]
     pub saved_by: Option<StaffView>,
 }
 
@@ -57,9 +70,11 @@ impl From<&RevisionInfo> for RevisionInfoView {
 }
 
 /// The editable content of a revision.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = RevisionContent)]
 pub struct ContentView {
     pub title: String,
+    #[schema(required = true)]
     pub slug: Option<String>,
     pub standfirst: String,
     pub sections: Vec<SectionView>,
@@ -67,8 +82,10 @@ pub struct ContentView {
     pub authors: Vec<String>,
     /// Tag ids, primary first.
     pub tags: Vec<String>,
+    #[schema(value_type = crate::rest::views::ReplyPolicyName)]
     pub reply_policy: &'static str,
     pub seo: SeoView,
+    #[schema(required = true)]
     pub feature_image: Option<FeatureImageView>,
 }
 
@@ -100,7 +117,8 @@ impl From<&ArticleContent> for ContentView {
 }
 
 /// A whole revision.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Revision)]
 pub struct RevisionView {
     #[serde(flatten)]
     pub info: RevisionInfoView,
@@ -116,30 +134,52 @@ impl From<&Revision> for RevisionView {
     }
 }
 
+/// How a section or block differs.
+#[derive(ToSchema)]
+#[schema(as = Change, rename_all = "snake_case")]
+pub enum ChangeName {
+    Added,
+    Removed,
+    Changed,
+}
+
 /// One block that differs, with both sides where they exist.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = BlockChange)]
 pub struct BlockChangeView {
+    #[schema(value_type = ChangeName)]
     pub change: &'static str,
+    #[schema(required = true)]
     pub old_index: Option<usize>,
+    #[schema(required = true)]
     pub new_index: Option<usize>,
+    #[schema(required = true)]
     pub before: Option<BlockView>,
+    #[schema(required = true)]
     pub after: Option<BlockView>,
 }
 
 /// One section that differs, with both sides where they exist.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = SectionChange)]
 pub struct SectionChangeView {
+    #[schema(value_type = ChangeName)]
     pub change: &'static str,
+    #[schema(required = true)]
     pub old_index: Option<usize>,
+    #[schema(required = true)]
     pub new_index: Option<usize>,
     pub heading_changed: bool,
     pub blocks: Vec<BlockChangeView>,
+    #[schema(required = true)]
     pub before: Option<SectionView>,
+    #[schema(required = true)]
     pub after: Option<SectionView>,
 }
 
 /// What changed from revision `from` to revision `to`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Diff)]
 pub struct DiffView {
     pub from: i32,
     pub to: i32,
@@ -192,18 +232,33 @@ impl DiffView {
 }
 
 /// An audit-log entry.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = AuditEntry)]
 pub struct AuditEntryView {
+    #[schema(format = "uuid")]
     pub id: String,
+    #[schema(format = DateTime)]
     pub at: String,
+    /// What was done: `create`, `update`, `submit`, `publish`, `schedule`, `unpublish`,
+    /// `archive`, `delete`, `restore` or `moderate`.
     pub action: &'static str,
+    #[schema(required = true, format = "uuid")]
     pub actor_id: Option<String>,
+    /// Who acted, while the account exists.
+    #[schema(required = true)]
     pub actor: Option<StaffView>,
     /// `article` or `reply`.
+    #[schema(value_type = String, pattern = "^(article|reply)$")]
     pub subject_type: &'static str,
+    #[schema(format = "uuid")]
     pub subject_id: String,
+    #[schema(required = true, format = "uuid")]
     pub article_id: Option<String>,
+    /// The article version the action produced.
+    #[schema(required = true)]
     pub version: Option<i32>,
+    /// More about the action (e.g. `scheduled_for`, `restored_from`).
+    #[schema(value_type = Object)]
     pub detail: serde_json::Map<String, serde_json::Value>,
 }
 
