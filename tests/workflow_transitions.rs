@@ -246,6 +246,7 @@ async fn if_match_names_the_version_an_action_is_based_on() {
         let path = format!("/api/v1/admin/articles/{}/submit", story.id);
         let submitted = app.post_as(Some(&editor), &path, Some("\"1\""), None).await;
         assert_eq!(submitted.headers()["etag"], "\"2\"");
+        assert_eq!(submitted.headers()["cache-control"], "private, no-store");
         json(submitted, 200, "matching If-Match").await;
 
         let publish = format!("/api/v1/admin/articles/{}/publish", story.id);

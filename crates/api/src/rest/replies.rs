@@ -16,6 +16,8 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::replies::moderation::{self, QueueRequest};
 use crate::replies::posting::{self, ArticleRef, PostReply};
+use crate::rest::body::read_json;
+use crate::rest::idempotency::{self, KeyScope};
 use crate::rest::reply_views::{
     moderation_views, ModeratedView, ModerationReplyView, PostedReplyView, QueueView,
     ThreadReplyView,
@@ -23,17 +25,12 @@ use crate::rest::reply_views::{
 use crate::rest::views::ListView;
 use crate::state::AppState;
 
-/// Mounts the reply routes (inside the `/api/v1` scope). Posting has its own,
-/// small body limit: a reply is at most 5,000 characters.
+/// Mounts the reply routes (inside the `/api/v1` scope). Posting reads its body
+/// with its own, small limit: a reply is at most 5,000 characters.
 pub fn routes(config: &mut web::ServiceConfig) {
     config
         .service(
             web::resource("/articles/{slug}/replies")
-                .app_data(
-                    web::JsonConfig::default()
-                        .limit(REPLY_REQUEST_MAX_BYTES)
-                        .error_handler(crate::startup::json_error),
-                )
                 .route(web::get().to(list))
                 .route(web::post().to(post)),
         )
@@ -126,7 +123,9 @@ pub struct PostReplyBody {
     operation_id = "post_reply",
     tag = "articles",
     security((), ("bearer" = [])),
-    params(("slug" = String, Path, description = "The published article's slug.")),
+    params(("slug" = String, Path, description = "The published article's slug."),
+        ("Idempotency-Key" = Option<String>, Header,
+        description = "Makes retries safe: the same key and body return the first answer; another body is 422; while the first runs, 409.")),
     request_body(content = PostReplyBody, content_type = "application/json",
         description = "Readers send name, e-mail and body; staff (bearer token) send only the body. At most 16 KB."),
     responses(
@@ -135,6 +134,8 @@ pub struct PostReplyBody {
         (status = 401, description = "A bearer token was sent but is not valid (readers send none).",
             body = crate::error::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String))),
         (status = 403, description = "Replies are closed on this article.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A request with this `Idempotency-Key` is still running; `Retry-After` says when to try again.",
+            body = crate::error::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64))),
         (status = 429, description = "This client posted too often; `Retry-After` says when to try again.",
             body = crate::error::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64))),
     )
@@ -144,30 +145,42 @@ pub async fn post(
     request: HttpRequest,
     caller: Caller,
     slug: web::Path<String>,
-    body: web::Json<PostReplyBody>,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
+    let document =
+        read_json::<PostReplyBody>(&request, payload.into_inner(), REPLY_REQUEST_MAX_BYTES).await?;
+    let scope = caller
+        .0
+        .map_or(KeyScope::Anonymous, |actor| KeyScope::User(actor.id));
     let address = state.replies.address_of(&request);
-    let reply = posting::post_reply(
-        &state,
-        caller,
-        address,
-        ArticleRef::Slug(slug.into_inner()),
-        PostReply {
-            parent_id: body.parent_id,
-            author_name: body.author_name,
-            author_email: body.author_email,
-            body: body.body,
-            website: body.website,
-        },
-    )
-    .await?;
-    let status = if reply.status == ReplyStatus::Approved {
-        StatusCode::CREATED
-    } else {
-        StatusCode::ACCEPTED
+    let raw = document.raw.clone();
+    let operation = {
+        let state = state.clone();
+        let body = document.value;
+        async move {
+            let reply = posting::post_reply(
+                &state,
+                caller,
+                address,
+                ArticleRef::Slug(slug.into_inner()),
+                PostReply {
+                    parent_id: body.parent_id,
+                    author_name: body.author_name,
+                    author_email: body.author_email,
+                    body: body.body,
+                    website: body.website,
+                },
+            )
+            .await?;
+            let status = if reply.status == ReplyStatus::Approved {
+                StatusCode::CREATED
+            } else {
+                StatusCode::ACCEPTED
+            };
+            Ok(no_store(HttpResponse::build(status)).json(PostedReplyView::from(&reply)))
+        }
     };
-    Ok(no_store(HttpResponse::build(status)).json(PostedReplyView::from(&reply)))
+    idempotency::run(&state, &request, scope, &raw, operation).await
 }
 
 /// Query of `GET /admin/replies`.

@@ -23,6 +23,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::rest::caching::PRIVATE;
 use crate::rest::views::{ArticleView, ListView};
 use crate::rest::workflow_views::{AuditEntryView, DiffView, RevisionInfoView, RevisionView};
 use crate::state::AppState;
@@ -373,7 +374,7 @@ async fn article_response(state: &AppState, article: &Article) -> Result<HttpRes
     );
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(article.version)))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::CACHE_CONTROL, PRIVATE))
         .json(view))
 }
 
