@@ -1,6 +1,7 @@
 //! Two server processes on one PostgreSQL database: an event raised in one
-//! reaches a subscriber of the other, through `LISTEN`/`NOTIFY` only (the
-//! processes share nothing else).
+//! reaches a subscriber of the other, and a write in one retires the other's
+//! cached public reads, through `LISTEN`/`NOTIFY` only (the processes share
+//! nothing else).
 
 mod support;
 
@@ -151,4 +152,61 @@ async fn an_event_raised_in_one_process_reaches_a_subscriber_of_another() {
         .await
         .unwrap();
     assert_eq!(health.status(), 200);
+}
+
+/// GETs `url` and returns the article's title (REST) or `null`.
+async fn title_at(url: &str) -> Value {
+    let body: Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+    body["title"].clone()
+}
+
+#[tokio::test]
+async fn a_write_in_one_process_retires_the_public_cache_of_another() {
+    let Some(database) = TestDatabase::postgres().await else {
+        eprintln!(
+            "PostgreSQL skipped: {} is not set",
+            masthead_persistence::testing::POSTGRES_ENV
+        );
+        return;
+    };
+    let first = TestApp::spawn_with(database, |settings| settings.demo = false).await;
+    let other = Process::start(&first.database.url);
+    let writer = content::staff(&first.store, "Cache Writer", Role::Editor).await;
+    let article = content::article(
+        &first.store,
+        "Before the correction",
+        &[writer.id],
+        &[],
+        "S",
+        published(1),
+    )
+    .await;
+    let url = format!("{}/api/v1/articles/{}", other.address, article.slug);
+    // Read twice: the second answer comes from the other process's cache.
+    assert_eq!(title_at(&url).await, "Before the correction");
+    assert_eq!(title_at(&url).await, "Before the correction");
+
+    let mut corrected = support::workflow::content(writer.id, "After the correction", "Lede.");
+    corrected.slug = None;
+    first
+        .store
+        .articles()
+        .update(article.id, article.version, corrected)
+        .await
+        .expect("correct the article");
+    let written = std::time::Instant::now();
+    loop {
+        if title_at(&url).await == "After the correction" {
+            break;
+        }
+        assert!(
+            written.elapsed() < PATIENCE,
+            "the other process kept serving the old article"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    eprintln!(
+        "the other process served the correction {} ms after the write",
+        written.elapsed().as_millis()
+    );
 }

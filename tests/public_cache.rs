@@ -1,6 +1,6 @@
 //! The cached public read path never serves what a write has changed: each
 //! write a reader can see (edit, publish, schedule coming due, unpublish,
-//! delete, slug change, tag or author rename, reply approval) shows in the
+//! archive, delete, slug change, tag or author rename, reply approval) shows in the
 //! very next read, over REST (with a new ETag) and anonymous GraphQL; staff
 //! are never answered from the public cache; and on PostgreSQL a write on
 //! one node reaches the cache of another.
@@ -240,6 +240,40 @@ async fn every_write_the_public_can_see_shows_in_the_next_read() {
             404
         );
         assert!(public_graphql(&app, &other_slug).await.is_null());
+
+        // Published while the list and the GraphQL answer are cached: both show it.
+        let draft = app
+            .create_article(&editor, &document("Harbour lights", "Keeper"))
+            .await;
+        let (draft_id, draft_slug) = (
+            draft["id"].as_str().unwrap(),
+            draft["slug"].as_str().unwrap(),
+        );
+        assert!(
+            !listed_titles(&public(&app, list_path).await.2).contains(&"Harbour lights".to_owned())
+        );
+        assert!(public_graphql(&app, draft_slug).await.is_null());
+        let publish = format!("/admin/articles/{draft_id}/publish");
+        send(&app, &editor, Method::POST, &publish, None, None).await;
+        assert!(
+            listed_titles(&public(&app, list_path).await.2).contains(&"Harbour lights".to_owned())
+        );
+        assert_eq!(
+            public_graphql(&app, draft_slug).await["title"],
+            "Harbour lights"
+        );
+
+        // Archived: gone from public reads.
+        let archive = format!("/admin/articles/{draft_id}/archive");
+        send(&app, &editor, Method::POST, &archive, None, None).await;
+        assert_eq!(
+            public(&app, &format!("/articles/{draft_slug}")).await.0,
+            404
+        );
+        assert!(public_graphql(&app, draft_slug).await.is_null());
+        assert!(
+            !listed_titles(&public(&app, list_path).await.2).contains(&"Harbour lights".to_owned())
+        );
     }
 }
 

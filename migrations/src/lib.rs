@@ -9,6 +9,7 @@ mod m20261129_000002_auth;
 mod m20261129_000003_workflow;
 mod m20261129_000004_replies;
 mod m20261129_000005_idempotency;
+mod m20261129_000006_public_at;
 
 /// The ordered list of every migration the binary knows.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_workflow::Migration),
             Box::new(m20261129_000004_replies::Migration),
             Box::new(m20261129_000005_idempotency::Migration),
+            Box::new(m20261129_000006_public_at::Migration),
         ]
     }
 }

@@ -10,10 +10,13 @@
 //! generation *before* it reads the database, so an entry built from data
 //! older than a write can never carry the generation that follows the write.
 //!
-//! Scheduled articles come due without a write: the scheduler bumps the
-//! generation when their time comes, and list pages and GraphQL answers (which
-//! may contain them) live at most [`RESPONSE_TTL`] besides. A single article
-//! is only cached once it is public, so its entry needs no time limit.
+//! Scheduled articles come due without a write: the scheduler (which looks
+//! once a second) bumps the generation when their time comes. A single article
+//! is only cached once it is public. Entries also expire after [`MAX_AGE`],
+//! a safety net only: it bounds the harm of a change the generation never
+//! heard of (another process writing a SQLite file by hand). No shorter
+//! expiry, because every expiry sends all concurrent readers of a hot entry
+//! to the database at once.
 //!
 //! Memory is bounded by weight (bytes of key and body), not by entry count.
 
@@ -27,13 +30,8 @@ use moka::sync::Cache;
 
 use crate::rest::caching::strong_etag;
 
-/// How long a cached list page or GraphQL answer may be served, at most.
-pub const RESPONSE_TTL: Duration = Duration::from_secs(1);
-
-/// How long a cached article may be served, at most. The generation retires
-/// it at the next write; this only bounds the harm of a write the generation
-/// never heard of (another process writing a SQLite file by hand).
-pub const ARTICLE_TTL: Duration = Duration::from_secs(60);
+/// How long any entry may be served, at most (see the module documentation).
+pub const MAX_AGE: Duration = Duration::from_secs(60);
 
 /// A public response body, ready to send.
 #[derive(Debug)]
@@ -62,12 +60,12 @@ impl PublicCache {
         Self {
             articles: Cache::builder()
                 .max_capacity(max_bytes / 2)
-                .time_to_live(ARTICLE_TTL)
+                .time_to_live(MAX_AGE)
                 .weigher(weigher)
                 .build(),
             responses: Cache::builder()
                 .max_capacity(max_bytes / 2)
-                .time_to_live(RESPONSE_TTL)
+                .time_to_live(MAX_AGE)
                 .weigher(weigher)
                 .build(),
         }

@@ -626,6 +626,16 @@ fn set_lifecycle(row: &mut article::ActiveModel, lifecycle: Lifecycle) {
     row.status = Set(lifecycle.status.as_str().to_owned());
     row.published_at = Set(lifecycle.published_at);
     row.scheduled_at = Set(lifecycle.scheduled_at);
+    row.public_at = Set(public_at(lifecycle));
+}
+
+/// When an article in this state is public: its publication time while it is
+/// published or scheduled (`visible` compares it with the clock), else never.
+fn public_at(lifecycle: Lifecycle) -> Option<DateTime<Utc>> {
+    match lifecycle.status {
+        ArticleStatus::Published | ArticleStatus::Scheduled => lifecycle.published_at,
+        _ => None,
+    }
 }
 
 fn lifecycle_of(row: &article::Model) -> Result<Lifecycle> {
@@ -636,16 +646,12 @@ fn lifecycle_of(row: &article::Model) -> Result<Lifecycle> {
     })
 }
 
-/// The public rule, as one indexed condition: published (or scheduled) and its time has come.
+/// The public rule, as one indexed condition: published (or scheduled) and its
+/// time has come, which `public_at` says in one column.
 fn visible(query: Select<article::Entity>, visibility: Visibility) -> Select<article::Entity> {
     match visibility {
         Visibility::Staff => query,
-        Visibility::Public { now } => query
-            .filter(article::Column::Status.is_in([
-                ArticleStatus::Published.as_str(),
-                ArticleStatus::Scheduled.as_str(),
-            ]))
-            .filter(article::Column::PublishedAt.lte(now)),
+        Visibility::Public { now } => query.filter(article::Column::PublicAt.lte(now)),
     }
 }
 
@@ -703,10 +709,15 @@ fn sort_column(visibility: Visibility, order: ArticleOrder) -> article::Column {
 /// The sort column as lists order and page by it. Staff lists by publication
 /// time hold unpublished articles (NULL), which `cursor_of` puts at the epoch; the
 /// SQL must agree, or NULLs sort first on PostgreSQL and last on SQLite and no
-/// keyset condition ever reaches them. Public lists keep the bare, indexed column.
+/// keyset condition ever reaches them. Public lists by publication time order
+/// by `public_at` (the same value for every public row), so the
+/// `(public_at, id)` index serves the condition and the order in one walk.
 fn sort_key(visibility: Visibility, sort: article::Column) -> SimpleExpr {
     let column: SimpleExpr = Expr::col((article::Entity, sort)).into();
     match (visibility, sort) {
+        (Visibility::Public { .. }, article::Column::PublishedAt) => {
+            Expr::col((article::Entity, article::Column::PublicAt)).into()
+        }
         (Visibility::Staff, article::Column::PublishedAt) => {
             Func::coalesce([column, Expr::val(DateTime::<Utc>::UNIX_EPOCH).into()]).into()
         }
@@ -714,24 +725,26 @@ fn sort_key(visibility: Visibility, sort: article::Column) -> SimpleExpr {
     }
 }
 
-/// Rows that come after `cursor` in newest-first order.
+/// Rows that come after `cursor` in newest-first order. The first, redundant
+/// bound lets the database start its index walk at the cursor instead of
+/// filtering every row before it (the 1,000th page costs what the first does).
 fn before_in_order(key: SimpleExpr, cursor: Cursor) -> Condition {
-    Condition::any()
-        .add(Expr::expr(key.clone()).lt(cursor.at))
+    Condition::all()
+        .add(Expr::expr(key.clone()).lte(cursor.at))
         .add(
-            Condition::all()
-                .add(Expr::expr(key).eq(cursor.at))
+            Condition::any()
+                .add(Expr::expr(key.clone()).lt(cursor.at))
                 .add(article::Column::Id.lt(cursor.id)),
         )
 }
 
-/// Rows that come before `cursor` in newest-first order.
+/// Rows that come before `cursor` in newest-first order (bounded as above).
 fn after_in_order(key: SimpleExpr, cursor: Cursor) -> Condition {
-    Condition::any()
-        .add(Expr::expr(key.clone()).gt(cursor.at))
+    Condition::all()
+        .add(Expr::expr(key.clone()).gte(cursor.at))
         .add(
-            Condition::all()
-                .add(Expr::expr(key).eq(cursor.at))
+            Condition::any()
+                .add(Expr::expr(key).gt(cursor.at))
                 .add(article::Column::Id.gt(cursor.id)),
         )
 }

@@ -59,6 +59,7 @@ impl Store {
                     feature_image_alt: Set(None),
                     feature_image_caption: Set(None),
                     published_at: Set(Some(published)),
+                    public_at: Set(Some(published)),
                     scheduled_at: Set(None),
                     created_at: Set(published),
                     updated_at: Set(published),

@@ -23,6 +23,9 @@ pub struct Model {
     pub feature_image_caption: Option<String>,
     pub published_at: Option<DateTimeUtc>,
     pub scheduled_at: Option<DateTimeUtc>,
+    /// `published_at` while the status is published or scheduled, else NULL:
+    /// the public rule as one indexed column (`public_at <= now`).
+    pub public_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
