@@ -99,7 +99,7 @@ bench_backend() { # bench_backend LABEL DATABASE_URL
   "$BIN" generate --database-url "$url" --articles "$ARTICLES" > "$WORK/generate-$label.log"
   # After a bulk load on PostgreSQL, what any operator does (and what autovacuum
   # would otherwise do in the middle of the measurements).
-  if [ "$label" = postgres ]; then psql -q "$url" -c "VACUUM ANALYZE"; fi
+  if [ "$label" = postgres ]; then psql -q "$url" -c "VACUUM ANALYZE" -c "CHECKPOINT"; fi
   echo "[$label] generated in $((SECONDS - started)) s"
 
   graphql_script "$WORK/article.lua" "'{\"query\":\"query(\$s: String!) { article(slug: \$s) { id slug title standfirst publishedAt authors { displayName slug } tags { slug name } sections { heading icon blocks { __typename ... on Paragraph { text html } ... on PullQuote { text icon speaker context } ... on ListBlock { ordered items { text html } } } } } }\",\"variables\":{\"s\":\"$slug\"}}'"

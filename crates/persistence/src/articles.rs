@@ -354,6 +354,18 @@ impl ArticleRepo<'_> {
         let sort = sort_column(visibility, order);
         let key = sort_key(visibility, sort);
         let backwards = page.backwards;
+        // Walking a public list by publication time after a cursor, the
+        // cursor's time is the one upper bound of `public_at` that matters:
+        // said as one bound, SQLite starts its index walk there instead of at
+        // "now" (it takes only one of two upper bounds as the range).
+        let visibility = match (visibility, sort, page.after) {
+            (Visibility::Public { now }, article::Column::PublishedAt, Some(after)) => {
+                Visibility::Public {
+                    now: now.min(after.at),
+                }
+            }
+            _ => visibility,
+        };
         let mut query = filtered(visibility, filter);
         if let Some(after) = page.after {
             query = query.filter(before_in_order(key.clone(), after));
