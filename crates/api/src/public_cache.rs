@@ -5,29 +5,33 @@
 //!
 //! Correctness rests on the store's content generation: every write that
 //! changes what the public sees bumps it after its commit (on every node,
-//! through the change feed on PostgreSQL), and an entry is only served while
-//! the generation it was built at is still current. A reader takes the
-//! generation *before* it reads the database, so an entry built from data
-//! older than a write can never carry the generation that follows the write.
+//! through the change feed on PostgreSQL), and entries are keyed by the
+//! generation they were built at, so a bump retires them all at once. A reader
+//! takes the generation *before* it reads the database, so an entry built from
+//! data older than a write can never carry the generation that follows it.
+//!
+//! Readers who miss together wait for one build: after a write (or at start),
+//! a hot article costs the database one read, not one per waiting reader.
 //!
 //! Scheduled articles come due without a write: the scheduler (which looks
 //! once a second) bumps the generation when their time comes. A single article
-//! is only cached once it is public. Entries also expire after [`MAX_AGE`],
-//! a safety net only: it bounds the harm of a change the generation never
-//! heard of (another process writing a SQLite file by hand). No shorter
-//! expiry, because every expiry sends all concurrent readers of a hot entry
-//! to the database at once.
+//! is only cached once it is public. Entries also expire after [`MAX_AGE`], a
+//! safety net only: it bounds the harm of a change the generation never heard
+//! of (another process writing a SQLite file by hand).
 //!
-//! Memory is bounded by weight (bytes of key and body), not by entry count.
+//! Memory is bounded by weight (bytes of key and body), not by entry count;
+//! entries of retired generations are never read again and are evicted first.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::http::header::EntityTag;
 use actix_web::web::Bytes;
 use chrono::{DateTime, Utc};
-use moka::sync::Cache;
+use moka::future::Cache;
 
+use crate::error::ApiError;
 use crate::rest::caching::strong_etag;
 
 /// How long any entry may be served, at most (see the module documentation).
@@ -42,8 +46,45 @@ pub struct CachedBody {
     pub etag: EntityTag,
     /// When the content in it last changed, for `Last-Modified`.
     pub last_modified: Option<DateTime<Utc>>,
-    generation: u64,
 }
+
+impl CachedBody {
+    /// A body to keep, with its ETag.
+    pub fn new(body: Vec<u8>, last_modified: Option<DateTime<Utc>>) -> Self {
+        Self {
+            etag: strong_etag(&body),
+            json: Bytes::from(body),
+            last_modified,
+        }
+    }
+}
+
+/// A read whose result is not kept; every reader who waited for it gets it.
+#[derive(Debug)]
+pub enum Uncached {
+    /// Nothing public there.
+    NotFound,
+    /// A former slug: the article's current slug.
+    Moved(String),
+    /// The read failed.
+    Failed(ApiError),
+    /// An answer that must not be kept (a GraphQL response with errors).
+    Answer {
+        /// Its HTTP status.
+        status: u16,
+        /// Its body.
+        body: Bytes,
+    },
+}
+
+impl From<ApiError> for Uncached {
+    fn from(error: ApiError) -> Self {
+        Self::Failed(error)
+    }
+}
+
+/// What a cached read gives: the body, or why there is none to keep.
+pub type Read = Result<Arc<CachedBody>, Arc<Uncached>>;
 
 /// Bounded in-memory caches of public reads.
 pub struct PublicCache {
@@ -52,67 +93,55 @@ pub struct PublicCache {
 }
 
 impl PublicCache {
-    /// Caches holding about `max_bytes` in all (0 disables caching).
+    /// Caches holding about `max_bytes` in all (0 keeps nothing).
     pub fn new(max_bytes: u64) -> Self {
-        let weigher = |key: &String, value: &Arc<CachedBody>| {
-            u32::try_from(key.len() + value.json.len() + ENTRY_OVERHEAD).unwrap_or(u32::MAX)
+        let cache = |capacity: u64| {
+            Cache::builder()
+                .max_capacity(capacity)
+                .time_to_live(MAX_AGE)
+                .weigher(|key: &String, value: &Arc<CachedBody>| {
+                    u32::try_from(key.len() + value.json.len() + ENTRY_OVERHEAD).unwrap_or(u32::MAX)
+                })
+                .build()
         };
         Self {
-            articles: Cache::builder()
-                .max_capacity(max_bytes / 2)
-                .time_to_live(MAX_AGE)
-                .weigher(weigher)
-                .build(),
-            responses: Cache::builder()
-                .max_capacity(max_bytes / 2)
-                .time_to_live(MAX_AGE)
-                .weigher(weigher)
-                .build(),
+            articles: cache(max_bytes / 2),
+            responses: cache(max_bytes / 2),
         }
     }
 
-    /// The public article of `slug`, if cached at `generation`.
-    pub fn article(&self, slug: &str, generation: u64) -> Option<Arc<CachedBody>> {
-        current(self.articles.get(slug), generation)
+    /// The public article of `slug` at `generation`, built by `build` unless
+    /// cached (or being built for another reader already).
+    pub async fn article<F>(&self, slug: &str, generation: u64, build: F) -> Read
+    where
+        F: Future<Output = Result<CachedBody, Uncached>>,
+    {
+        get_or_build(&self.articles, key(generation, slug), build).await
     }
 
-    /// Remembers the public body of the article of `slug`, built from data read
-    /// after the store was at `generation`.
-    pub fn put_article(
+    /// The response under `key` (a list's path and query, a GraphQL request's
+    /// digest) at `generation`, built by `build` unless cached.
+    pub async fn response<F>(&self, key_text: &str, generation: u64, build: F) -> Read
+    where
+        F: Future<Output = Result<CachedBody, Uncached>>,
+    {
+        get_or_build(&self.responses, key(generation, key_text), build).await
+    }
+
+    /// The response under `key` at `generation`, only if it is cached now
+    /// (for callers that must decide whether a miss may be built shared).
+    pub async fn cached_response(
         &self,
-        slug: &str,
-        body: Vec<u8>,
-        last_modified: Option<DateTime<Utc>>,
+        key_text: &str,
         generation: u64,
-    ) -> Arc<CachedBody> {
-        let entry = entry(body, last_modified, generation);
-        self.articles.insert(slug.to_owned(), entry.clone());
-        entry
-    }
-
-    /// The response cached under `key` (a list's path and query, a GraphQL
-    /// request's digest) at `generation`.
-    pub fn response(&self, key: &str, generation: u64) -> Option<Arc<CachedBody>> {
-        current(self.responses.get(key), generation)
-    }
-
-    /// Remembers a response built after the store was at `generation`.
-    pub fn put_response(
-        &self,
-        key: String,
-        body: Vec<u8>,
-        last_modified: Option<DateTime<Utc>>,
-        generation: u64,
-    ) -> Arc<CachedBody> {
-        let entry = entry(body, last_modified, generation);
-        self.responses.insert(key, entry.clone());
-        entry
+    ) -> Option<Arc<CachedBody>> {
+        self.responses.get(&key(generation, key_text)).await
     }
 
     /// Bytes held now, by the caches' own weighing.
-    pub fn weighted_size(&self) -> u64 {
-        self.articles.run_pending_tasks();
-        self.responses.run_pending_tasks();
+    pub async fn weighted_size(&self) -> u64 {
+        self.articles.run_pending_tasks().await;
+        self.responses.run_pending_tasks().await;
         self.articles.weighted_size() + self.responses.weighted_size()
     }
 }
@@ -120,60 +149,90 @@ impl PublicCache {
 /// What an entry costs beyond its key and body (the entry, its `Arc`, the ETag).
 const ENTRY_OVERHEAD: usize = 160;
 
-fn entry(body: Vec<u8>, last_modified: Option<DateTime<Utc>>, generation: u64) -> Arc<CachedBody> {
-    Arc::new(CachedBody {
-        etag: strong_etag(&body),
-        json: Bytes::from(body),
-        last_modified,
-        generation,
-    })
+fn key(generation: u64, text: &str) -> String {
+    format!("{generation}:{text}")
 }
 
-fn current(entry: Option<Arc<CachedBody>>, generation: u64) -> Option<Arc<CachedBody>> {
-    entry.filter(|entry| entry.generation == generation)
+async fn get_or_build<F>(cache: &Cache<String, Arc<CachedBody>>, key: String, build: F) -> Read
+where
+    F: Future<Output = Result<CachedBody, Uncached>>,
+{
+    cache
+        .try_get_with(key, async { build.await.map(Arc::new) })
+        .await
 }
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
     use super::*;
 
-    #[test]
-    fn entries_of_an_older_generation_are_not_served() {
-        let cache = PublicCache::new(1 << 20);
-        cache.put_response("/articles".into(), b"[1]".to_vec(), None, 1);
-        cache.put_article("front-page", b"{}".to_vec(), None, 1);
-        assert!(cache.response("/articles", 1).is_some());
-        assert!(cache.response("/articles", 2).is_none());
-        assert!(cache.article("front-page", 1).is_some());
-        assert!(cache.article("front-page", 2).is_none());
-        assert!(cache.article("other", 1).is_none());
+    fn body(text: &str) -> Result<CachedBody, Uncached> {
+        Ok(CachedBody::new(text.as_bytes().to_vec(), None))
     }
 
-    #[test]
-    fn an_entry_carries_the_etag_of_its_exact_bytes() {
+    #[tokio::test]
+    async fn a_new_generation_builds_afresh() {
         let cache = PublicCache::new(1 << 20);
-        let entry = cache.put_article("a", b"{\"a\":1}".to_vec(), None, 0);
-        assert_eq!(entry.etag, strong_etag(b"{\"a\":1}"));
+        let first = cache.article("front-page", 1, async { body("old") }).await;
+        let again = cache.article("front-page", 1, async { body("new") }).await;
+        let next = cache.article("front-page", 2, async { body("new") }).await;
+        assert_eq!(first.unwrap().json, "old");
+        assert_eq!(again.unwrap().json, "old", "same generation: cached");
+        assert_eq!(next.unwrap().json, "new", "a write retired it");
     }
 
-    #[test]
-    fn filling_past_the_bound_evicts_instead_of_growing() {
+    #[tokio::test]
+    async fn readers_who_miss_together_share_one_build() {
+        let cache = PublicCache::new(1 << 20);
+        let builds = AtomicUsize::new(0);
+        let read = || {
+            cache.response("/articles", 7, async {
+                builds.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                body("[]")
+            })
+        };
+        let answers = futures_util::future::join_all((0..16).map(|_| read())).await;
+        assert!(answers.iter().all(|answer| answer.is_ok()));
+        assert_eq!(builds.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn what_is_not_kept_is_built_again() {
+        let cache = PublicCache::new(1 << 20);
+        let missing = cache
+            .article("gone", 1, async { Err(Uncached::NotFound) })
+            .await;
+        assert!(matches!(
+            missing.as_ref().map_err(|reason| &**reason),
+            Err(Uncached::NotFound)
+        ));
+        let found = cache.article("gone", 1, async { body("{}") }).await;
+        assert!(found.is_ok(), "a 404 is not remembered");
+    }
+
+    #[tokio::test]
+    async fn an_entry_carries_the_etag_of_its_exact_bytes() {
+        let cache = PublicCache::new(1 << 20);
+        let entry = cache.article("a", 0, async { body("{\"a\":1}") }).await;
+        assert_eq!(entry.unwrap().etag, strong_etag(b"{\"a\":1}"));
+    }
+
+    #[tokio::test]
+    async fn filling_past_the_bound_evicts_instead_of_growing() {
         let bound = 64 * 1024;
         let cache = PublicCache::new(bound);
+        let page = "x".repeat(1_000);
         for i in 0..2_000 {
-            cache.put_response(format!("/articles?page={i}"), vec![b'x'; 1_000], None, 0);
-            cache.put_article(&format!("story-{i}"), vec![b'x'; 1_000], None, 0);
+            let key = format!("/articles?page={i}");
+            let _ = cache.response(&key, 0, async { body(&page) }).await;
+            let slug = format!("story-{i}");
+            let _ = cache.article(&slug, 0, async { body(&page) }).await;
         }
-        let held = cache.weighted_size();
+        let held = cache.weighted_size().await;
         assert!(held <= bound, "{held} > {bound}");
         assert!(held > 0);
-    }
-
-    #[test]
-    fn a_zero_bound_caches_nothing() {
-        let cache = PublicCache::new(0);
-        cache.put_article("a", b"{}".to_vec(), None, 0);
-        assert_eq!(cache.weighted_size(), 0);
-        assert!(cache.article("a", 0).is_none());
     }
 }

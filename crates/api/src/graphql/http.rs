@@ -4,6 +4,7 @@
 //! 4xx statuses for requests that cannot run), and a body limit of its own.
 
 use actix_web::http::{header, StatusCode};
+use actix_web::web::Bytes;
 use actix_web::{web, HttpRequest, HttpResponse};
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -18,6 +19,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::graphql::loaders::loaders;
 use crate::graphql::MastheadSchema;
+use crate::public_cache::{CachedBody, Uncached};
 use crate::state::AppState;
 
 /// The media type of GraphQL-over-HTTP responses.
@@ -343,60 +345,121 @@ async fn execute(
             return response;
         }
     };
-    let cache_key = public_cache_key(caller, &requests, batched);
+    let cache_key = public_cache_key(caller, &requests, batched, media);
     let generation = state.store.content_generation();
     if let Some(key) = &cache_key {
-        if let Some(hit) = state.public_cache.response(key, generation) {
+        if let Some(hit) = state.public_cache.cached_response(key, generation).await {
             return HttpResponse::Ok()
                 .content_type(media.content_type())
                 .body(hit.json.clone());
         }
     }
-    // Only answers to queries are kept (so a hit above was a query too).
-    let cache_key = cache_key
-        .filter(|_| requests.first().and_then(operation_type) == Some(OperationType::Query));
-    let mut answers = Vec::with_capacity(requests.len());
-    let mut status = StatusCode::OK;
-    for request in requests {
-        let request = request
-            .data(caller)
-            .data(loaders(state.store.clone()))
-            .data(ClientIp::of(http, state.settings.trust_proxy))
-            .data(state.replies.address_of(http));
-        let (answer, failed) = finish(schema.execute(request).await);
-        if failed && !batched && media == Media::GraphqlResponse {
-            status = StatusCode::BAD_REQUEST;
-        }
-        answers.push(answer);
-    }
-    let body = if batched {
-        Value::Array(answers)
-    } else {
-        answers.pop().unwrap_or(Value::Null)
+    let run = Run {
+        schema,
+        state,
+        http,
+        media,
+        caller,
+        batched,
     };
-    let bytes = match serde_json::to_vec(&body) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            tracing::error!(%error, "could not encode a GraphQL response");
-            return refuse(
+    // Only answers to queries are kept (so a hit above was a query too), and
+    // only queries are built once for readers who miss together: two equal
+    // mutations must both run.
+    let query = requests.first().and_then(operation_type) == Some(OperationType::Query);
+    let Some(key) = cache_key.filter(|_| query) else {
+        return match run.answers(requests).await {
+            Ok((status, bytes, _)) => run.respond(status, bytes.into()),
+            Err(response) => response,
+        };
+    };
+    let read = state
+        .public_cache
+        .response(&key, generation, async {
+            match run.answers(requests).await {
+                // Only complete answers are kept: an error may be passing (an outage).
+                Ok((StatusCode::OK, bytes, false)) => Ok(CachedBody::new(bytes, None)),
+                Ok((status, bytes, _)) => Err(Uncached::Answer {
+                    status: status.as_u16(),
+                    body: bytes.into(),
+                }),
+                Err(_) => Err(Uncached::Failed(ApiError::Internal(
+                    "the response could not be encoded".to_owned(),
+                ))),
+            }
+        })
+        .await;
+    match read {
+        Ok(entry) => run.respond(StatusCode::OK, entry.json.clone()),
+        Err(reason) => match &*reason {
+            Uncached::Answer { status, body } => run.respond(
+                StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                body.clone(),
+            ),
+            _ => refuse(
                 media,
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "INTERNAL_SERVER_ERROR",
                 "the response could not be encoded",
-            );
+            ),
+        },
+    }
+}
+
+/// One HTTP request's worth of GraphQL operations, as the caller sent them.
+struct Run<'a> {
+    schema: &'a MastheadSchema,
+    state: &'a AppState,
+    http: &'a HttpRequest,
+    media: Media,
+    caller: Caller,
+    batched: bool,
+}
+
+impl Run<'_> {
+    /// Executes the requests: (status, body, whether any answer has errors),
+    /// or the response to send when the answer cannot be encoded.
+    async fn answers(
+        &self,
+        requests: Vec<async_graphql::Request>,
+    ) -> Result<(StatusCode, Vec<u8>, bool), HttpResponse> {
+        let mut answers = Vec::with_capacity(requests.len());
+        let mut status = StatusCode::OK;
+        for request in requests {
+            let request = request
+                .data(self.caller)
+                .data(loaders(self.state.store.clone()))
+                .data(ClientIp::of(self.http, self.state.settings.trust_proxy))
+                .data(self.state.replies.address_of(self.http));
+            let (answer, failed) = finish(self.schema.execute(request).await);
+            if failed && !self.batched && self.media == Media::GraphqlResponse {
+                status = StatusCode::BAD_REQUEST;
+            }
+            answers.push(answer);
         }
-    };
-    let mut response = HttpResponse::build(status);
-    response.content_type(media.content_type());
-    match cache_key {
-        // Only complete answers are kept: an error may be passing (an outage).
-        Some(key) if body.get("errors").is_none() => {
-            let entry = state
-                .public_cache
-                .put_response(key, bytes, None, generation);
-            response.body(entry.json.clone())
+        let errors = answers.iter().any(|answer| answer.get("errors").is_some());
+        let body = if self.batched {
+            Value::Array(answers)
+        } else {
+            answers.pop().unwrap_or(Value::Null)
+        };
+        match serde_json::to_vec(&body) {
+            Ok(bytes) => Ok((status, bytes, errors)),
+            Err(error) => {
+                tracing::error!(%error, "could not encode a GraphQL response");
+                Err(refuse(
+                    self.media,
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "INTERNAL_SERVER_ERROR",
+                    "the response could not be encoded",
+                ))
+            }
         }
-        _ => response.body(bytes),
+    }
+
+    fn respond(&self, status: StatusCode, body: Bytes) -> HttpResponse {
+        HttpResponse::build(status)
+            .content_type(self.media.content_type())
+            .body(body)
     }
 }
 
@@ -407,6 +470,7 @@ fn public_cache_key(
     caller: Caller,
     requests: &[async_graphql::Request],
     batched: bool,
+    media: Media,
 ) -> Option<String> {
     let [request] = requests else {
         return None;
@@ -421,8 +485,9 @@ fn public_cache_key(
     digest.update(request.operation_name.as_deref().unwrap_or("").as_bytes());
     digest.update([0]);
     digest.update(&variables);
+    // The media type decides the status of a failed answer.
     Some(format!(
-        "graphql:{}",
+        "graphql:{media:?}:{}",
         URL_SAFE_NO_PAD.encode(digest.finalize())
     ))
 }

@@ -1,7 +1,7 @@
 //! Public article reads: cacheable (strong `ETag`, 304, `Cache-Control: public`).
 
-use actix_web::http::header;
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, web, HttpRequest, HttpResponse, ResponseError};
 use chrono::{DateTime, Utc};
 use masthead_domain::{Article, ArticleId};
 use masthead_persistence::{ArticleFilter, ArticleOrder, Cursor, PageRequest, Visibility};
@@ -9,7 +9,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::error::ApiError;
-use crate::public_cache::CachedBody;
+use crate::public_cache::{CachedBody, Read, Uncached};
 use crate::rest::caching::{public_body, public_cache_control};
 use crate::rest::listing::{self, list_body, Fields};
 use crate::rest::views::ArticleView;
@@ -93,16 +93,23 @@ pub async fn list(
     // The generation is taken before anything is read: see `public_cache`.
     let generation = state.store.content_generation();
     let key = format!("rest:{}", request.uri());
-    if let Some(hit) = state.public_cache.response(&key, generation) {
-        return Ok(cached(&request, &state, &hit));
-    }
+    let read = state
+        .public_cache
+        .response(&key, generation, build_list(&state, &query))
+        .await;
+    answer(&request, &state, read)
+}
+
+/// Reads and renders a page of the public list.
+async fn build_list(state: &AppState, query: &ListQuery) -> Result<CachedBody, Uncached> {
     let limit = listing::page_size(query.limit)?;
     let fields = Fields::parse(query.fields.as_deref(), summary_fields())?;
     let cursor = query
         .cursor
         .as_deref()
         .map(|cursor| Cursor::decode("cursor", cursor))
-        .transpose()?;
+        .transpose()
+        .map_err(ApiError::from)?;
     let now = masthead_persistence::now();
     let filter = ArticleFilter {
         status: None,
@@ -119,16 +126,14 @@ pub async fn list(
             PageRequest::after(limit, cursor),
             false,
         )
-        .await?;
+        .await
+        .map_err(ApiError::from)?;
     let next_cursor = page.next_cursor().map(|cursor| cursor.encode());
     let articles: Vec<Article> = page.items.into_iter().map(|(_, article)| article).collect();
-    let data = summaries(&state, &articles, now).await?;
+    let data = summaries(state, &articles, now).await?;
     let modified = articles.iter().map(last_modified).max();
     let body = list_body(&data, next_cursor, &fields)?;
-    let entry = state
-        .public_cache
-        .put_response(key, body, modified, generation);
-    Ok(cached(&request, &state, &entry))
+    Ok(CachedBody::new(body, modified))
 }
 
 /// One published article with its whole body. A slug the article held
@@ -153,23 +158,28 @@ pub async fn show(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let generation = state.store.content_generation();
-    if let Some(hit) = state.public_cache.article(&slug, generation) {
-        return Ok(cached(&request, &state, &hit));
-    }
+    let read = state
+        .public_cache
+        .article(&slug, generation, build_article(&state, &slug))
+        .await;
+    answer(&request, &state, read)
+}
+
+/// Reads and renders one public article; a former slug is `Moved`.
+async fn build_article(state: &AppState, slug: &str) -> Result<CachedBody, Uncached> {
     let now = masthead_persistence::now();
-    let article = public_article(&state, &slug, now).await?;
-    if article.slug.as_str() != slug.as_str() {
-        return Ok(HttpResponse::MovedPermanently()
-            .insert_header((
-                header::LOCATION,
-                format!("/api/v1/articles/{}", article.slug),
-            ))
-            .insert_header((header::CACHE_CONTROL, public_cache_control(&state.settings)))
-            .finish());
+    let article = public_article(state, slug, now).await?;
+    if article.slug.as_str() != slug {
+        return Err(Uncached::Moved(article.slug.to_string()));
     }
-    let counts = state.store.replies().approved_counts(&[article.id]).await?;
+    let counts = state
+        .store
+        .replies()
+        .approved_counts(&[article.id])
+        .await
+        .map_err(ApiError::from)?;
     let view = ArticleView::new(
-        &state,
+        state,
         &article,
         counts.get(&article.id).copied().unwrap_or(0),
         true,
@@ -177,24 +187,34 @@ pub async fn show(
     );
     let body = serde_json::to_vec(&view)
         .map_err(|error| ApiError::Internal(format!("serialize: {error}")))?;
-    let entry = state.public_cache.put_article(
-        article.slug.as_str(),
-        body,
-        Some(last_modified(&article)),
-        generation,
-    );
-    Ok(cached(&request, &state, &entry))
+    Ok(CachedBody::new(body, Some(last_modified(&article))))
 }
 
-/// Sends a cached public body (or 304).
-fn cached(request: &HttpRequest, state: &AppState, entry: &CachedBody) -> HttpResponse {
-    public_body(
-        request,
-        &state.settings,
-        entry.json.clone(),
-        &entry.etag,
-        entry.last_modified,
-    )
+/// The HTTP answer to a public read: the body (or 304), a redirect for a
+/// former slug, or the error.
+fn answer(request: &HttpRequest, state: &AppState, read: Read) -> Result<HttpResponse, ApiError> {
+    match read {
+        Ok(entry) => Ok(public_body(
+            request,
+            &state.settings,
+            entry.json.clone(),
+            &entry.etag,
+            entry.last_modified,
+        )),
+        Err(reason) => match &*reason {
+            Uncached::NotFound => Err(ApiError::NotFound),
+            Uncached::Moved(slug) => Ok(HttpResponse::MovedPermanently()
+                .insert_header((header::LOCATION, format!("/api/v1/articles/{slug}")))
+                .insert_header((header::CACHE_CONTROL, public_cache_control(&state.settings)))
+                .finish()),
+            Uncached::Failed(error) => Ok(error.error_response()),
+            Uncached::Answer { status, body } => Ok(HttpResponse::build(
+                StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            )
+            .content_type(header::ContentType::json())
+            .body(body.clone())),
+        },
+    }
 }
 
 /// The public article with this slug (current or retired), or 404.
@@ -202,11 +222,12 @@ async fn public_article(
     state: &AppState,
     slug: &str,
     now: DateTime<Utc>,
-) -> Result<Article, ApiError> {
+) -> Result<Article, Uncached> {
     state
         .store
         .articles()
         .by_slug(slug, Visibility::Public { now })
-        .await?
-        .ok_or(ApiError::NotFound)
+        .await
+        .map_err(ApiError::from)?
+        .ok_or(Uncached::NotFound)
 }
