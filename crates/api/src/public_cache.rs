@@ -90,6 +90,8 @@ pub type Read = Result<Arc<CachedBody>, Arc<Uncached>>;
 pub struct PublicCache {
     articles: Cache<String, Arc<CachedBody>>,
     responses: Cache<String, Arc<CachedBody>>,
+    /// False with a bound of 0: every read is built, none shared or kept.
+    enabled: bool,
 }
 
 impl PublicCache {
@@ -107,6 +109,7 @@ impl PublicCache {
         Self {
             articles: cache(max_bytes / 2),
             responses: cache(max_bytes / 2),
+            enabled: max_bytes > 0,
         }
     }
 
@@ -116,7 +119,8 @@ impl PublicCache {
     where
         F: Future<Output = Result<CachedBody, Uncached>>,
     {
-        get_or_build(&self.articles, key(generation, slug), build).await
+        self.get_or_build(&self.articles, key(generation, slug), build)
+            .await
     }
 
     /// The response under `key` (a list's path and query, a GraphQL request's
@@ -125,7 +129,8 @@ impl PublicCache {
     where
         F: Future<Output = Result<CachedBody, Uncached>>,
     {
-        get_or_build(&self.responses, key(generation, key_text), build).await
+        self.get_or_build(&self.responses, key(generation, key_text), build)
+            .await
     }
 
     /// The response under `key` at `generation`, only if it is cached now
@@ -135,6 +140,9 @@ impl PublicCache {
         key_text: &str,
         generation: u64,
     ) -> Option<Arc<CachedBody>> {
+        if !self.enabled {
+            return None;
+        }
         self.responses.get(&key(generation, key_text)).await
     }
 
@@ -153,13 +161,23 @@ fn key(generation: u64, text: &str) -> String {
     format!("{generation}:{text}")
 }
 
-async fn get_or_build<F>(cache: &Cache<String, Arc<CachedBody>>, key: String, build: F) -> Read
-where
-    F: Future<Output = Result<CachedBody, Uncached>>,
-{
-    cache
-        .try_get_with(key, async { build.await.map(Arc::new) })
-        .await
+impl PublicCache {
+    async fn get_or_build<F>(
+        &self,
+        cache: &Cache<String, Arc<CachedBody>>,
+        key: String,
+        build: F,
+    ) -> Read
+    where
+        F: Future<Output = Result<CachedBody, Uncached>>,
+    {
+        if !self.enabled {
+            return build.await.map(Arc::new).map_err(Arc::new);
+        }
+        cache
+            .try_get_with(key, async { build.await.map(Arc::new) })
+            .await
+    }
 }
 
 #[cfg(test)]
@@ -218,6 +236,16 @@ mod tests {
         let cache = PublicCache::new(1 << 20);
         let entry = cache.article("a", 0, async { body("{\"a\":1}") }).await;
         assert_eq!(entry.unwrap().etag, strong_etag(b"{\"a\":1}"));
+    }
+
+    #[tokio::test]
+    async fn a_zero_bound_builds_every_read() {
+        let cache = PublicCache::new(0);
+        let first = cache.article("a", 1, async { body("first") }).await;
+        let second = cache.article("a", 1, async { body("second") }).await;
+        assert_eq!(first.unwrap().json, "first");
+        assert_eq!(second.unwrap().json, "second");
+        assert!(cache.cached_response("a", 1).await.is_none());
     }
 
     #[tokio::test]
