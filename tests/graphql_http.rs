@@ -350,16 +350,7 @@ async fn the_schema_documents_itself_unless_introspection_is_off() {
         for kind in body["data"]["__schema"]["types"].as_array().unwrap() {
             let name = kind["name"].as_str().unwrap();
             // Introspection types and GraphQL's own scalars are documented by the spec.
-            // Known gap: connections built with async-graphql's generic `Connection`
-            // (workflow and moderation lists) cannot carry a type description yet.
-            let generic_connections = [
-                "AuditEntryConnection",
-                "RevisionSummaryConnection",
-                "ReplyQueue",
-            ];
-            if name.starts_with("__")
-                || ["ID", "String", "Int", "Float", "Boolean"].contains(&name)
-                || generic_connections.contains(&name)
+            if name.starts_with("__") || ["ID", "String", "Int", "Float", "Boolean"].contains(&name)
             {
                 continue;
             }

@@ -174,3 +174,75 @@ macro_rules! connection {
 }
 
 pub(crate) use connection;
+
+/// The page info of a page whose edges carry these cursors.
+pub fn page_info_of(
+    cursors: &[&str],
+    has_previous_page: bool,
+    has_next_page: bool,
+) -> PageInfoNode {
+    PageInfoNode {
+        has_previous_page,
+        has_next_page,
+        start_cursor: cursors.first().map(|cursor| (*cursor).to_owned()),
+        end_cursor: cursors.last().map(|cursor| (*cursor).to_owned()),
+    }
+}
+
+/// Declares a connection that is not counted (no `totalCount`: staff lists
+/// whose length nobody pages by) and its edge type; `extra` fields (name,
+/// type, description) are added to the connection.
+macro_rules! uncounted_connection {
+    ($connection:ident, $edge:ident, $node:ty, $what:literal $(, $field:ident: $type:ty => $doc:literal)*) => {
+        #[doc = concat!("A page of ", $what, ", Relay style.")]
+        #[derive(async_graphql::SimpleObject)]
+        #[graphql(complex)]
+        pub struct $connection {
+            /// The items of this page, each with its cursor.
+            pub edges: Vec<$edge>,
+            /// Where this page stands in the whole list.
+            pub page_info: $crate::graphql::connection::PageInfoNode,
+            $(
+                #[doc = $doc]
+                pub $field: $type,
+            )*
+        }
+
+        #[async_graphql::ComplexObject]
+        impl $connection {
+            /// The items of this page, without cursors.
+            async fn nodes(&self) -> Vec<&$node> {
+                self.edges.iter().map(|edge| &edge.node).collect()
+            }
+        }
+
+        impl $edge {
+            /// Edges from (cursor, item) pairs, with the page info they make.
+            pub fn page(
+                items: impl IntoIterator<Item = (String, $node)>,
+                has_previous: bool,
+                has_next: bool,
+            ) -> (Vec<$edge>, $crate::graphql::connection::PageInfoNode) {
+                let edges: Vec<$edge> = items
+                    .into_iter()
+                    .map(|(cursor, node)| $edge { cursor, node })
+                    .collect();
+                let cursors: Vec<&str> = edges.iter().map(|edge| edge.cursor.as_str()).collect();
+                let info =
+                    $crate::graphql::connection::page_info_of(&cursors, has_previous, has_next);
+                (edges, info)
+            }
+        }
+
+        #[doc = concat!("One of ", $what, " with its position in the list.")]
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $edge {
+            /// Opaque position of the item; pass it as `after`.
+            pub cursor: String,
+            /// The item.
+            pub node: $node,
+        }
+    };
+}
+
+pub(crate) use uncounted_connection;

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod browse;
 pub mod connection;
 pub mod context;
+pub mod execute;
 pub mod http;
 pub mod ids;
 pub mod inputs;

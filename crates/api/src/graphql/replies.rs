@@ -2,32 +2,30 @@
 //! mutations and the `replyQueue` for editors and admins. Same rules as REST:
 //! both call `crate::replies`.
 
-use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{Context, Object, Result, ID};
 use masthead_domain::{FieldError, ModerationAction, ValidationErrors};
 use masthead_persistence::Cursor;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::graphql::connection::uncounted_connection;
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::reply_types::{
-    ModerationActionValue, ModerationReply, ModerationResult, PostedReply, ReplyQueueEdgeName,
-    ReplyQueueFields, ReplyQueueName, ReplyStatusValue,
+    ModerationActionValue, ModerationReply, ModerationResult, PostedReply, ReplyCounts,
+    ReplyStatusValue,
 };
 use crate::replies::guard::ClientAddress;
 use crate::replies::moderation::{self, QueueRequest};
 use crate::replies::posting::{self, ArticleRef, PostReply};
 use crate::state::AppState;
 
-/// The moderation queue connection.
-pub type ReplyQueue = Connection<
-    String,
+uncounted_connection!(
+    ReplyQueue,
+    ReplyQueueEdge,
     ModerationReply,
-    ReplyQueueFields,
-    EmptyFields,
-    ReplyQueueName,
-    ReplyQueueEdgeName,
->;
+    "replies in the moderation queue",
+    counts: ReplyCounts => "Replies per status under the same article and client filters."
+);
 
 /// Reply reads for moderators.
 #[derive(Default)]
@@ -77,20 +75,18 @@ impl ReplyQueueQuery {
         let page = moderation::queue(state, caller, request)
             .await
             .map_err(graphql_error)?;
-        let mut connection = Connection::with_additional_fields(
-            after.is_some(),
-            page.next_cursor.is_some(),
-            ReplyQueueFields {
-                counts: (&page.counts).into(),
-            },
-        );
         let articles = page.articles;
-        connection
-            .edges
-            .extend(page.items.into_iter().map(|(cursor, reply)| {
-                Edge::new(cursor.encode(), ModerationReply::new(reply, &articles))
-            }));
-        Ok(connection)
+        let items = page
+            .items
+            .into_iter()
+            .map(|(cursor, reply)| (cursor.encode(), ModerationReply::new(reply, &articles)));
+        let (edges, page_info) =
+            ReplyQueueEdge::page(items, after.is_some(), page.next_cursor.is_some());
+        Ok(ReplyQueue {
+            edges,
+            page_info,
+            counts: (&page.counts).into(),
+        })
     }
 }
 

@@ -4,8 +4,7 @@
 
 use std::collections::HashMap;
 
-use async_graphql::connection::{ConnectionNameType, EdgeNameType};
-use async_graphql::{Enum, Object, OutputType, SimpleObject, ID};
+use async_graphql::{Enum, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use masthead_domain::{Article, ModerationAction, Reply, ReplyStatus};
 
@@ -190,31 +189,6 @@ impl From<&HashMap<ReplyStatus, u64>> for ReplyCounts {
             rejected: count(ReplyStatus::Rejected),
             spam: count(ReplyStatus::Spam),
         }
-    }
-}
-
-/// What the queue adds to its connection.
-#[derive(SimpleObject, Debug, Default)]
-pub struct ReplyQueueFields {
-    /// Replies per status under the same article and client filters.
-    pub counts: ReplyCounts,
-}
-
-/// Names the queue connection `ReplyQueue`.
-pub struct ReplyQueueName;
-
-impl ConnectionNameType for ReplyQueueName {
-    fn type_name<T: OutputType>() -> String {
-        "ReplyQueue".to_owned()
-    }
-}
-
-/// Names the queue's edges `ReplyQueueEdge`.
-pub struct ReplyQueueEdgeName;
-
-impl EdgeNameType for ReplyQueueEdgeName {
-    fn type_name<T: OutputType>() -> String {
-        "ReplyQueueEdge".to_owned()
     }
 }
 

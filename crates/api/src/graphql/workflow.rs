@@ -4,7 +4,6 @@
 //! `auditLog`. Every write takes an optional `expectedVersion`; a stale one
 //! fails with `VERSION_CONFLICT` and `extensions.currentVersion`.
 
-use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{Context, Object, Result, ID};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -15,12 +14,26 @@ use masthead_persistence::{Cursor, PageRequest};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::graphql::connection::uncounted_connection;
 use crate::graphql::types::ArticleNode;
 use crate::graphql::workflow_types::{
     AuditEntryNode, RevisionDiff, RevisionNode, RevisionSummaryNode,
 };
 use crate::state::AppState;
 use crate::workflow::{self, Transition};
+
+uncounted_connection!(
+    RevisionSummaryConnection,
+    RevisionSummaryEdge,
+    RevisionSummaryNode,
+    "an article's revisions"
+);
+uncounted_connection!(
+    AuditEntryConnection,
+    AuditEntryEdge,
+    AuditEntryNode,
+    "audit log entries"
+);
 
 /// Workflow reads (staff; the audit log: admins).
 #[derive(Default)]
@@ -35,7 +48,7 @@ impl WorkflowQuery {
         article_id: ID,
         #[graphql(desc = "Page size, 1-100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
-    ) -> Result<Connection<String, RevisionSummaryNode, EmptyFields, EmptyFields>> {
+    ) -> Result<RevisionSummaryConnection> {
         let (state, caller) = context(ctx)?;
         let id = article_id_of("articleId", &article_id).map_err(gql)?;
         let limit = workflow::page_size("first", first.map(i64::from)).map_err(gql)?;
@@ -47,14 +60,15 @@ impl WorkflowQuery {
         let page = workflow::revisions(state, caller, id, after, limit)
             .await
             .map_err(gql)?;
-        let mut connection = Connection::new(after.is_some(), page.next_after.is_some());
-        connection.edges.extend(page.items.iter().map(|info| {
-            Edge::new(
+        let items = page.items.iter().map(|info| {
+            (
                 workflow::revision_cursor(info.number),
                 RevisionSummaryNode::from(info),
             )
-        }));
-        Ok(connection)
+        });
+        let (edges, page_info) =
+            RevisionSummaryEdge::page(items, after.is_some(), page.next_after.is_some());
+        Ok(RevisionSummaryConnection { edges, page_info })
     }
 
     /// One revision, whole; `null` when the article has no such revision.
@@ -102,7 +116,7 @@ impl WorkflowQuery {
         #[graphql(desc = "Only entries about this article (and its replies).")] article_id: Option<
             ID,
         >,
-    ) -> Result<Connection<String, AuditEntryNode, EmptyFields, EmptyFields>> {
+    ) -> Result<AuditEntryConnection> {
         let (state, caller) = context(ctx)?;
         let limit = workflow::page_size("first", first.map(i64::from)).map_err(gql)?;
         let after = after
@@ -122,13 +136,12 @@ impl WorkflowQuery {
         )
         .await
         .map_err(gql)?;
-        let mut connection = Connection::new(page.has_previous, page.has_next);
-        connection.edges.extend(
-            page.items
-                .iter()
-                .map(|(cursor, entry)| Edge::new(cursor.encode(), AuditEntryNode::from(entry))),
-        );
-        Ok(connection)
+        let items = page
+            .items
+            .iter()
+            .map(|(cursor, entry)| (cursor.encode(), AuditEntryNode::from(entry)));
+        let (edges, page_info) = AuditEntryEdge::page(items, page.has_previous, page.has_next);
+        Ok(AuditEntryConnection { edges, page_info })
     }
 }
 

@@ -1,0 +1,258 @@
+//! Running GraphQL requests for the HTTP transport: as the caller the bearer
+//! token names, with a code on every error, and, for anonymous queries, from
+//! the public cache (see `crate::public_cache`).
+
+use actix_web::http::{header, StatusCode};
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse};
+use async_graphql::parser::types::OperationType;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::auth::rate_limit::ClientIp;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::graphql::http::{operation_type, refuse, Media};
+use crate::graphql::loaders::loaders;
+use crate::graphql::MastheadSchema;
+use crate::public_cache::{CachedBody, Uncached};
+use crate::state::AppState;
+
+/// Runs the requests as the caller the bearer token names and writes the answer.
+pub async fn execute(
+    schema: &MastheadSchema,
+    state: &AppState,
+    http: &HttpRequest,
+    media: Media,
+    requests: Vec<async_graphql::Request>,
+    batched: bool,
+) -> HttpResponse {
+    let authorization = http
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|value| value.to_str().unwrap_or("invalid"));
+    let caller = match Caller::from_header(state, authorization).await {
+        Ok(caller) => caller,
+        Err(error) => {
+            // A bad token is a GraphQL error (200) for plain JSON clients, a 401
+            // for GraphQL-over-HTTP ones; a database outage is a 503 for both.
+            let status = match (&error, media) {
+                (ApiError::Unauthenticated | ApiError::InvalidCredentials, Media::Json) => {
+                    StatusCode::OK
+                }
+                _ => actix_web::ResponseError::status_code(&error),
+            };
+            let graphql = error
+                .to_graphql()
+                .into_server_error(async_graphql::Pos::default());
+            let mut response = HttpResponse::build(status)
+                .content_type(media.content_type())
+                .json(json!({ "errors": [graphql] }));
+            if matches!(
+                error,
+                ApiError::Unauthenticated | ApiError::InvalidCredentials
+            ) {
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    header::HeaderValue::from_static("Bearer"),
+                );
+            }
+            return response;
+        }
+    };
+    let cache_key = public_cache_key(caller, &requests, batched, media);
+    let generation = state.store.content_generation();
+    if let Some(key) = &cache_key {
+        if let Some(hit) = state.public_cache.cached_response(key, generation).await {
+            return HttpResponse::Ok()
+                .content_type(media.content_type())
+                .body(hit.json.clone());
+        }
+    }
+    let run = Run {
+        schema,
+        state,
+        http,
+        media,
+        caller,
+        batched,
+    };
+    // Only answers to queries are kept (so a hit above was a query too), and
+    // only queries are built once for readers who miss together: two equal
+    // mutations must both run.
+    let is_query =
+        |_: &String| requests.first().and_then(operation_type) == Some(OperationType::Query);
+    let Some(key) = cache_key.filter(is_query) else {
+        return match run.answers(requests).await {
+            Ok((status, bytes, _)) => run.respond(status, bytes.into()),
+            Err(response) => response,
+        };
+    };
+    let read = state
+        .public_cache
+        .response(&key, generation, async {
+            match run.answers(requests).await {
+                // Only complete answers are kept: an error may be passing (an outage).
+                Ok((StatusCode::OK, bytes, false)) => Ok(CachedBody::new(bytes, None)),
+                Ok((status, bytes, _)) => Err(Uncached::Answer {
+                    status: status.as_u16(),
+                    body: bytes.into(),
+                }),
+                Err(_) => Err(Uncached::Failed(ApiError::Internal(
+                    "the response could not be encoded".to_owned(),
+                ))),
+            }
+        })
+        .await;
+    match read {
+        Ok(entry) => run.respond(StatusCode::OK, entry.json.clone()),
+        Err(reason) => match &*reason {
+            Uncached::Answer { status, body } => run.respond(
+                StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                body.clone(),
+            ),
+            _ => refuse(
+                media,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL_SERVER_ERROR",
+                "the response could not be encoded",
+            ),
+        },
+    }
+}
+
+/// One HTTP request's worth of GraphQL operations, as the caller sent them.
+struct Run<'a> {
+    schema: &'a MastheadSchema,
+    state: &'a AppState,
+    http: &'a HttpRequest,
+    media: Media,
+    caller: Caller,
+    batched: bool,
+}
+
+impl Run<'_> {
+    /// Executes the requests: (status, body, whether any answer has errors),
+    /// or the response to send when the answer cannot be encoded.
+    async fn answers(
+        &self,
+        requests: Vec<async_graphql::Request>,
+    ) -> Result<(StatusCode, Vec<u8>, bool), HttpResponse> {
+        let mut answers = Vec::with_capacity(requests.len());
+        let mut status = StatusCode::OK;
+        for request in requests {
+            let request = request
+                .data(self.caller)
+                .data(loaders(self.state.store.clone()))
+                .data(ClientIp::of(self.http, self.state.settings.trust_proxy))
+                .data(self.state.replies.address_of(self.http));
+            let (answer, failed) = finish(self.schema.execute(request).await);
+            if failed && !self.batched && self.media == Media::GraphqlResponse {
+                status = StatusCode::BAD_REQUEST;
+            }
+            answers.push(answer);
+        }
+        let errors = answers.iter().any(|answer| answer.get("errors").is_some());
+        let body = if self.batched {
+            Value::Array(answers)
+        } else {
+            answers.pop().unwrap_or(Value::Null)
+        };
+        match serde_json::to_vec(&body) {
+            Ok(bytes) => Ok((status, bytes, errors)),
+            Err(error) => {
+                tracing::error!(%error, "could not encode a GraphQL response");
+                Err(refuse(
+                    self.media,
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "INTERNAL_SERVER_ERROR",
+                    "the response could not be encoded",
+                ))
+            }
+        }
+    }
+
+    fn respond(&self, status: StatusCode, body: Bytes) -> HttpResponse {
+        HttpResponse::build(status)
+            .content_type(self.media.content_type())
+            .body(body)
+    }
+}
+
+/// Where the answer to an anonymous single request (no batch) may be cached:
+/// a digest of everything that decides the answer (query text, operation
+/// name, variables). Staff get drafts, so their answers are never cached.
+fn public_cache_key(
+    caller: Caller,
+    requests: &[async_graphql::Request],
+    batched: bool,
+    media: Media,
+) -> Option<String> {
+    let [request] = requests else {
+        return None;
+    };
+    if caller.is_staff() || batched {
+        return None;
+    }
+    let variables = serde_json::to_vec(&request.variables).ok()?;
+    let mut digest = Sha256::new();
+    digest.update(request.query.as_bytes());
+    digest.update([0]);
+    digest.update(request.operation_name.as_deref().unwrap_or("").as_bytes());
+    digest.update([0]);
+    digest.update(&variables);
+    // The media type decides the status of a failed answer.
+    Some(format!(
+        "graphql:{media:?}:{}",
+        URL_SAFE_NO_PAD.encode(digest.finalize())
+    ))
+}
+
+/// The response as JSON with a code on every error; `true` when the request
+/// could not run at all (parse or validation failure): then it has no `data`.
+fn finish(response: async_graphql::Response) -> (Value, bool) {
+    let failed = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|error| error.path.is_empty());
+    let mut errors = response.errors;
+    for error in &mut errors {
+        let has_code = error
+            .extensions
+            .as_ref()
+            .is_some_and(|extensions| extensions.get("code").is_some());
+        if !has_code {
+            let code = if error.path.is_empty() {
+                "GRAPHQL_VALIDATION_FAILED"
+            } else {
+                // Execution errors without a code of ours come from argument coercion.
+                "BAD_USER_INPUT"
+            };
+            error
+                .extensions
+                .get_or_insert_with(Default::default)
+                .set("code", code);
+        }
+    }
+    let mut body = serde_json::Map::new();
+    if !failed {
+        body.insert(
+            "data".into(),
+            serde_json::to_value(&response.data).unwrap_or(Value::Null),
+        );
+    }
+    if !errors.is_empty() {
+        body.insert(
+            "errors".into(),
+            serde_json::to_value(&errors).unwrap_or(Value::Null),
+        );
+    }
+    if !response.extensions.is_empty() {
+        body.insert(
+            "extensions".into(),
+            serde_json::to_value(&response.extensions).unwrap_or(Value::Null),
+        );
+    }
+    (Value::Object(body), failed)
+}
