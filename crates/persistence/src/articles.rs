@@ -659,11 +659,16 @@ fn lifecycle_of(row: &article::Model) -> Result<Lifecycle> {
 }
 
 /// The public rule, as one indexed condition: published (or scheduled) and its
-/// time has come, which `public_at` says in one column.
+/// time has come, which `public_at` says in one column. Every public read
+/// (articles, bylines, tag counts, pull quotes) filters by it.
+pub(crate) fn public_at_or_before(now: DateTime<Utc>) -> SimpleExpr {
+    Expr::col((article::Entity, article::Column::PublicAt)).lte(now)
+}
+
 fn visible(query: Select<article::Entity>, visibility: Visibility) -> Select<article::Entity> {
     match visibility {
         Visibility::Staff => query,
-        Visibility::Public { now } => query.filter(article::Column::PublicAt.lte(now)),
+        Visibility::Public { now } => query.filter(public_at_or_before(now)),
     }
 }
 

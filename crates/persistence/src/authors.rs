@@ -2,7 +2,7 @@
 //! least one article the caller may see. Accounts without such an article
 //! (a new hire, an admin who never writes) stay out of public author lists.
 
-use masthead_domain::{ArticleStatus, Author, UserId};
+use masthead_domain::{Author, UserId};
 use sea_orm::sea_query::{Expr, Query, SelectStatement};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -75,13 +75,7 @@ fn bylined(visibility: Visibility) -> SelectStatement {
                 Expr::col((article::Entity, article::Column::Id))
                     .equals((article_author::Entity, article_author::Column::ArticleId)),
             )
-            .and_where(
-                Expr::col((article::Entity, article::Column::Status)).is_in([
-                    ArticleStatus::Published.as_str(),
-                    ArticleStatus::Scheduled.as_str(),
-                ]),
-            )
-            .and_where(Expr::col((article::Entity, article::Column::PublishedAt)).lte(now));
+            .and_where(crate::articles::public_at_or_before(now));
     }
     query
 }

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use masthead_domain::{ArticleStatus, Author, Tag};
+use masthead_domain::{Author, Tag};
 use sea_orm::sea_query::{Expr, Query, SelectStatement};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
@@ -184,11 +184,7 @@ fn public_ids(now: DateTime<Utc>) -> SelectStatement {
     Query::select()
         .column(article::Column::Id)
         .from(article::Entity)
-        .and_where(Expr::col(article::Column::Status).is_in([
-            ArticleStatus::Published.as_str(),
-            ArticleStatus::Scheduled.as_str(),
-        ]))
-        .and_where(Expr::col(article::Column::PublishedAt).lte(now))
+        .and_where(crate::articles::public_at_or_before(now))
         .to_owned()
 }
 

@@ -1,8 +1,8 @@
 //! Pull quotes across the archive, found by speaker through the
 //! `speaker_key` index: "every quote by this minister".
 
-use masthead_domain::{ArticleId, ArticleStatus, PullQuote};
-use sea_orm::sea_query::{Expr, Query};
+use masthead_domain::{ArticleId, PullQuote};
+use sea_orm::sea_query::Query;
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -118,11 +118,7 @@ fn quotes(speaker: Option<&str>, visibility: Visibility) -> sea_orm::Select<arti
         let public = Query::select()
             .column(article::Column::Id)
             .from(article::Entity)
-            .and_where(Expr::col(article::Column::Status).is_in([
-                ArticleStatus::Published.as_str(),
-                ArticleStatus::Scheduled.as_str(),
-            ]))
-            .and_where(Expr::col(article::Column::PublishedAt).lte(now))
+            .and_where(crate::articles::public_at_or_before(now))
             .to_owned();
         query = query.filter(article_block::Column::ArticleId.in_subquery(public));
     }
