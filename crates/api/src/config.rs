@@ -74,8 +74,9 @@ pub struct Settings {
     pub cache_stale_while_revalidate: u32,
 
     /// Memory for the cache of public reads (articles, list pages, anonymous
-    /// GraphQL answers), in MiB; 0 turns it off.
-    #[arg(long, env = "MASTHEAD_PUBLIC_CACHE_MB", default_value_t = 16)]
+    /// GraphQL answers), in MiB (at most 4096); 0 turns it off.
+    #[arg(long, env = "MASTHEAD_PUBLIC_CACHE_MB", default_value_t = 16,
+          value_parser = clap::value_parser!(u64).range(0..=4096))]
     pub public_cache_mb: u64,
 
     /// How long the answer to a `POST` with an `Idempotency-Key` is kept for retries, in seconds.
@@ -183,5 +184,33 @@ impl Settings {
         settings.database.database_url = database_url.into();
         settings.bind = "127.0.0.1:0".to_owned();
         settings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::Settings;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        settings: Settings,
+    }
+
+    #[test]
+    fn the_public_cache_bound_is_checked_at_start() {
+        let parse = |mb: &str| Cli::try_parse_from(["masthead", "--public-cache-mb", mb]);
+        assert_eq!(
+            parse("0").map(|cli| cli.settings.public_cache_mb).ok(),
+            Some(0)
+        );
+        assert_eq!(
+            parse("4096").map(|cli| cli.settings.public_cache_mb).ok(),
+            Some(4096)
+        );
+        assert!(parse("4097").is_err(), "more than 4 GiB is refused");
+        assert!(parse("-1").is_err());
     }
 }

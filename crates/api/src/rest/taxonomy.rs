@@ -5,7 +5,7 @@
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use masthead_domain::{Author, Tag};
-use masthead_persistence::directory::Listed;
+use masthead_persistence::directory::{DirectoryPage, Listed};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -98,30 +98,14 @@ pub async fn tags(
     request: HttpRequest,
     query: web::Query<DirectoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = listing::page_size(query.limit)?;
-    let known = listing::property_names::<PublicTagView>();
-    let fields = Fields::parse(query.fields.as_deref(), &known)?;
-    let after = query
-        .cursor
-        .as_deref()
-        .map(decode_text_cursor)
-        .transpose()?;
+    let (limit, fields, after) = query.parse::<PublicTagView>()?;
     let now = masthead_persistence::now();
     let page = state
         .store
         .directory()
         .tags(now, after.as_deref(), limit)
         .await?;
-    let next_cursor = page
-        .has_next
-        .then(|| {
-            page.items
-                .last()
-                .map(|last| encode_text_cursor(last.item.slug.as_str()))
-        })
-        .flatten();
-    let data: Vec<PublicTagView> = page.items.iter().map(Into::into).collect();
-    let body = list_body(&data, next_cursor, &fields)?;
+    let body = page_body::<Tag, PublicTagView>(&page, &fields, |item| item.slug.as_str())?;
     Ok(public_json(&request, &state.settings, body, None))
 }
 
@@ -172,30 +156,14 @@ pub async fn authors(
     request: HttpRequest,
     query: web::Query<DirectoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = listing::page_size(query.limit)?;
-    let known = listing::property_names::<PublicAuthorView>();
-    let fields = Fields::parse(query.fields.as_deref(), &known)?;
-    let after = query
-        .cursor
-        .as_deref()
-        .map(decode_text_cursor)
-        .transpose()?;
+    let (limit, fields, after) = query.parse::<PublicAuthorView>()?;
     let now = masthead_persistence::now();
     let page = state
         .store
         .directory()
         .authors(now, after.as_deref(), limit)
         .await?;
-    let next_cursor = page
-        .has_next
-        .then(|| {
-            page.items
-                .last()
-                .map(|last| encode_text_cursor(last.item.slug.as_str()))
-        })
-        .flatten();
-    let data: Vec<PublicAuthorView> = page.items.iter().map(Into::into).collect();
-    let body = list_body(&data, next_cursor, &fields)?;
+    let body = page_body::<Author, PublicAuthorView>(&page, &fields, |item| item.slug.as_str())?;
     Ok(public_json(&request, &state.settings, body, None))
 }
 
@@ -226,6 +194,34 @@ pub async fn author(
         .ok_or(ApiError::NotFound)?;
     let body = to_vec(&PublicAuthorView::from(&author))?;
     Ok(public_json(&request, &state.settings, body, None))
+}
+
+impl DirectoryQuery {
+    /// Page size, the fields of `V` to keep, and the slug to start after.
+    fn parse<V: utoipa::PartialSchema>(&self) -> Result<(u64, Fields, Option<String>), ApiError> {
+        let limit = listing::page_size(self.limit)?;
+        let fields = Fields::parse(self.fields.as_deref(), &listing::property_names::<V>())?;
+        let after = self.cursor.as_deref().map(decode_text_cursor).transpose()?;
+        Ok((limit, fields, after))
+    }
+}
+
+/// A directory page as `V`s, with the cursor after its last slug when more follow.
+fn page_body<T, V>(
+    page: &DirectoryPage<T>,
+    fields: &Fields,
+    slug: impl Fn(&T) -> &str,
+) -> Result<Vec<u8>, ApiError>
+where
+    V: Serialize + for<'a> From<&'a Listed<T>>,
+{
+    let next_cursor = page
+        .items
+        .last()
+        .filter(|_| page.has_next)
+        .map(|last| encode_text_cursor(slug(&last.item)));
+    let data: Vec<V> = page.items.iter().map(V::from).collect();
+    list_body(&data, next_cursor, fields)
 }
 
 fn to_vec(value: &impl Serialize) -> Result<Vec<u8>, ApiError> {
