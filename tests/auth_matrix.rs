@@ -5,14 +5,17 @@
 //! Allowed: a 2xx answer (REST) or data without errors (GraphQL).
 //! Anonymous: `401` + `WWW-Authenticate: Bearer` / `UNAUTHENTICATED`.
 //! Signed in without the role: `403` / `FORBIDDEN`, and nothing changed.
+//! Every allowed write leaves an audit entry that names the caller, whichever
+//! API it came through.
 
 mod support;
 
 use masthead_domain::{
     ArticleId, DisplayName, Email, Lifecycle, ReplyId, ReplyStatus, Role, TagInput, UserId,
 };
+use masthead_persistence::audit::AuditFilter;
 use masthead_persistence::users::NewUser;
-use masthead_persistence::{Store, Visibility};
+use masthead_persistence::{PageRequest, Store, Visibility};
 use reqwest::Method;
 use serde_json::Value;
 use support::{content, graphql_error_code, Session, TestApp};
@@ -529,6 +532,19 @@ impl Targets {
     }
 }
 
+/// The newest entries of the audit log: (id, actor).
+async fn newest_audit_entries(store: &Store) -> Vec<(uuid::Uuid, Option<UserId>)> {
+    let page = store
+        .audit()
+        .list(AuditFilter::default(), PageRequest::first(50))
+        .await
+        .expect("read the audit log");
+    page.items
+        .into_iter()
+        .map(|(_, entry)| (entry.id, entry.actor_id))
+        .collect()
+}
+
 async fn outcome_of_rest(
     app: &TestApp,
     rest: &Rest,
@@ -611,6 +627,7 @@ async fn every_role_may_do_exactly_what_the_policy_allows_on_both_apis() {
                     let actor = session.as_ref().map(|s| s.user_id.parse().unwrap());
                     let targets = Targets::create(&store, &password_hash, actor).await;
                     let before = targets.snapshot(&store).await;
+                    let audit_before = newest_audit_entries(&store).await;
                     let outcome = match (graphql, &operation.rest, &operation.graphql) {
                         (false, Some(rest), _) => {
                             outcome_of_rest(&app, rest, token, &targets).await
@@ -633,6 +650,31 @@ async fn every_role_may_do_exactly_what_the_policy_allows_on_both_apis() {
                             "{} / {label} / {api}: expected {want:?}, got {answer}",
                             operation.name
                         )),
+                    }
+                    let writes = if graphql {
+                        operation
+                            .graphql
+                            .as_ref()
+                            .is_some_and(|query| query.query.starts_with("mutation"))
+                    } else {
+                        operation
+                            .rest
+                            .as_ref()
+                            .is_some_and(|rest| rest.method != "GET")
+                    };
+                    if writes && want == Outcome::Allowed {
+                        let actor: Option<UserId> = actor;
+                        let named = newest_audit_entries(&store)
+                            .await
+                            .into_iter()
+                            .filter(|entry| !audit_before.contains(entry))
+                            .any(|(_, who)| who.is_some() && who == actor);
+                        if !named {
+                            mismatches.push(format!(
+                                "{} / {label} / {api}: no audit entry names the caller",
+                                operation.name
+                            ));
+                        }
                     }
                     if matches!(want, Outcome::Unauthenticated | Outcome::Forbidden)
                         && targets.snapshot(&store).await != before

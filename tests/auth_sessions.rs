@@ -316,10 +316,7 @@ async fn graphql_signs_in_refreshes_changes_the_password_and_signs_out() {
             Some("BAD_USER_INPUT"),
             "{wrong}"
         );
-        assert_eq!(
-            wrong["errors"][0]["extensions"]["field"],
-            "current_password"
-        );
+        assert_eq!(wrong["errors"][0]["extensions"]["field"], "currentPassword");
 
         let out = app
             .graphql(

@@ -25,8 +25,18 @@ const FRONT_PAGE: &str = r#"query($n: Int) {
   }
 }"#;
 
-/// Statements the server runs to answer `FRONT_PAGE` for `n` articles.
+/// Statements the server runs to answer `FRONT_PAGE` for `n` articles: the
+/// fewest of three runs, since the counter also sees the scheduler's once-a-
+/// second look for due articles when it happens to fall inside a run.
 async fn statements_for(app: &TestApp, n: usize) -> u64 {
+    let mut fewest = u64::MAX;
+    for _ in 0..3 {
+        fewest = fewest.min(statements_of_one_run(app, n).await);
+    }
+    fewest
+}
+
+async fn statements_of_one_run(app: &TestApp, n: usize) -> u64 {
     let before = app.store.statements_executed();
     let response = app.graphql(FRONT_PAGE, json!({ "n": n })).await;
     let after = app.store.statements_executed();
@@ -54,7 +64,8 @@ async fn statements_for(app: &TestApp, n: usize) -> u64 {
 
 #[tokio::test]
 async fn fifty_articles_cost_the_same_few_statements_as_five() {
-    for app in TestApp::spawn_all_empty_with(|_| {}).await {
+    // No public cache: every run must reach the database to be counted.
+    for app in TestApp::spawn_all_empty_with(|settings| settings.public_cache_mb = 0).await {
         let ada = content::staff(&app.store, "Ada Count", Role::Author).await;
         let bo = content::staff(&app.store, "Bo Count", Role::Author).await;
         let news = content::tag(&app.store, "News").await;

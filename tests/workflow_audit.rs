@@ -60,7 +60,7 @@ async fn every_action_leaves_one_entry_that_admins_can_read() {
         store
             .articles()
             .acting_as(user_id(&admin))
-            .delete(id)
+            .delete(id, None)
             .await
             .unwrap();
 

@@ -1,6 +1,6 @@
 //! Editors racing over HTTP: eight restores (and eight publications) sent at
 //! once against the same `If-Match`; exactly one lands, every other one is a
-//! 409 naming the winner's version, and the history gains exactly one entry.
+//! 412 naming the winner's version, and the history gains exactly one entry.
 //! SQLite and PostgreSQL.
 
 mod support;
@@ -27,8 +27,8 @@ async fn simultaneous_restores_of_one_version_have_exactly_one_winner() {
             let body: serde_json::Value = response.json().await.unwrap();
             match status {
                 200 => assert_eq!(body["version"], 2, "{}", app.backend),
-                409 => {
-                    assert_eq!(body["code"], "VERSION_CONFLICT", "{}", app.backend);
+                412 => {
+                    assert_eq!(body["code"], "PRECONDITION_FAILED", "{}", app.backend);
                     assert_eq!(body["current_version"], 2, "{}", app.backend);
                 }
                 other => panic!("{}: unexpected {other}: {body}", app.backend),
@@ -83,7 +83,7 @@ async fn simultaneous_publications_of_one_version_have_exactly_one_winner() {
             app.backend
         );
         assert!(
-            statuses.iter().all(|s| matches!(s, 200 | 409)),
+            statuses.iter().all(|s| matches!(s, 200 | 412)),
             "{statuses:?}"
         );
         let admin = app.sign_in_new(Role::Admin).await;

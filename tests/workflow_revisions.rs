@@ -229,7 +229,7 @@ async fn restoring_makes_an_old_revision_current_as_a_new_version() {
             .post_as(Some(&editor), &restore, Some("\"2\""), None)
             .await;
         assert_eq!(
-            json(stale, 409, "stale").await["current_version"],
+            json(stale, 412, "stale").await["current_version"],
             3,
             "{}",
             app.backend

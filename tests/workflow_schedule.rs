@@ -8,10 +8,11 @@ mod support;
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use masthead_api::app::workflow::{self, Transition};
+use masthead_api::app::BasedOn;
 use masthead_api::auth::Caller;
 use masthead_api::events::{Event, Events};
 use masthead_api::state::AppState;
-use masthead_api::workflow::{self, Transition};
 use masthead_api::{scheduler, Settings};
 use masthead_domain::policy::Actor;
 use masthead_domain::{DisplayName, Email, Lifecycle, Role, UserId};
@@ -188,7 +189,7 @@ async fn publishing_now_announces_the_article_and_scheduling_does_not() {
             caller,
             article.id,
             Transition::Publish { at: Some(later) },
-            None,
+            BasedOn::Any,
         )
         .await
         .unwrap();
@@ -202,7 +203,7 @@ async fn publishing_now_announces_the_article_and_scheduling_does_not() {
             caller,
             article.id,
             Transition::Publish { at: None },
-            None,
+            BasedOn::Any,
         )
         .await
         .unwrap();
@@ -214,9 +215,15 @@ async fn publishing_now_announces_the_article_and_scheduling_does_not() {
             "{}",
             database.backend
         );
-        workflow::transition(&state, caller, article.id, Transition::Archive, None)
-            .await
-            .unwrap();
+        workflow::transition(
+            &state,
+            caller,
+            article.id,
+            Transition::Archive,
+            BasedOn::Any,
+        )
+        .await
+        .unwrap();
         assert!(
             heard.try_recv().is_err(),
             "{}: archiving announces nothing",

@@ -253,16 +253,21 @@ async fn if_match_names_the_version_an_action_is_based_on() {
         let stale = app
             .post_as(Some(&editor), &publish, Some("\"1\""), None)
             .await;
-        let problem = json(stale, 409, "stale If-Match").await;
-        assert_eq!(problem["code"], "VERSION_CONFLICT", "{}", app.backend);
+        let problem = json(stale, 412, "stale If-Match").await;
+        assert_eq!(problem["code"], "PRECONDITION_FAILED", "{}", app.backend);
         assert_eq!(problem["current_version"], 2);
 
-        for malformed in ["1", "\"one\"", "W/\"2\"", "\"0\"", "\"99999999999\""] {
+        // Not an entity tag at all: a bad request.
+        let malformed = app.post_as(Some(&editor), &publish, Some("1"), None).await;
+        assert_eq!(json(malformed, 400, "1").await["code"], "BAD_USER_INPUT");
+        // Entity tags that name no current version (weak ones never match): 412.
+        for unmatched in ["\"one\"", "W/\"2\"", "\"0\"", "\"99999999999\""] {
             let response = app
-                .post_as(Some(&editor), &publish, Some(malformed), None)
+                .post_as(Some(&editor), &publish, Some(unmatched), None)
                 .await;
-            let problem = json(response, 400, malformed).await;
-            assert_eq!(problem["code"], "BAD_USER_INPUT", "{malformed}");
+            let problem = json(response, 412, unmatched).await;
+            assert_eq!(problem["code"], "PRECONDITION_FAILED", "{unmatched}");
+            assert_eq!(problem["current_version"], 2, "{unmatched}");
         }
         let any = app.post_as(Some(&editor), &publish, Some("*"), None).await;
         assert_eq!(json(any, 200, "If-Match *").await["status"], "published");

@@ -46,7 +46,7 @@ async fn workflow_operations_match_the_document() {
             (Some(&other), None, 403),
             (None, None, 401),
             (Some(&author), Some("1"), 400),
-            (Some(&author), Some("\"1\""), 409),
+            (Some(&author), Some("\"1\""), 412),
             (Some(&author), Some("\"2\""), 200),
             (Some(&author), None, 409),
         ] {
@@ -192,7 +192,7 @@ async fn workflow_operations_match_the_document() {
         let restore = "/admin/articles/{id}/revisions/{number}/restore";
         for (session, if_match, status) in [
             (&author, None, 403),
-            (&editor, Some("\"1\""), 409),
+            (&editor, Some("\"1\""), 412),
             (&editor, None, 200),
         ] {
             let mut request =

@@ -204,17 +204,44 @@ impl ApiError {
         }
     }
 
-    /// The GraphQL face: message plus `extensions.code` (and `field` for validation).
+    /// The GraphQL `extensions.code`: [`Self::code`], except that a stale
+    /// `expectedVersion` is a `VERSION_CONFLICT` however it was found out.
+    fn graphql_code(&self) -> &'static str {
+        match self {
+            Self::PreconditionFailed { .. } => "VERSION_CONFLICT",
+            other => other.code(),
+        }
+    }
+
+    /// The GraphQL face, the one mapping every resolver uses: the message
+    /// (for validation: `<field>: <why>` of the first field), `extensions.code`,
+    /// and for validation `extensions.field` and `extensions.errors`, whose
+    /// paths are in GraphQL's camelCase (`seo.metaTitle`, `displayName`).
     pub fn to_graphql(&self) -> async_graphql::Error {
         use async_graphql::ErrorExtensions;
-        let fields = self.field_errors();
+        let fields: Option<Vec<ProblemField>> = self.field_errors().map(|fields| {
+            fields
+                .into_iter()
+                .map(|field| ProblemField {
+                    field: camel_case_path(&field.field),
+                    message: field.message,
+                })
+                .collect()
+        });
+        let message = match fields.as_deref() {
+            Some([first, ..]) if matches!(self, Self::Invalid(_)) => {
+                format!("{}: {}", first.field, first.message)
+            }
+            _ => self.public_detail(),
+        };
+        let code = self.graphql_code();
         let current_version = self.current_version();
         let retry_after = match self {
             Self::RateLimited { retry_after } => Some(*retry_after),
             _ => None,
         };
-        async_graphql::Error::new(self.public_detail()).extend_with(|_, extensions| {
-            extensions.set("code", self.code());
+        async_graphql::Error::new(message).extend_with(|_, extensions| {
+            extensions.set("code", code);
             if let Some(fields) = &fields {
                 if let Some(first) = fields.first() {
                     extensions.set("field", first.field.clone());
@@ -244,6 +271,24 @@ impl ApiError {
             }
         })
     }
+}
+
+/// A field path as GraphQL names it: each `snake_case` segment in camelCase
+/// (`seo.meta_title` is `seo.metaTitle`; `sections[2].blocks` stays).
+fn camel_case_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut upper = false;
+    for c in path.chars() {
+        match c {
+            '_' if !out.is_empty() => upper = true,
+            c if upper => {
+                out.extend(c.to_uppercase());
+                upper = false;
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// One broken field in a problem document.

@@ -4,6 +4,7 @@
 //! health checks, configuration and the command line. This layer only
 //! translates: rules live in `masthead-domain`, storage in `masthead-persistence`.
 
+pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod config;
@@ -19,7 +20,6 @@ pub mod scheduler;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
-pub mod workflow;
 
 pub use config::Settings;
 pub use startup::Application;

@@ -31,6 +31,10 @@ use crate::revisions::{self, Saved};
 use crate::slug_history;
 use crate::store::Store;
 
+/// How many times a create retries a derived slug that a concurrent create
+/// took first (each try allocates the next free suffix).
+const DERIVED_SLUG_ATTEMPTS: u32 = 64;
+
 /// Who is looking: the public sees published articles whose time has come;
 /// staff see everything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,21 +112,44 @@ impl<'a> ArticleRepo<'a> {
 impl ArticleRepo<'_> {
     /// Stores a new article at version 1, with revision 1. A requested slug
     /// that is taken (now or once, by another article) is a conflict; a derived
-    /// one gets `-2`, `-3`, … until it is free.
+    /// one gets `-2`, `-3`, … until it is free, and when a concurrent create
+    /// takes the same one first, the next free suffix is tried: a derived slug
+    /// never fails a create.
     pub async fn create(&self, content: ArticleContent, lifecycle: Lifecycle) -> Result<Article> {
         self.check_references(&content).await?;
-        let slug = self.allocate_slug(&content, None).await?;
+        let derived = content.slug.is_none();
+        let mut attempts = 0;
+        loop {
+            let slug = self.allocate_slug(&content, None).await?;
+            match self.insert(&content, &slug, lifecycle).await {
+                Err(PersistenceError::Duplicate { field: "slug" })
+                    if derived && attempts < DERIVED_SLUG_ATTEMPTS =>
+                {
+                    attempts += 1;
+                }
+                done => return done,
+            }
+        }
+    }
+
+    /// One try of [`Self::create`] with `slug`.
+    async fn insert(
+        &self,
+        content: &ArticleContent,
+        slug: &Slug,
+        lifecycle: Lifecycle,
+    ) -> Result<Article> {
         let id = ArticleId::generate();
         let now = crate::now();
         let txn = self.store.db().begin().await?;
-        let mut row = content_row(&content, &slug);
+        let mut row = content_row(content, slug);
         row.id = Set(id.0);
         row.version = Set(1);
         row.created_at = Set(now);
         row.updated_at = Set(now);
         set_lifecycle(&mut row, lifecycle);
         row.insert(&txn).await?;
-        write_relations(&txn, id.0, &content).await?;
+        write_relations(&txn, id.0, content).await?;
         let article = self.load_in(&txn, id).await?;
         self.record_save(&txn, &article, Saved::Created).await?;
         txn.commit().await?;
@@ -236,16 +263,37 @@ impl ArticleRepo<'_> {
     }
 
     /// Deletes an article with its body, byline, tags, replies, revisions and
-    /// slugs; the audit log keeps an entry naming what was deleted.
-    pub async fn delete(&self, id: ArticleId) -> Result<()> {
+    /// slugs; the audit log keeps an entry naming what was deleted. With
+    /// `expected_version`, only that version is deleted; without, the version
+    /// read here is: either way a write that lands in between is a conflict
+    /// and nothing is deleted.
+    pub async fn delete(&self, id: ArticleId, expected_version: Option<i32>) -> Result<()> {
         let current = article::Entity::find_by_id(id.0)
             .one(self.store.db())
             .await?
             .ok_or(PersistenceError::NotFound)?;
+        if expected_version.is_some_and(|expected| expected != current.version) {
+            return Err(PersistenceError::VersionConflict {
+                current: current.version,
+            });
+        }
         let txn = self.store.db().begin().await?;
-        let result = article::Entity::delete_by_id(id.0).exec(&txn).await?;
+        let result = article::Entity::delete_many()
+            .filter(article::Column::Id.eq(id.0))
+            .filter(article::Column::Version.eq(current.version))
+            .exec(&txn)
+            .await?;
         if result.rows_affected == 0 {
-            return Err(PersistenceError::NotFound);
+            let now: Option<i32> = article::Entity::find_by_id(id.0)
+                .select_only()
+                .column(article::Column::Version)
+                .into_tuple()
+                .one(&txn)
+                .await?;
+            return Err(match now {
+                Some(current) => PersistenceError::VersionConflict { current },
+                None => PersistenceError::NotFound,
+            });
         }
         let entry = NewAuditEntry::article(self.actor, AuditAction::Delete, id)
             .at_version(current.version)
@@ -435,18 +483,12 @@ impl ArticleRepo<'_> {
             .await?;
         let author_ids = unique(author_links.iter().map(|link| link.user_id));
         let tag_ids = unique(tag_links.iter().map(|link| link.tag_id));
-        let authors: HashMap<Uuid, _> = self
-            .store
-            .users()
-            .authors(&author_ids)
+        let authors: HashMap<Uuid, _> = crate::users::authors_in(db, &author_ids)
             .await?
             .into_iter()
             .map(|author| (author.id.0, author))
             .collect();
-        let tags: HashMap<Uuid, _> = self
-            .store
-            .tags()
-            .by_ids(&tag_ids)
+        let tags: HashMap<Uuid, _> = crate::tags::by_ids_in(db, &tag_ids)
             .await?
             .into_iter()
             .map(|tag| (tag.id.0, tag))

@@ -1,5 +1,5 @@
-//! The audit log: an append-only record of who did what to which article or
-//! reply, and when. Entries are written inside the same transaction as the
+//! The audit log: an append-only record of who did what to which article,
+//! reply, tag or staff account, and when. Entries are written inside the same transaction as the
 //! change they describe (a rolled-back change leaves no entry, a committed one
 //! always has one); nothing updates or deletes them.
 //!
@@ -21,7 +21,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
-use masthead_domain::{ArticleId, Author, ReplyId, UserId};
+use masthead_domain::{ArticleId, Author, ReplyId, TagId, UserId};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -56,11 +56,23 @@ pub enum AuditAction {
     Restore,
     /// A reply's status was changed by a moderator.
     Moderate,
+    /// A staff account's role changed.
+    ChangeRole,
+    /// A staff account was disabled (its logins ended).
+    Disable,
+    /// A disabled staff account was enabled again.
+    Enable,
+    /// A staff member changed their own password.
+    ChangePassword,
+    /// Someone else (an admin, the command line) set a staff member's password.
+    ResetPassword,
+    /// The sign-in limiter locked an account after repeated failures.
+    Lock,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [AuditAction; 10] = [
+    pub const ALL: [AuditAction; 16] = [
         AuditAction::Create,
         AuditAction::Update,
         AuditAction::Submit,
@@ -71,6 +83,12 @@ impl AuditAction {
         AuditAction::Delete,
         AuditAction::Restore,
         AuditAction::Moderate,
+        AuditAction::ChangeRole,
+        AuditAction::Disable,
+        AuditAction::Enable,
+        AuditAction::ChangePassword,
+        AuditAction::ResetPassword,
+        AuditAction::Lock,
     ];
 
     /// Stable name, as stored and shown in APIs.
@@ -86,6 +104,12 @@ impl AuditAction {
             AuditAction::Delete => "delete",
             AuditAction::Restore => "restore",
             AuditAction::Moderate => "moderate",
+            AuditAction::ChangeRole => "change_role",
+            AuditAction::Disable => "disable",
+            AuditAction::Enable => "enable",
+            AuditAction::ChangePassword => "change_password",
+            AuditAction::ResetPassword => "reset_password",
+            AuditAction::Lock => "lock",
         }
     }
 }
@@ -118,6 +142,53 @@ pub enum AuditSubject {
         /// The article it is under.
         article: ArticleId,
     },
+    /// A tag.
+    Tag(TagId),
+    /// A staff account (security events: role, access, password, lockout).
+    User(UserId),
+}
+
+/// The kinds of subject, to filter the log by (`subject_type` in both APIs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SubjectKind {
+    /// Articles.
+    Article,
+    /// Replies.
+    Reply,
+    /// Tags.
+    Tag,
+    /// Staff accounts.
+    User,
+}
+
+impl SubjectKind {
+    /// Every kind.
+    pub const ALL: [SubjectKind; 4] = [
+        SubjectKind::Article,
+        SubjectKind::Reply,
+        SubjectKind::Tag,
+        SubjectKind::User,
+    ];
+
+    /// Stable name, as stored and shown in APIs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubjectKind::Article => "article",
+            SubjectKind::Reply => "reply",
+            SubjectKind::Tag => "tag",
+            SubjectKind::User => "user",
+        }
+    }
+}
+
+impl FromStr for SubjectKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == s)
+            .ok_or_else(|| format!("unknown audit subject {s:?}"))
+    }
 }
 
 /// An entry to append.
@@ -142,6 +213,28 @@ impl NewAuditEntry {
             actor,
             action,
             subject: AuditSubject::Article(article),
+            version: None,
+            detail: Map::new(),
+        }
+    }
+
+    /// An entry about a tag.
+    pub fn tag(actor: Option<UserId>, action: AuditAction, tag: TagId) -> Self {
+        Self {
+            actor,
+            action,
+            subject: AuditSubject::Tag(tag),
+            version: None,
+            detail: Map::new(),
+        }
+    }
+
+    /// A security event of a staff account.
+    pub fn user(actor: Option<UserId>, action: AuditAction, user: UserId) -> Self {
+        Self {
+            actor,
+            action,
+            subject: AuditSubject::User(user),
             version: None,
             detail: Map::new(),
         }
@@ -189,9 +282,9 @@ pub struct AuditEntry {
     pub actor: Option<Author>,
     /// What.
     pub action: AuditAction,
-    /// `article` or `reply`.
-    pub subject_type: &'static str,
-    /// The article's or reply's id.
+    /// `article`, `reply`, `tag` or `user`.
+    pub subject_type: SubjectKind,
+    /// The article's, reply's, tag's or account's id.
     pub subject_id: Uuid,
     /// The article concerned (for replies: the article they are under).
     pub article_id: Option<ArticleId>,
@@ -206,23 +299,27 @@ pub struct AuditEntry {
 pub struct AuditFilter {
     /// Only entries about this article (and replies under it).
     pub article_id: Option<ArticleId>,
+    /// Only entries about this kind of subject.
+    pub subject: Option<SubjectKind>,
 }
 
 /// Appends `entry` through `db` (a transaction, so the entry commits or rolls
 /// back with the change it describes).
 pub async fn record(db: &impl ConnectionTrait, entry: NewAuditEntry) -> Result<()> {
     let (subject_type, subject_id, article_id) = match entry.subject {
-        AuditSubject::Article(article) => ("article", article.0, article.0),
-        AuditSubject::Reply { reply, article } => ("reply", reply.0, article.0),
+        AuditSubject::Article(article) => (SubjectKind::Article, article.0, Some(article.0)),
+        AuditSubject::Reply { reply, article } => (SubjectKind::Reply, reply.0, Some(article.0)),
+        AuditSubject::Tag(tag) => (SubjectKind::Tag, tag.0, None),
+        AuditSubject::User(user) => (SubjectKind::User, user.0, None),
     };
     audit_entry::Entity::insert(audit_entry::ActiveModel {
         id: Set(Uuid::now_v7()),
         at: Set(crate::now()),
         actor_id: Set(entry.actor.map(|actor| actor.0)),
         action: Set(entry.action.as_str().to_owned()),
-        subject_type: Set(subject_type.to_owned()),
+        subject_type: Set(subject_type.as_str().to_owned()),
         subject_id: Set(subject_id),
-        article_id: Set(Some(article_id)),
+        article_id: Set(article_id),
         version: Set(entry.version),
         detail: Set(Value::Object(entry.detail).to_string()),
     })
@@ -254,6 +351,9 @@ impl AuditRepo<'_> {
         let mut query = audit_entry::Entity::find();
         if let Some(article) = filter.article_id {
             query = query.filter(audit_entry::Column::ArticleId.eq(article.0));
+        }
+        if let Some(kind) = filter.subject {
+            query = query.filter(audit_entry::Column::SubjectType.eq(kind.as_str()));
         }
         if let Some(after) = page.after {
             query = query.filter(
@@ -313,15 +413,7 @@ fn entry_from_row(row: audit_entry::Model, actors: &HashMap<Uuid, Author>) -> Re
             )))
         }
     };
-    let subject_type = match row.subject_type.as_str() {
-        "article" => "article",
-        "reply" => "reply",
-        other => {
-            return Err(PersistenceError::Corrupt(format!(
-                "audit subject {other:?}"
-            )))
-        }
-    };
+    let subject_type: SubjectKind = parse_stored(&row.subject_type)?;
     Ok(AuditEntry {
         id: row.id,
         at: row.at,

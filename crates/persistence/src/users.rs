@@ -8,6 +8,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::audit::{self, AuditAction, NewAuditEntry};
 use crate::entities::user;
 use crate::error::{parse_stored, PersistenceError, Result};
 use crate::refresh_tokens;
@@ -54,19 +55,43 @@ pub struct TokenStanding {
     pub credentials_changed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// Staff accounts.
+/// Staff accounts. Security events (account created, role changed, disabled
+/// or enabled, password changed or reset) are audited in the transaction of
+/// the change, naming the actor given by [`UserRepo::acting_as`] (the system,
+/// e.g. the command line, when none is named).
 pub struct UserRepo<'a> {
     store: &'a Store,
+    actor: Option<UserId>,
 }
 
 impl Store {
     /// The staff-account repository.
     pub fn users(&self) -> UserRepo<'_> {
-        UserRepo { store: self }
+        UserRepo {
+            store: self,
+            actor: None,
+        }
     }
 }
 
 impl UserRepo<'_> {
+    /// The same repository, recording `actor` as the one who writes.
+    pub fn acting_as(self, actor: UserId) -> Self {
+        Self {
+            actor: Some(actor),
+            ..self
+        }
+    }
+
+    /// Records that the sign-in limiter locked `id` after repeated failures.
+    pub async fn record_lockout(&self, id: UserId) -> Result<()> {
+        audit::record(
+            self.store.db(),
+            NewAuditEntry::user(None, AuditAction::Lock, id),
+        )
+        .await
+    }
+
     /// Creates an account; a taken e-mail is [`PersistenceError::Duplicate`].
     pub async fn create(&self, new: NewUser) -> Result<User> {
         let db = self.store.db();
@@ -90,6 +115,7 @@ impl UserRepo<'_> {
             n += 1;
         }
         let now = crate::now();
+        let txn = self.store.db().begin().await?;
         let row = user::ActiveModel {
             id: Set(UserId::generate().0),
             email: Set(new.email.as_str().to_owned()),
@@ -103,9 +129,14 @@ impl UserRepo<'_> {
             created_at: Set(now),
             updated_at: Set(now),
         }
-        .insert(db)
+        .insert(&txn)
         .await?;
-        user_from_row(row)
+        let user = user_from_row(row)?;
+        let entry = NewAuditEntry::user(self.actor, AuditAction::Create, user.id)
+            .with("role", user.role.as_str());
+        audit::record(&txn, entry).await?;
+        txn.commit().await?;
+        Ok(user)
     }
 
     /// The account with this address (any case), with its password hash.
@@ -163,7 +194,8 @@ impl UserRepo<'_> {
     }
 
     /// Replaces the password after a password change: older access tokens and
-    /// every refresh token of the user stop working (one transaction).
+    /// every refresh token of the user stop working (one transaction). Audited
+    /// as a change when the actor is the user, else as a reset.
     pub async fn change_password(&self, id: UserId, hash: String) -> Result<()> {
         let now = crate::now();
         let txn = self.store.db().begin().await?;
@@ -173,6 +205,12 @@ impl UserRepo<'_> {
         })
         .await?;
         refresh_tokens::revoke_all_of_user(&txn, id, now).await?;
+        let action = if self.actor == Some(id) {
+            AuditAction::ChangePassword
+        } else {
+            AuditAction::ResetPassword
+        };
+        audit::record(&txn, NewAuditEntry::user(self.actor, action, id)).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -199,6 +237,12 @@ impl UserRepo<'_> {
         if !active {
             refresh_tokens::revoke_all_of_user(&txn, id, now).await?;
         }
+        let action = if active {
+            AuditAction::Enable
+        } else {
+            AuditAction::Disable
+        };
+        audit::record(&txn, NewAuditEntry::user(self.actor, action, id)).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -264,6 +308,30 @@ impl UserRepo<'_> {
         if role_changed || (active_changed && !active) {
             refresh_tokens::revoke_all_of_user(&txn, id, now).await?;
         }
+        if role_changed {
+            let entry = NewAuditEntry::user(self.actor, AuditAction::ChangeRole, id)
+                .with("from", was_role.as_str())
+                .with("to", role.as_str());
+            audit::record(&txn, entry).await?;
+        }
+        if active_changed {
+            let action = if active {
+                AuditAction::Enable
+            } else {
+                AuditAction::Disable
+            };
+            audit::record(&txn, NewAuditEntry::user(self.actor, action, id)).await?;
+        }
+        if byline_changed {
+            let mut entry = NewAuditEntry::user(self.actor, AuditAction::Update, id);
+            if let Some(name) = &changes.display_name {
+                entry = entry.with("display_name", name.as_str());
+            }
+            if changes.bio.is_some() {
+                entry = entry.with("bio", "changed");
+            }
+            audit::record(&txn, entry).await?;
+        }
         txn.commit().await?;
         if byline_changed {
             // Bylines show the name and biography: cached public reads are retired.
@@ -288,17 +356,24 @@ impl UserRepo<'_> {
 
     /// Public profiles of the given users, in no particular order.
     pub(crate) async fn authors(&self, ids: &[Uuid]) -> Result<Vec<Author>> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        user::Entity::find()
-            .filter(user::Column::Id.is_in(ids.iter().copied()))
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|row| user_from_row(row).map(|user| user.as_author()))
-            .collect()
+        authors_in(self.store.db(), ids).await
     }
+}
+
+/// Public profiles of the given users read through `db`, which may be the
+/// transaction a write is in (SQLite has one writer: a transaction that read
+/// through another connection would wait for itself).
+pub(crate) async fn authors_in(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<Author>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    user::Entity::find()
+        .filter(user::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| user_from_row(row).map(|user| user.as_author()))
+        .collect()
 }
 
 /// Updates the columns `change` sets on the row of `id`, on `db`.

@@ -323,7 +323,7 @@ async fn updating_an_unknown_article_is_not_found() {
             "{}: {result:?}",
             db.backend
         );
-        let deleted = store.articles().delete(ArticleId::generate()).await;
+        let deleted = store.articles().delete(ArticleId::generate(), None).await;
         assert!(
             matches!(deleted, Err(PersistenceError::NotFound)),
             "{}: {deleted:?}",
@@ -746,7 +746,7 @@ async fn deleting_an_article_removes_it_and_its_replies() {
             .await
             .unwrap();
 
-        store.articles().delete(doomed.id).await.unwrap();
+        store.articles().delete(doomed.id, None).await.unwrap();
         assert!(
             store
                 .articles()
@@ -816,7 +816,7 @@ async fn deleting_an_article_removes_it_and_its_replies() {
             Some(1),
             "{backend}"
         );
-        let again = store.articles().delete(doomed.id).await;
+        let again = store.articles().delete(doomed.id, None).await;
         assert!(
             matches!(again, Err(PersistenceError::NotFound)),
             "{backend}: {again:?}"

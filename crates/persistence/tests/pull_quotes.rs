@@ -327,7 +327,7 @@ async fn all_speakers_are_listed_when_none_is_given() {
             .update(q.first.id, q.first.version, rewrite)
             .await
             .unwrap();
-        store.articles().delete(q.second.id).await.unwrap();
+        store.articles().delete(q.second.id, None).await.unwrap();
         let all = store
             .pull_quotes()
             .list(None, public, None, 100)

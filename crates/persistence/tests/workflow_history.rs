@@ -5,7 +5,7 @@ mod workflow_fixtures;
 
 use chrono::Duration;
 use masthead_domain::{ArticleStatus, Lifecycle, ReplyId, Role, Slug};
-use masthead_persistence::audit::{AuditAction, AuditFilter, NewAuditEntry};
+use masthead_persistence::audit::{AuditAction, AuditFilter, NewAuditEntry, SubjectKind};
 use masthead_persistence::revisions::RevisionKind;
 use masthead_persistence::testing::TestDatabase;
 use masthead_persistence::{PageRequest, PersistenceError, Visibility};
@@ -367,10 +367,11 @@ async fn every_article_action_leaves_one_audit_entry_with_its_actor() {
             )
             .await
             .unwrap();
-        as_editor().delete(article.id).await.unwrap();
+        as_editor().delete(article.id, None).await.unwrap();
 
         let filter = AuditFilter {
             article_id: Some(article.id),
+            ..AuditFilter::default()
         };
         let page = store
             .audit()
@@ -405,7 +406,7 @@ async fn every_article_action_leaves_one_audit_entry_with_its_actor() {
         assert_eq!(schedule.detail["to"], "scheduled");
         assert_eq!(schedule.version, Some(4));
         let (_, moderate) = &page.items[1];
-        assert_eq!(moderate.subject_type, "reply");
+        assert_eq!(moderate.subject_type, SubjectKind::Reply);
         // The entries outlive the article; the first page continues on the next.
         let first = store
             .audit()
@@ -449,5 +450,178 @@ async fn scheduled_articles_are_found_by_the_window_their_time_falls_in() {
             .await
             .unwrap()
             .is_empty());
+    }
+}
+
+#[tokio::test]
+async fn security_events_are_audited_with_their_actor_and_filterable_by_subject() {
+    for database in TestDatabase::all().await {
+        let store = database.store().await;
+        let admin = staff(&store, Role::Admin).await;
+        let user = staff(&store, Role::Author).await;
+        let changes = masthead_persistence::users::AccountChanges {
+            role: Some(Role::Editor),
+            ..Default::default()
+        };
+        store
+            .users()
+            .acting_as(admin)
+            .update_account(user, changes)
+            .await
+            .unwrap();
+        let disable = masthead_persistence::users::AccountChanges {
+            active: Some(false),
+            ..Default::default()
+        };
+        store
+            .users()
+            .acting_as(admin)
+            .update_account(user, disable)
+            .await
+            .unwrap();
+        store.users().set_active(user, true).await.unwrap();
+        store
+            .users()
+            .acting_as(user)
+            .change_password(user, "new hash".into())
+            .await
+            .unwrap();
+        store
+            .users()
+            .acting_as(admin)
+            .change_password(user, "reset hash".into())
+            .await
+            .unwrap();
+        store.users().record_lockout(user).await.unwrap();
+
+        let filter = AuditFilter {
+            subject: Some(SubjectKind::User),
+            ..AuditFilter::default()
+        };
+        let page = store
+            .audit()
+            .list(filter, PageRequest::first(100))
+            .await
+            .unwrap();
+        let about_user: Vec<(AuditAction, Option<masthead_domain::UserId>)> = page
+            .items
+            .iter()
+            .map(|(_, entry)| entry)
+            .filter(|entry| entry.subject_id == user.0)
+            .rev()
+            .map(|entry| (entry.action, entry.actor_id))
+            .collect();
+        assert_eq!(
+            about_user,
+            vec![
+                (AuditAction::Create, None),
+                (AuditAction::ChangeRole, Some(admin)),
+                (AuditAction::Disable, Some(admin)),
+                (AuditAction::Enable, None),
+                (AuditAction::ChangePassword, Some(user)),
+                (AuditAction::ResetPassword, Some(admin)),
+                (AuditAction::Lock, None),
+            ],
+            "{}",
+            database.backend
+        );
+        assert!(
+            page.items
+                .iter()
+                .all(|(_, entry)| entry.subject_type == SubjectKind::User
+                    && entry.article_id.is_none()),
+            "{}: the filter keeps user entries only",
+            database.backend
+        );
+        let role_change = page
+            .items
+            .iter()
+            .map(|(_, entry)| entry)
+            .find(|entry| entry.action == AuditAction::ChangeRole)
+            .expect("a role change");
+        assert_eq!(role_change.detail["from"], "author");
+        assert_eq!(role_change.detail["to"], "editor");
+    }
+}
+
+#[tokio::test]
+async fn tag_writes_are_audited_with_their_actor() {
+    for database in TestDatabase::all().await {
+        let store = database.store().await;
+        let editor = staff(&store, Role::Editor).await;
+        let tags = || store.tags().acting_as(editor);
+        let input = |name: &str| {
+            masthead_domain::TagInput {
+                name: name.into(),
+                ..Default::default()
+            }
+            .validate()
+            .unwrap()
+        };
+        let tag = tags().create(input("Courts")).await.unwrap();
+        tags().update(tag.id, input("Law courts")).await.unwrap();
+        tags().delete(tag.id).await.unwrap();
+        let filter = AuditFilter {
+            subject: Some(SubjectKind::Tag),
+            ..AuditFilter::default()
+        };
+        let page = store
+            .audit()
+            .list(filter, PageRequest::first(10))
+            .await
+            .unwrap();
+        let seen: Vec<(AuditAction, Option<masthead_domain::UserId>)> = page
+            .items
+            .iter()
+            .rev()
+            .map(|(_, entry)| (entry.action, entry.actor_id))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                (AuditAction::Create, Some(editor)),
+                (AuditAction::Update, Some(editor)),
+                (AuditAction::Delete, Some(editor)),
+            ],
+            "{}",
+            database.backend
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_delete_of_a_version_that_is_no_longer_current_deletes_nothing() {
+    for database in TestDatabase::all().await {
+        let store = database.store().await;
+        let (_, article) = draft(&store).await;
+        let editor = staff(&store, Role::Editor).await;
+        store
+            .articles()
+            .acting_as(editor)
+            .change_lifecycle(article.id, Some(1), |l| l.submit())
+            .await
+            .unwrap();
+        let stale = store
+            .articles()
+            .acting_as(editor)
+            .delete(article.id, Some(1))
+            .await;
+        assert!(
+            matches!(stale, Err(PersistenceError::VersionConflict { current: 2 })),
+            "{}: {stale:?}",
+            database.backend
+        );
+        assert!(store
+            .articles()
+            .by_id(article.id, Visibility::Staff)
+            .await
+            .unwrap()
+            .is_some());
+        store
+            .articles()
+            .acting_as(editor)
+            .delete(article.id, Some(2))
+            .await
+            .unwrap();
     }
 }

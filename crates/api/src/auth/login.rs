@@ -103,7 +103,12 @@ pub async fn change_password(
         return Err(FieldError::new("current_password", "is not correct").into());
     }
     let hash = password::hash(new).await?;
-    state.store.users().change_password(user.id, hash).await?;
+    state
+        .store
+        .users()
+        .acting_as(actor.id)
+        .change_password(user.id, hash)
+        .await?;
     new_login(state, user).await
 }
 

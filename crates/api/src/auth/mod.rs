@@ -1,7 +1,6 @@
 //! Authentication: who the caller is (bearer JWTs, refresh tokens, argon2id
 //! passwords). What they may do is decided by `masthead_domain::policy`.
 
-pub mod accounts;
 pub mod caller;
 pub mod login;
 pub mod password;

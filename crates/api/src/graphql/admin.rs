@@ -2,15 +2,13 @@
 //! admins), the same operations and rules as `/api/v1/admin`.
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, Result, SimpleObject, ID};
-use masthead_domain::policy::Action;
 use masthead_domain::{Role, TagId, TagInput};
 
-use crate::auth::accounts::{self, AccountUpdate, NewAccount};
-use crate::auth::Caller;
-use crate::error::ApiError;
+use crate::app::accounts::{self, AccountUpdate, NewAccount};
+use crate::app::tags;
+use crate::graphql::context::{caller, state, OrGql};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::types::{RoleValue, TagNode, UserNode};
-use crate::state::AppState;
 
 /// A new staff account.
 #[derive(InputObject)]
@@ -71,19 +69,14 @@ impl From<TagInputObject> for TagInput {
     }
 }
 
-fn context<'a>(ctx: &'a Context<'_>) -> Result<(&'a AppState, &'a Caller)> {
-    Ok((ctx.data::<AppState>()?, ctx.data::<Caller>()?))
-}
-
 /// The account service takes the role as the REST API spells it.
 fn role_name(role: RoleValue) -> String {
     Role::from(role).as_str().to_owned()
 }
 
-fn tag_id(id: &ID) -> Result<TagId, ApiError> {
-    ids::local_key(id, &[Kind::Tag])
-        .parse()
-        .map_err(|_| ApiError::NotFound)
+/// A tag ID argument (a global ID or a bare UUID); anything else names no tag.
+fn tag_id(id: &ID) -> Result<TagId> {
+    ids::uuid_of("id", id, &[Kind::Tag]).map(TagId).gql()
 }
 
 /// Administrative reads.
@@ -94,10 +87,7 @@ pub struct AdminQuery;
 impl AdminQuery {
     /// Every staff account, by display name (admins only).
     async fn users(&self, ctx: &Context<'_>) -> Result<Vec<UserNode>> {
-        let (state, caller) = context(ctx)?;
-        let users = accounts::list(state, caller)
-            .await
-            .map_err(|e| e.to_graphql())?;
+        let users = accounts::list(state(ctx)?, &caller(ctx)).await.gql()?;
         Ok(users.iter().map(UserNode::from).collect())
     }
 }
@@ -114,10 +104,9 @@ impl AdminMutation {
         ctx: &Context<'_>,
         input: CreateUserInput,
     ) -> Result<CreateUserPayload> {
-        let (state, caller) = context(ctx)?;
         let created = accounts::create(
-            state,
-            caller,
+            state(ctx)?,
+            &caller(ctx),
             NewAccount {
                 email: input.email,
                 display_name: input.display_name,
@@ -127,7 +116,7 @@ impl AdminMutation {
             },
         )
         .await
-        .map_err(|e| e.to_graphql())?;
+        .gql()?;
         Ok(CreateUserPayload {
             user: UserNode::from(&created.user),
             generated_password: created.generated_password,
@@ -141,15 +130,14 @@ impl AdminMutation {
         id: ID,
         input: UpdateUserInput,
     ) -> Result<UserNode> {
-        let (state, caller) = context(ctx)?;
         let bio = match input.bio {
             MaybeUndefined::Undefined => None,
             MaybeUndefined::Null => Some(None),
             MaybeUndefined::Value(bio) => Some(Some(bio)),
         };
         let user = accounts::update(
-            state,
-            caller,
+            state(ctx)?,
+            &caller(ctx),
             &ids::local_key(&id, &[Kind::User, Kind::Author]),
             AccountUpdate {
                 display_name: input.display_name,
@@ -159,20 +147,15 @@ impl AdminMutation {
             },
         )
         .await
-        .map_err(|e| e.to_graphql())?;
+        .gql()?;
         Ok(UserNode::from(&user))
     }
 
     /// Creates a tag (editors and admins).
     async fn create_tag(&self, ctx: &Context<'_>, input: TagInputObject) -> Result<TagNode> {
-        let (state, caller) = context(ctx)?;
-        let tag = async {
-            caller.authorize(Action::ManageTags)?;
-            let content = TagInput::from(input).validate()?;
-            Ok::<_, ApiError>(state.store.tags().create(content).await?)
-        }
-        .await
-        .map_err(|e| e.to_graphql())?;
+        let tag = tags::create(state(ctx)?, caller(ctx), input.into())
+            .await
+            .gql()?;
         Ok(TagNode::from(&tag))
     }
 
@@ -183,28 +166,17 @@ impl AdminMutation {
         id: ID,
         input: TagInputObject,
     ) -> Result<TagNode> {
-        let (state, caller) = context(ctx)?;
-        let tag = async {
-            caller.authorize(Action::ManageTags)?;
-            let id = tag_id(&id)?;
-            let content = TagInput::from(input).validate()?;
-            Ok::<_, ApiError>(state.store.tags().update(id, content).await?)
-        }
-        .await
-        .map_err(|e| e.to_graphql())?;
+        let tag = tags::update(state(ctx)?, caller(ctx), tag_id(&id)?, input.into())
+            .await
+            .gql()?;
         Ok(TagNode::from(&tag))
     }
 
     /// Deletes a tag; articles filed under it lose it (editors and admins). Answers its id.
     async fn delete_tag(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
-        let (state, caller) = context(ctx)?;
-        async {
-            caller.authorize(Action::ManageTags)?;
-            state.store.tags().delete(tag_id(&id)?).await?;
-            Ok::<_, ApiError>(())
-        }
-        .await
-        .map_err(|e| e.to_graphql())?;
+        tags::delete(state(ctx)?, caller(ctx), tag_id(&id)?)
+            .await
+            .gql()?;
         Ok(id)
     }
 }

@@ -9,7 +9,7 @@ use masthead_persistence::Visibility;
 
 use crate::error::ApiError;
 use crate::graphql::connection::{connection, PageArgs, PageInfoNode, Total};
-use crate::graphql::context::{state, to_graphql, visibility, GqlResult, OrGql};
+use crate::graphql::context::{state, visibility, GqlResult, OrGql};
 use crate::graphql::loaders::{ArticleById, Loaders};
 use crate::graphql::types::{AuthorNode, PullQuoteNode, TagNode};
 
@@ -87,7 +87,7 @@ impl BrowseQuery {
             .as_deref()
             .map(decode_quote_cursor)
             .transpose()
-            .map_err(to_graphql)?;
+            .gql()?;
         let visibility = visibility(ctx);
         let mut quotes = state(ctx)?
             .store

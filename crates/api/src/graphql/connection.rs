@@ -30,14 +30,7 @@ impl PageArgs {
     /// Checks the arguments against the configured page size and decodes the
     /// cursors; every refusal is `BAD_USER_INPUT` naming the argument.
     pub fn request(&self, ctx: &Context<'_>) -> GqlResult<PageRequest> {
-        let max = i32::from(state(ctx)?.settings.graphql_max_page_size);
-        let size = |field: &str, value: i32| -> GqlResult<u64> {
-            if (1..=max).contains(&value) {
-                Ok(value as u64)
-            } else {
-                Err(field_error(field, format!("must be between 1 and {max}")))
-            }
-        };
+        let size = |field: &str, value: i32| page_size(ctx, field, Some(value));
         let cursor = |field: &str, value: &Option<String>| {
             value
                 .as_deref()
@@ -56,7 +49,7 @@ impl PageArgs {
             }
             (Some(first), None) => (size("first", first)?, false),
             (None, Some(last)) => (size("last", last)?, true),
-            (None, None) => (size("first", DEFAULT_PAGE_SIZE.min(max))?, false),
+            (None, None) => (page_size(ctx, "first", None)?, false),
         };
         let mut request = PageRequest::first(size);
         request.size = size;
@@ -64,6 +57,19 @@ impl PageArgs {
         request.before = before;
         request.backwards = backwards;
         Ok(request)
+    }
+}
+
+/// The one page-size rule of every connection: 1 to the configured
+/// `--graphql-max-page-size`, [`DEFAULT_PAGE_SIZE`] (or the maximum, if lower)
+/// when the client names none; a refusal is `BAD_USER_INPUT` naming `field`.
+pub fn page_size(ctx: &Context<'_>, field: &str, value: Option<i32>) -> GqlResult<u64> {
+    let max = i32::from(state(ctx)?.settings.graphql_max_page_size);
+    let value = value.unwrap_or(DEFAULT_PAGE_SIZE.min(max));
+    if (1..=max).contains(&value) {
+        Ok(value as u64)
+    } else {
+        Err(field_error(field, format!("must be between 1 and {max}")))
     }
 }
 

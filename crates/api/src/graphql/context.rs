@@ -3,7 +3,7 @@
 
 use async_graphql::Context;
 use masthead_domain::policy::Action;
-use masthead_domain::{FieldError, ValidationErrors};
+use masthead_domain::FieldError;
 use masthead_persistence::Visibility;
 
 use crate::auth::Caller;
@@ -47,40 +47,32 @@ pub fn visibility_for(staff: bool) -> Visibility {
 
 /// Turns any lower-layer error into a GraphQL error with `extensions.code`.
 pub trait OrGql<T> {
-    /// Maps the error through [`ApiError`].
+    /// Maps the error through [`ApiError::to_graphql`].
     fn gql(self) -> GqlResult<T>;
 }
 
 impl<T, E: Into<ApiError>> OrGql<T> for Result<T, E> {
     fn gql(self) -> GqlResult<T> {
-        self.map_err(|error| to_graphql(error.into()))
-    }
-}
-
-/// [`ApiError::to_graphql`], with validation errors worded by their first field.
-pub fn to_graphql(error: ApiError) -> async_graphql::Error {
-    match &error {
-        ApiError::Invalid(errors) if !errors.0.is_empty() => {
-            let mut graphql = error.to_graphql();
-            graphql.message = errors.0[0].to_string();
-            graphql
-        }
-        _ => error.to_graphql(),
+        self.map_err(|error| error.into().to_graphql())
     }
 }
 
 /// A `BAD_USER_INPUT` error on one argument or input field.
 pub fn field_error(field: &str, message: impl Into<String>) -> async_graphql::Error {
-    to_graphql(ApiError::from(FieldError::new(field, message)))
+    ApiError::from(FieldError::new(field, message)).to_graphql()
 }
 
-/// Reports every field error of `errors` as its own GraphQL error (so a form
-/// can mark each input), returning the first for the resolver to fail with.
-pub fn field_errors(ctx: &Context<'_>, errors: ValidationErrors) -> async_graphql::Error {
+/// The GraphQL face of `error`; validation errors are reported one GraphQL
+/// error per field (so a form can mark each input), the first returned for the
+/// resolver to fail with, the others added to the response.
+pub fn input_errors(ctx: &Context<'_>, error: ApiError) -> async_graphql::Error {
+    let ApiError::Invalid(errors) = error else {
+        return error.to_graphql();
+    };
     let mut each = errors
         .0
         .into_iter()
-        .map(|error| to_graphql(ApiError::from(error)));
+        .map(|error| ApiError::from(error).to_graphql());
     let first = each
         .next()
         .unwrap_or_else(|| field_error("input", "is invalid"));
@@ -96,9 +88,9 @@ mod tests {
 
     #[test]
     fn internal_errors_never_show_their_details() {
-        let error = to_graphql(ApiError::Internal(
-            "relation \"articles\" does not exist: SELECT secret".into(),
-        ));
+        let error =
+            ApiError::Internal("relation \"articles\" does not exist: SELECT secret".into())
+                .to_graphql();
         assert!(!error.message.contains("SELECT"), "{}", error.message);
         let extensions = error.extensions.expect("a code");
         assert_eq!(
@@ -114,6 +106,14 @@ mod tests {
             error.message,
             "sections[2].blocks[0].text: must not be empty"
         );
+        let error = field_error("seo.meta_title", "is too long");
+        assert_eq!(error.message, "seo.metaTitle: is too long");
+        let extensions = error.extensions.expect("a code");
+        assert_eq!(
+            extensions.get("field"),
+            Some(&async_graphql::Value::from("seo.metaTitle"))
+        );
+        let error = field_error("sections[2].blocks[0].text", "must not be empty");
         let extensions = error.extensions.expect("a code");
         assert_eq!(
             extensions.get("code"),

@@ -67,6 +67,11 @@ pub fn decode(id: &str) -> Option<(Kind, String)> {
     Some((kind, key.to_owned()))
 }
 
+/// The article an ID argument named `field` names (a global ID or a bare UUID).
+pub fn article(field: &str, id: &str) -> Result<masthead_domain::ArticleId, ApiError> {
+    uuid_of(field, id, &[Kind::Article]).map(masthead_domain::ArticleId)
+}
+
 /// The UUID named by `id` (a global ID of one of `kinds`, or a bare UUID);
 /// anything else is a field error on `field`.
 pub fn uuid_of(field: &str, id: &str, kinds: &[Kind]) -> Result<Uuid, ApiError> {

@@ -4,7 +4,7 @@ use async_graphql::{Context, Object, ID};
 use masthead_domain::ArticleId;
 
 use crate::graphql::connection::PageArgs;
-use crate::graphql::context::{field_error, state, to_graphql, visibility, GqlResult, OrGql};
+use crate::graphql::context::{field_error, state, visibility, GqlResult, OrGql};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::types::{
     article_list::articles_connection, ArticleConnection, ArticleFilterInput, ArticleNode,
@@ -31,7 +31,7 @@ impl ArticleQuery {
         let article = match (slug, id) {
             (Some(slug), None) => articles.by_slug(&slug, visibility).await.gql()?,
             (None, Some(id)) => {
-                let id = ids::uuid_of("id", &id, &[Kind::Article]).map_err(to_graphql)?;
+                let id = ids::uuid_of("id", &id, &[Kind::Article]).gql()?;
                 articles.by_id(ArticleId(id), visibility).await.gql()?
             }
             _ => return Err(field_error("slug", "give either slug or id")),

@@ -3,12 +3,11 @@
 //! both call `crate::replies`.
 
 use async_graphql::{Context, Object, Result, ID};
-use masthead_domain::{FieldError, ModerationAction, ValidationErrors};
+use masthead_domain::ModerationAction;
 use masthead_persistence::Cursor;
 
-use crate::auth::Caller;
-use crate::error::ApiError;
-use crate::graphql::connection::uncounted_connection;
+use crate::graphql::connection::{page_size, uncounted_connection};
+use crate::graphql::context::{caller, field_error, state, OrGql};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::reply_types::{
     ModerationActionValue, ModerationReply, ModerationResult, PostedReply, ReplyCounts,
@@ -17,7 +16,6 @@ use crate::graphql::reply_types::{
 use crate::replies::guard::ClientAddress;
 use crate::replies::moderation::{self, QueueRequest};
 use crate::replies::posting::{self, ArticleRef, PostReply};
-use crate::state::AppState;
 
 uncounted_connection!(
     ReplyQueue,
@@ -47,24 +45,19 @@ impl ReplyQueueQuery {
         #[graphql(desc = "Only replies from this client (a reply's `clientHash`).")] client: Option<
             String,
         >,
-        #[graphql(desc = "Page size, 1-100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Page size, 1 to the configured maximum (default 20).")] first: Option<
+            i32,
+        >,
         #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
     ) -> Result<ReplyQueue> {
-        let state = ctx.data::<AppState>()?;
-        let caller = *ctx.data::<Caller>()?;
-        let size = match first.unwrap_or(20) {
-            n @ 1..=100 => n as u64,
-            _ => {
-                return Err(graphql_error(
-                    FieldError::new("first", "must be between 1 and 100").into(),
-                ))
-            }
-        };
+        let state = state(ctx)?;
+        let caller = caller(ctx);
+        let size = page_size(ctx, "first", first)?;
         let after = after
             .as_deref()
             .map(|cursor| Cursor::decode("after", cursor))
             .transpose()
-            .map_err(|error| graphql_error(error.into()))?;
+            .gql()?;
         let request = QueueRequest {
             status: status.map(Into::into),
             article,
@@ -72,9 +65,7 @@ impl ReplyQueueQuery {
             size,
             after,
         };
-        let page = moderation::queue(state, caller, request)
-            .await
-            .map_err(graphql_error)?;
+        let page = moderation::queue(state, caller, request).await.gql()?;
         let articles = page.articles;
         let items = page
             .items
@@ -121,15 +112,16 @@ impl ReplyMutation {
         #[graphql(desc = "Plain text, 1-5,000 characters once trimmed.")] body: String,
         #[graphql(desc = "Leave empty.")] website: Option<String>,
     ) -> Result<PostedReply> {
-        let state = ctx.data::<AppState>()?;
-        let caller = *ctx.data::<Caller>()?;
+        let state = state(ctx)?;
+        let caller = caller(ctx);
         let address = ctx.data_opt::<ClientAddress>().copied().unwrap_or_default();
         let article = match (article_slug, article_id) {
             (Some(slug), None) => ArticleRef::Slug(slug),
             (None, Some(id)) => ArticleRef::Id(ids::local_key(&id, &[Kind::Article])),
             _ => {
-                return Err(graphql_error(
-                    FieldError::new("articleSlug", "give either articleSlug or articleId").into(),
+                return Err(field_error(
+                    "articleSlug",
+                    "give either articleSlug or articleId",
                 ))
             }
         };
@@ -142,7 +134,7 @@ impl ReplyMutation {
         };
         let reply = posting::post_reply(state, caller, address, article, input)
             .await
-            .map_err(graphql_error)?;
+            .gql()?;
         Ok(PostedReply(reply))
     }
 
@@ -175,15 +167,15 @@ impl ReplyMutation {
         ids: Vec<ID>,
         action: ModerationActionValue,
     ) -> Result<ModerationResult> {
-        let state = ctx.data::<AppState>()?;
-        let caller = *ctx.data::<Caller>()?;
+        let state = state(ctx)?;
+        let caller = caller(ctx);
         let ids: Vec<String> = ids
             .iter()
             .map(|id| ids::local_key(id, &[Kind::Reply]))
             .collect();
         let replies = moderation::moderate_many(state, caller, &ids, action.into())
             .await
-            .map_err(graphql_error)?;
+            .gql()?;
         let none = Default::default();
         Ok(ModerationResult {
             action,
@@ -201,53 +193,11 @@ async fn moderate_one(
     id: ID,
     action: ModerationAction,
 ) -> Result<ModerationReply> {
-    let state = ctx.data::<AppState>()?;
-    let caller = *ctx.data::<Caller>()?;
+    let state = state(ctx)?;
+    let caller = caller(ctx);
     let id = ids::local_key(&id, &[Kind::Reply]);
     let reply = moderation::moderate_one(state, caller, &id, action)
         .await
-        .map_err(graphql_error)?;
+        .gql()?;
     Ok(ModerationReply::new(reply, &Default::default()))
-}
-
-/// The GraphQL face of an error, with field paths in the API's camelCase
-/// (`author_email` becomes `authorEmail`).
-fn graphql_error(error: ApiError) -> async_graphql::Error {
-    match error {
-        ApiError::Invalid(errors) => ApiError::Invalid(ValidationErrors(
-            errors
-                .0
-                .into_iter()
-                .map(|e| FieldError::new(camel_case(&e.field), e.message))
-                .collect(),
-        ))
-        .to_graphql(),
-        other => other.to_graphql(),
-    }
-}
-
-fn camel_case(field: &str) -> String {
-    let mut out = String::with_capacity(field.len());
-    let mut upper = false;
-    for c in field.chars() {
-        match c {
-            '_' => upper = true,
-            c if upper => {
-                out.extend(c.to_uppercase());
-                upper = false;
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn field_paths_become_camel_case() {
-        assert_eq!(super::camel_case("author_email"), "authorEmail");
-        assert_eq!(super::camel_case("ids[3]"), "ids[3]");
-        assert_eq!(super::camel_case("body"), "body");
-    }
 }

@@ -13,7 +13,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::error::ApiError;
 use crate::events::Event;
-use crate::graphql::context::{state, to_graphql, visibility, OrGql};
+use crate::graphql::context::{state, visibility, OrGql};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::loaders::{Loaders, ThreadOf};
 use crate::graphql::types::{ArticleNode, ReplyNode};
@@ -67,9 +67,7 @@ impl Subscription {
         let permit = permit(ctx)?;
         let state = state(ctx)?.clone();
         let loaders = ctx.data::<Loaders>()?.clone();
-        let article = ArticleId(
-            ids::uuid_of("articleId", &article_id, &[Kind::Article]).map_err(to_graphql)?,
-        );
+        let article = ArticleId(ids::uuid_of("articleId", &article_id, &[Kind::Article]).gql()?);
         let receiver = state.events.subscribe();
         state
             .store
@@ -77,7 +75,8 @@ impl Subscription {
             .by_id(article, visibility(ctx))
             .await
             .gql()?
-            .ok_or_else(|| to_graphql(ApiError::NotFound))?;
+            .ok_or(ApiError::NotFound)
+            .gql()?;
         Ok(events(receiver, permit).filter_map(move |event| {
             let (state, loaders) = (state.clone(), loaders.clone());
             async move {

@@ -4,23 +4,23 @@
 //! `auditLog`. Every write takes an optional `expectedVersion`; a stale one
 //! fails with `VERSION_CONFLICT` and `extensions.currentVersion`.
 
-use async_graphql::{Context, Object, Result, ID};
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
+use async_graphql::{Context, Enum, Object, Result, ID};
 use chrono::{DateTime, Utc};
-use masthead_domain::{ArticleId, FieldError};
-use masthead_persistence::audit::AuditFilter;
+use masthead_persistence::audit::{AuditFilter, SubjectKind};
 use masthead_persistence::{Cursor, PageRequest};
 
+use crate::app::workflow::{self, Transition};
+use crate::app::BasedOn;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::graphql::connection::uncounted_connection;
+use crate::graphql::connection::{page_size, uncounted_connection};
+use crate::graphql::context::{caller, state, OrGql};
+use crate::graphql::ids;
 use crate::graphql::types::ArticleNode;
 use crate::graphql::workflow_types::{
     AuditEntryNode, RevisionDiff, RevisionNode, RevisionSummaryNode,
 };
 use crate::state::AppState;
-use crate::workflow::{self, Transition};
 
 uncounted_connection!(
     RevisionSummaryConnection,
@@ -35,6 +35,30 @@ uncounted_connection!(
     "audit log entries"
 );
 
+/// What an audit entry is about.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum AuditSubjectType {
+    /// Articles.
+    Article,
+    /// Replies.
+    Reply,
+    /// Tags.
+    Tag,
+    /// Staff accounts (security events).
+    User,
+}
+
+impl From<AuditSubjectType> for SubjectKind {
+    fn from(kind: AuditSubjectType) -> Self {
+        match kind {
+            AuditSubjectType::Article => SubjectKind::Article,
+            AuditSubjectType::Reply => SubjectKind::Reply,
+            AuditSubjectType::Tag => SubjectKind::Tag,
+            AuditSubjectType::User => SubjectKind::User,
+        }
+    }
+}
+
 /// Workflow reads (staff; the audit log: admins).
 #[derive(Default)]
 pub struct WorkflowQuery;
@@ -46,20 +70,22 @@ impl WorkflowQuery {
         &self,
         ctx: &Context<'_>,
         article_id: ID,
-        #[graphql(desc = "Page size, 1-100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Page size, 1 to the configured maximum (default 20).")] first: Option<
+            i32,
+        >,
         #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
     ) -> Result<RevisionSummaryConnection> {
         let (state, caller) = context(ctx)?;
-        let id = article_id_of("articleId", &article_id).map_err(gql)?;
-        let limit = workflow::page_size("first", first.map(i64::from)).map_err(gql)?;
+        let id = ids::article("articleId", &article_id).gql()?;
+        let limit = page_size(ctx, "first", first)?;
         let after = after
             .as_deref()
             .map(|cursor| workflow::parse_revision_cursor("after", cursor))
             .transpose()
-            .map_err(gql)?;
+            .gql()?;
         let page = workflow::revisions(state, caller, id, after, limit)
             .await
-            .map_err(gql)?;
+            .gql()?;
         let items = page.items.iter().map(|info| {
             (
                 workflow::revision_cursor(info.number),
@@ -79,11 +105,11 @@ impl WorkflowQuery {
         number: i32,
     ) -> Result<Option<RevisionNode>> {
         let (state, caller) = context(ctx)?;
-        let id = article_id_of("articleId", &article_id).map_err(gql)?;
+        let id = ids::article("articleId", &article_id).gql()?;
         match workflow::revision(state, caller, id, number).await {
             Ok(revision) => Ok(Some(RevisionNode::from(&revision))),
             Err(ApiError::NotFound) => Ok(None),
-            Err(error) => Err(gql(error)),
+            Err(error) => Err(error.to_graphql()),
         }
     }
 
@@ -96,10 +122,8 @@ impl WorkflowQuery {
         to: i32,
     ) -> Result<RevisionDiff> {
         let (state, caller) = context(ctx)?;
-        let id = article_id_of("articleId", &article_id).map_err(gql)?;
-        let comparison = workflow::compare(state, caller, id, from, to)
-            .await
-            .map_err(gql)?;
+        let id = ids::article("articleId", &article_id).gql()?;
+        let comparison = workflow::compare(state, caller, id, from, to).await.gql()?;
         Ok(RevisionDiff::new(
             &comparison.from,
             &comparison.to,
@@ -111,31 +135,38 @@ impl WorkflowQuery {
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 1-100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Page size, 1 to the configured maximum (default 20).")] first: Option<
+            i32,
+        >,
         #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
         #[graphql(desc = "Only entries about this article (and its replies).")] article_id: Option<
             ID,
         >,
+        #[graphql(desc = "Only entries about this kind of subject.")] subject_type: Option<
+            AuditSubjectType,
+        >,
     ) -> Result<AuditEntryConnection> {
         let (state, caller) = context(ctx)?;
-        let limit = workflow::page_size("first", first.map(i64::from)).map_err(gql)?;
+        let limit = page_size(ctx, "first", first)?;
         let after = after
             .as_deref()
             .map(|cursor| Cursor::decode("after", cursor))
             .transpose()
-            .map_err(|error| gql(error.into()))?;
+            .gql()?;
         let article_id = article_id
-            .map(|id| article_id_of("articleId", &id))
-            .transpose()
-            .map_err(gql)?;
+            .map(|id| ids::article("articleId", &id).gql())
+            .transpose()?;
         let page = workflow::audit_log(
             state,
             caller,
-            AuditFilter { article_id },
+            AuditFilter {
+                article_id,
+                subject: subject_type.map(SubjectKind::from),
+            },
             PageRequest::after(limit, after),
         )
         .await
-        .map_err(gql)?;
+        .gql()?;
         let items = page
             .items
             .iter()
@@ -204,10 +235,11 @@ impl WorkflowMutation {
         expected_version: Option<i32>,
     ) -> Result<ArticleNode> {
         let (state, caller) = context(ctx)?;
-        let id = article_id_of("articleId", &article_id).map_err(gql)?;
-        let article = workflow::restore(state, caller, id, number, expected_version)
+        let id = ids::article("articleId", &article_id).gql()?;
+        let based_on = BasedOn::version(expected_version);
+        let article = workflow::restore(state, caller, id, number, based_on)
             .await
-            .map_err(gql)?;
+            .gql()?;
         Ok(ArticleNode::new(article, masthead_persistence::now()))
     }
 }
@@ -219,32 +251,14 @@ async fn act(
     expected_version: Option<i32>,
 ) -> Result<ArticleNode> {
     let (state, caller) = context(ctx)?;
-    let id = article_id_of("id", id).map_err(gql)?;
-    let article = workflow::transition(state, caller, id, transition, expected_version)
+    let id = ids::article("id", id).gql()?;
+    let based_on = BasedOn::version(expected_version);
+    let article = workflow::transition(state, caller, id, transition, based_on)
         .await
-        .map_err(gql)?;
+        .gql()?;
     Ok(ArticleNode::new(article, masthead_persistence::now()))
 }
 
 fn context<'c>(ctx: &Context<'c>) -> Result<(&'c AppState, Caller)> {
-    Ok((ctx.data::<AppState>()?, *ctx.data::<Caller>()?))
-}
-
-fn gql(error: ApiError) -> async_graphql::Error {
-    error.to_graphql()
-}
-
-/// An article id as given: the UUID, or a Relay global id `Article:<uuid>` in base64.
-fn article_id_of(field: &str, id: &ID) -> Result<ArticleId, ApiError> {
-    let raw = id.as_str().trim();
-    if let Ok(id) = raw.parse::<ArticleId>() {
-        return Ok(id);
-    }
-    STANDARD
-        .decode(raw)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|global| global.strip_prefix("Article:").map(str::to_owned))
-        .and_then(|uuid| uuid.parse().ok())
-        .ok_or_else(|| FieldError::new(field, "is not an article id").into())
+    Ok((state(ctx)?, caller(ctx)))
 }

@@ -348,7 +348,7 @@ impl From<&AuditEntry> for AuditEntryNode {
             action: entry.action.as_str().to_owned(),
             actor_id: entry.actor_id.map(|id| ID(id.to_string())),
             actor: entry.actor.as_ref().map(AuthorNode::from),
-            subject_type: entry.subject_type.to_owned(),
+            subject_type: entry.subject_type.as_str().to_owned(),
             subject_id: ID(entry.subject_id.to_string()),
             article_id: entry.article_id.map(|id| ID(id.to_string())),
             version: entry.version,

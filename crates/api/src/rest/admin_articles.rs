@@ -7,14 +7,13 @@
 
 use actix_web::http::header;
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
-use masthead_domain::policy::{Action, ArticleFacts};
-use masthead_domain::{Article, ArticleId, ArticleStatus, Lifecycle};
-use masthead_persistence::{
-    ArticleFilter, ArticleOrder, Cursor, PageRequest, PersistenceError, Visibility,
-};
+use masthead_domain::policy::Action;
+use masthead_domain::{Article, ArticleId, ArticleStatus};
+use masthead_persistence::{ArticleFilter, ArticleOrder, Cursor, PageRequest, Visibility};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use crate::app::articles;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::rest::article_document::ArticleDocument;
@@ -141,13 +140,10 @@ pub async fn create(
     let operation = {
         let state = state.clone();
         async move {
-            let content = document.value.validate(Some(actor.id))?;
-            let article = state
-                .store
-                .articles()
-                .acting_as(actor.id)
-                .create(content, Lifecycle::draft())
-                .await?;
+            let article = articles::create(&state, caller, |actor| {
+                document.value.validate(Some(actor.id))
+            })
+            .await?;
             let view = full_view(&state, &article).await?;
             Ok(private(HttpResponse::Created())
                 .insert_header(header::ETag(version_etag(article.version)))
@@ -180,8 +176,7 @@ pub async fn show(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.authorize(Action::ReadDrafts)?;
-    let article = stored(&state, &id).await?;
+    let article = articles::get(&state, caller, article_id(&id)?).await?;
     let view = full_view(&state, &article).await?;
     Ok(private(HttpResponse::Ok())
         .insert_header(header::ETag(version_etag(article.version)))
@@ -218,24 +213,13 @@ pub async fn update(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     caller.authorize(Action::ReadDrafts)?;
-    let article = stored(&state, &id).await?;
-    let actor = caller.authorize(Action::EditArticle(facts(&caller, &article)))?;
-    let expected = Precondition::of(&request)?.check(article.version, true)?;
+    let based_on = Precondition::of_write(&request, true)?;
     let document =
         read_json::<ArticleDocument>(&request, payload.into_inner(), limit_for(&request)).await?;
-    let content = document.value.validate(None)?;
-    let saved = state
-        .store
-        .articles()
-        .acting_as(actor.id)
-        .update(article.id, expected, content)
-        .await
-        .map_err(|error| match error {
-            PersistenceError::VersionConflict { current } => {
-                ApiError::PreconditionFailed { current }
-            }
-            other => other.into(),
-        })?;
+    let saved = articles::update(&state, caller, article_id(&id)?, based_on, |_| {
+        document.value.validate(None)
+    })
+    .await?;
     let view = full_view(&state, &saved).await?;
     Ok(private(HttpResponse::Ok())
         .insert_header(header::ETag(version_etag(saved.version)))
@@ -255,6 +239,8 @@ pub async fn update(
     ),
     responses(
         (status = 204, description = "Deleted."),
+        (status = 409, description = "Without `If-Match`: the article changed while it was being deleted (`VERSION_CONFLICT`, with `current_version`); nothing was deleted.",
+            body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 412, description = "The article changed since that version; nothing was deleted.",
             body = crate::error::Problem, content_type = "application/problem+json"),
     )
@@ -267,34 +253,14 @@ pub async fn remove(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.authorize(Action::ReadDrafts)?;
-    let article = stored(&state, &id).await?;
-    let actor = caller.authorize(Action::DeleteArticle(facts(&caller, &article)))?;
-    Precondition::of(&request)?.check(article.version, false)?;
-    state
-        .store
-        .articles()
-        .acting_as(actor.id)
-        .delete(article.id)
-        .await?;
+    let based_on = Precondition::of_write(&request, false)?;
+    articles::delete(&state, caller, article_id(&id)?, based_on).await?;
     Ok(private(HttpResponse::NoContent()).finish())
 }
 
-/// The stored article with this id (any status); a malformed id names nothing.
-async fn stored(state: &AppState, id: &str) -> Result<Article, ApiError> {
-    let id: ArticleId = id.parse().map_err(|_| ApiError::NotFound)?;
-    state
-        .store
-        .articles()
-        .by_id(id, Visibility::Staff)
-        .await?
-        .ok_or(ApiError::NotFound)
-}
-
-fn facts(caller: &Caller, article: &Article) -> ArticleFacts {
-    ArticleFacts {
-        actor_is_author: caller.0.is_some_and(|actor| article.is_by(actor.id)),
-        status: article.lifecycle.status,
-    }
+/// The article id of a path; a malformed one names nothing.
+pub fn article_id(id: &str) -> Result<ArticleId, ApiError> {
+    id.parse().map_err(|_| ApiError::NotFound)
 }
 
 async fn full_view(state: &AppState, article: &Article) -> Result<ArticleView, ApiError> {

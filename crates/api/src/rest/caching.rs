@@ -19,6 +19,7 @@ use base64::Engine;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
+use crate::app::BasedOn;
 use crate::config::Settings;
 use crate::error::ApiError;
 
@@ -132,15 +133,19 @@ impl Precondition {
         }
     }
 
-    /// The version to write against when the stored one is `current`:
-    /// missing is 428, stale is 412 (with the current version), else `current`.
-    pub fn check(&self, current: i32, required: bool) -> Result<i32, ApiError> {
+    /// What the write is based on; missing is 428 when the write `required` it.
+    pub fn based_on(self, required: bool) -> Result<BasedOn, ApiError> {
         match self {
             Self::Missing if required => Err(ApiError::PreconditionRequired),
-            Self::Missing | Self::Any => Ok(current),
-            Self::Versions(versions) if versions.contains(&current) => Ok(current),
-            Self::Versions(_) => Err(ApiError::PreconditionFailed { current }),
+            Self::Missing | Self::Any => Ok(BasedOn::Any),
+            Self::Versions(versions) => Ok(BasedOn::Versions(versions)),
         }
+    }
+
+    /// Reads `If-Match` as what a conditional write is based on: the one
+    /// `If-Match` rule of every REST write.
+    pub fn of_write(request: &HttpRequest, required: bool) -> Result<BasedOn, ApiError> {
+        Self::of(request)?.based_on(required)
     }
 }
 
@@ -164,25 +169,27 @@ mod tests {
     }
 
     #[test]
-    fn if_match_decides_the_version_to_write_against() {
+    fn if_match_says_what_a_write_is_based_on() {
+        let based_on = |value, required| precondition(value).unwrap().based_on(required);
         assert!(matches!(
-            precondition(None).unwrap().check(3, true),
+            based_on(None, true),
             Err(ApiError::PreconditionRequired)
         ));
-        assert_eq!(precondition(None).unwrap().check(3, false).unwrap(), 3);
+        assert_eq!(based_on(None, false).unwrap(), BasedOn::Any);
         assert_eq!(
-            precondition(Some("\"3\"")).unwrap().check(3, true).unwrap(),
-            3
+            based_on(Some("\"3\""), true).unwrap(),
+            BasedOn::Versions(vec![3])
         );
-        assert_eq!(precondition(Some("*")).unwrap().check(7, true).unwrap(), 7);
-        assert!(matches!(
-            precondition(Some("\"2\"")).unwrap().check(3, true),
-            Err(ApiError::PreconditionFailed { current: 3 })
-        ));
-        assert!(matches!(
-            precondition(Some("W/\"3\"")).unwrap().check(3, true),
-            Err(ApiError::PreconditionFailed { current: 3 })
-        ));
+        assert_eq!(based_on(Some("*"), true).unwrap(), BasedOn::Any);
+        // Weak and non-numeric tags never match a version.
+        assert_eq!(
+            based_on(Some("W/\"3\""), true).unwrap(),
+            BasedOn::Versions(vec![])
+        );
+        assert_eq!(
+            based_on(Some("\"x\""), true).unwrap(),
+            BasedOn::Versions(vec![])
+        );
         assert!(matches!(
             precondition(Some("3")),
             Err(ApiError::BadRequest(_))

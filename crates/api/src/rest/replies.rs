@@ -18,6 +18,7 @@ use crate::replies::moderation::{self, QueueRequest};
 use crate::replies::posting::{self, ArticleRef, PostReply};
 use crate::rest::body::read_json;
 use crate::rest::idempotency::{self, KeyScope};
+use crate::rest::listing;
 use crate::rest::reply_views::{
     moderation_views, ModeratedView, ModerationReplyView, PostedReplyView, QueueView,
     ThreadReplyView,
@@ -72,7 +73,7 @@ pub async fn list(
     slug: web::Path<String>,
     query: web::Query<ThreadsQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = page_size(query.limit)?;
+    let limit = listing::page_size(query.limit)?;
     let cursor = decode_cursor(query.cursor.as_deref())?;
     let article = posting::find_article(&state, &ArticleRef::Slug(slug.into_inner())).await?;
     let page = state
@@ -227,7 +228,7 @@ pub async fn queue(
         },
         article: query.article,
         client: query.client,
-        size: page_size(query.limit)?,
+        size: listing::page_size(query.limit)?,
         after: decode_cursor(query.cursor.as_deref())?,
     };
     let page = moderation::queue(&state, caller, request).await?;
@@ -371,14 +372,6 @@ fn no_store(mut builder: HttpResponseBuilder) -> HttpResponseBuilder {
         HeaderValue::from_static("private, no-store"),
     ));
     builder
-}
-
-fn page_size(limit: Option<u64>) -> Result<u64, ApiError> {
-    let limit = limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
-        return Err(FieldError::new("limit", "must be between 1 and 100").into());
-    }
-    Ok(limit)
 }
 
 fn decode_cursor(cursor: Option<&str>) -> Result<Option<Cursor>, ApiError> {

@@ -1,13 +1,15 @@
 //! `/admin/tags`: creating, renaming and deleting tags (editors and admins).
 
-use actix_web::{delete, post, put, web, HttpResponse};
+use actix_web::{delete, post, put, web, HttpRequest, HttpResponse};
 use masthead_domain::policy::Action;
 use masthead_domain::{TagId, TagInput};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use crate::app::tags;
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::rest::body::{limit_for, read_json};
 use crate::rest::views::TagView;
 use crate::state::AppState;
 
@@ -57,11 +59,13 @@ fn tag_id(id: &str) -> Result<TagId, ApiError> {
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<TagBody>,
+    request: HttpRequest,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    // Only callers who may manage tags make the server read a body.
     caller.authorize(Action::ManageTags)?;
-    let content = TagInput::from(body.into_inner()).validate()?;
-    let tag = state.store.tags().create(content).await?;
+    let body = read_json::<TagBody>(&request, payload.into_inner(), limit_for(&request)).await?;
+    let tag = tags::create(&state, caller, body.value.into()).await?;
     Ok(HttpResponse::Created().json(TagView::from(&tag)))
 }
 
@@ -83,13 +87,14 @@ pub async fn create(
 pub async fn update(
     state: web::Data<AppState>,
     caller: Caller,
+    request: HttpRequest,
     id: web::Path<String>,
-    body: web::Json<TagBody>,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    // Only callers who may manage tags make the server read a body.
     caller.authorize(Action::ManageTags)?;
-    let id = tag_id(&id)?;
-    let content = TagInput::from(body.into_inner()).validate()?;
-    let tag = state.store.tags().update(id, content).await?;
+    let body = read_json::<TagBody>(&request, payload.into_inner(), limit_for(&request)).await?;
+    let tag = tags::update(&state, caller, tag_id(&id)?, body.value.into()).await?;
     Ok(HttpResponse::Ok().json(TagView::from(&tag)))
 }
 
@@ -111,7 +116,6 @@ pub async fn remove(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.authorize(Action::ManageTags)?;
-    state.store.tags().delete(tag_id(&id)?).await?;
+    tags::delete(&state, caller, tag_id(&id)?).await?;
     Ok(HttpResponse::NoContent().finish())
 }

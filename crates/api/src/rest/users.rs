@@ -5,7 +5,7 @@ use actix_web::{get, patch, post, web, HttpResponse};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::accounts::{self, AccountUpdate, NewAccount};
+use crate::app::accounts::{self, AccountUpdate, NewAccount};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::rest::views::{ListView, UserView};

@@ -8,26 +8,29 @@
 //! - `GET /admin/audit?limit=&cursor=&article_id=` (admins).
 //!
 //! Writes take an optional `If-Match` with the article's ETag, which is its
-//! version as a quoted decimal (`"7"`; `*` means any); a stale one is a 409
-//! `VERSION_CONFLICT` whose body names `current_version`. Answers to writes
-//! carry the new `ETag`.
+//! version as a quoted decimal (`"7"`; `*` means any); a stale one is a 412
+//! `PRECONDITION_FAILED` whose body names `current_version` (without
+//! `If-Match`, a write that lands in between is a 409 `VERSION_CONFLICT`).
+//! Answers to writes carry the new `ETag`.
 
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use masthead_domain::{Article, ArticleId, FieldError};
-use masthead_persistence::audit::AuditFilter;
+use masthead_persistence::audit::{AuditFilter, SubjectKind};
 use masthead_persistence::{Cursor, PageRequest};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app::workflow::{self, Transition};
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::rest::caching::PRIVATE;
+use crate::rest::admin_articles::article_id;
+use crate::rest::caching::{version_etag, Precondition, PRIVATE};
+use crate::rest::listing;
 use crate::rest::views::{ArticleView, ListView};
 use crate::rest::workflow_views::{AuditEntryView, DiffView, RevisionInfoView, RevisionView};
 use crate::state::AppState;
-use crate::workflow::{self, Transition};
 
 /// Largest body `publish` reads.
 const PUBLISH_BODY_MAX: usize = 4_096;
@@ -57,7 +60,9 @@ pub fn routes(config: &mut web::ServiceConfig) {
     responses(
         (status = 200, description = "The article as it is now; `ETag` is its new version.", body = ArticleView,
             headers(("ETag" = String))),
-        (status = 409, description = "Not possible from the article's current status (`INVALID_TRANSITION`), or `If-Match` names an old version (`VERSION_CONFLICT`, with `current_version`).",
+        (status = 409, description = "Not possible from the article's current status (`INVALID_TRANSITION`), or the article changed while acting on it (`VERSION_CONFLICT`, with `current_version`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`If-Match` names an old version (`PRECONDITION_FAILED`, with `current_version`); nothing changed.",
             body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -84,7 +89,9 @@ pub async fn submit(
     responses(
         (status = 200, description = "The article as it is now; `ETag` is its new version.", body = ArticleView,
             headers(("ETag" = String))),
-        (status = 409, description = "Not possible from the article's current status (`INVALID_TRANSITION`), or `If-Match` names an old version (`VERSION_CONFLICT`, with `current_version`).",
+        (status = 409, description = "Not possible from the article's current status (`INVALID_TRANSITION`), or the article changed while acting on it (`VERSION_CONFLICT`, with `current_version`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`If-Match` names an old version (`PRECONDITION_FAILED`, with `current_version`); nothing changed.",
             body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -118,7 +125,9 @@ pub async fn publish(
     responses(
         (status = 200, description = "The article as it is now; `ETag` is its new version.", body = ArticleView,
             headers(("ETag" = String))),
-        (status = 409, description = "Not possible from the article's current status (`INVALID_TRANSITION`), or `If-Match` names an old version (`VERSION_CONFLICT`, with `current_version`).",
+        (status = 409, description = "Not possible from the article's current status (`INVALID_TRANSITION`), or the article changed while acting on it (`VERSION_CONFLICT`, with `current_version`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`If-Match` names an old version (`PRECONDITION_FAILED`, with `current_version`); nothing changed.",
             body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -143,7 +152,9 @@ pub async fn unpublish(
     responses(
         (status = 200, description = "The article as it is now; `ETag` is its new version.", body = ArticleView,
             headers(("ETag" = String))),
-        (status = 409, description = "Not possible from the article's current status (`INVALID_TRANSITION`), or `If-Match` names an old version (`VERSION_CONFLICT`, with `current_version`).",
+        (status = 409, description = "Not possible from the article's current status (`INVALID_TRANSITION`), or the article changed while acting on it (`VERSION_CONFLICT`, with `current_version`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`If-Match` names an old version (`PRECONDITION_FAILED`, with `current_version`); nothing changed.",
             body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -164,7 +175,7 @@ pub async fn archive(
 pub struct PageQuery {
     /// Page size, 1–100 (default 20).
     #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<i64>,
+    pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
@@ -189,7 +200,7 @@ pub async fn revisions(
     id: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = workflow::page_size("limit", query.limit)?;
+    let limit = listing::page_size(query.limit)?;
     let after = query
         .cursor
         .as_deref()
@@ -236,7 +247,9 @@ pub async fn revision(
     responses(
         (status = 200, description = "The article as it is now; `ETag` is its new version.", body = ArticleView,
             headers(("ETag" = String))),
-        (status = 409, description = "`If-Match` names an old version (`VERSION_CONFLICT`, with `current_version`).",
+        (status = 409, description = "The article changed while acting on it (`VERSION_CONFLICT`, with `current_version`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`If-Match` names an old version (`PRECONDITION_FAILED`, with `current_version`); nothing changed.",
             body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -248,8 +261,8 @@ pub async fn restore(
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (id, number) = path.into_inner();
-    let expected = if_match(&request)?;
-    let article = workflow::restore(&state, caller, article_id(&id)?, number, expected).await?;
+    let based_on = Precondition::of_write(&request, false)?;
+    let article = workflow::restore(&state, caller, article_id(&id)?, number, based_on).await?;
     article_response(&state, &article).await
 }
 
@@ -291,12 +304,29 @@ pub async fn diff(
 pub struct AuditQuery {
     /// Page size, 1–100 (default 20).
     #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<i64>,
+    pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Only entries about this article.
     #[param(format = "uuid")]
     pub article_id: Option<String>,
+    /// Only entries about this kind of subject: `article`, `reply`, `tag` or `user`.
+    #[param(value_type = Option<AuditSubjectName>)]
+    pub subject_type: Option<String>,
+}
+
+/// What an audit entry is about, as `subject_type` says it.
+#[derive(ToSchema)]
+#[schema(as = AuditSubjectType, rename_all = "snake_case")]
+pub enum AuditSubjectName {
+    /// Articles.
+    Article,
+    /// Replies.
+    Reply,
+    /// Tags.
+    Tag,
+    /// Staff accounts (security events).
+    User,
 }
 
 /// The audit log, newest first (admins only).
@@ -318,7 +348,7 @@ pub async fn audit(
     caller: Caller,
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = workflow::page_size("limit", query.limit)?;
+    let limit = listing::page_size(query.limit)?;
     let cursor = query
         .cursor
         .as_deref()
@@ -332,8 +362,17 @@ pub async fn audit(
                 .map_err(|_| FieldError::new("article_id", "is not an article id"))
         })
         .transpose()?;
+    let subject = query
+        .subject_type
+        .as_deref()
+        .map(|kind| {
+            kind.parse::<SubjectKind>()
+                .map_err(|_| FieldError::new("subject_type", "must be article, reply, tag or user"))
+        })
+        .transpose()?;
     let filter = AuditFilter {
         article_id: article,
+        subject,
     };
     let page =
         workflow::audit_log(&state, caller, filter, PageRequest::after(limit, cursor)).await?;
@@ -355,9 +394,9 @@ async fn act(
     transition: Transition,
     request: &HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let expected = if_match(request)?;
+    let based_on = Precondition::of_write(request, false)?;
     let article =
-        workflow::transition(state, caller, article_id(id)?, transition, expected).await?;
+        workflow::transition(state, caller, article_id(id)?, transition, based_on).await?;
     article_response(state, &article).await
 }
 
@@ -373,41 +412,9 @@ async fn article_response(state: &AppState, article: &Article) -> Result<HttpRes
         now,
     );
     Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag(article.version)))
+        .insert_header(header::ETag(version_etag(article.version)))
         .insert_header((header::CACHE_CONTROL, PRIVATE))
         .json(view))
-}
-
-/// The ETag of an article at `version`: the version as a quoted decimal.
-pub fn etag(version: i32) -> String {
-    format!("\"{version}\"")
-}
-
-/// Reads `If-Match`: absent or `*` is no expectation; `"7"` expects version 7.
-pub fn if_match(request: &HttpRequest) -> Result<Option<i32>, ApiError> {
-    let Some(value) = request.headers().get(header::IF_MATCH) else {
-        return Ok(None);
-    };
-    let malformed = || {
-        ApiError::BadRequest(
-            "If-Match must be the article's ETag, its version in quotes (\"7\"), or *".to_owned(),
-        )
-    };
-    let value = value.to_str().map_err(|_| malformed())?.trim();
-    if value == "*" {
-        return Ok(None);
-    }
-    value
-        .strip_prefix('"')
-        .and_then(|inner| inner.strip_suffix('"'))
-        .and_then(|version| version.parse::<i32>().ok())
-        .filter(|version| *version >= 1)
-        .map(Some)
-        .ok_or_else(malformed)
-}
-
-fn article_id(id: &str) -> Result<ArticleId, ApiError> {
-    id.parse().map_err(|_| ApiError::NotFound)
 }
 
 /// Body of `publish`.

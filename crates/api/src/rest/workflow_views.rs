@@ -247,8 +247,8 @@ pub struct AuditEntryView {
     /// Who acted, while the account exists.
     #[schema(required = true)]
     pub actor: Option<StaffView>,
-    /// `article` or `reply`.
-    #[schema(value_type = String, pattern = "^(article|reply)$")]
+    /// What the entry is about.
+    #[schema(value_type = crate::rest::workflow::AuditSubjectName)]
     pub subject_type: &'static str,
     #[schema(format = "uuid")]
     pub subject_id: String,
@@ -270,7 +270,7 @@ impl From<&AuditEntry> for AuditEntryView {
             action: entry.action.as_str(),
             actor_id: entry.actor_id.map(|id| id.to_string()),
             actor: entry.actor.as_ref().map(Into::into),
-            subject_type: entry.subject_type,
+            subject_type: entry.subject_type.as_str(),
             subject_id: entry.subject_id.to_string(),
             article_id: entry.article_id.map(|id| id.to_string()),
             version: entry.version,

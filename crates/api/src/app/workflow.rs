@@ -4,11 +4,12 @@
 //! (`graphql::workflow`) only translate to and from these functions, so the
 //! two can never disagree about a rule.
 //!
-//! Every action first resolves the caller (401 for anonymous), then finds the
-//! article (404), then asks the policy (403), then writes with an optimistic
-//! version check: the version the client names, or else the one the policy
-//! decision was made on (409 `VERSION_CONFLICT` with the current version when
-//! someone else wrote in between).
+//! Every action follows the order of checks of [`crate::app`]: the caller
+//! (401), the article (404), the policy on the article as read (403), the
+//! client's `If-Match`/`expectedVersion` against that version (412 /
+//! `VERSION_CONFLICT`), then a compare-and-swap on that same version, so a
+//! write that lands in between makes the action fail rather than act on a
+//! state the policy never saw.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -20,6 +21,7 @@ use masthead_persistence::audit::{AuditEntry, AuditFilter};
 use masthead_persistence::revisions::{Revision, RevisionPage};
 use masthead_persistence::{Page, PageRequest, Visibility};
 
+use crate::app::{articles, BasedOn};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::events::Event;
@@ -27,8 +29,6 @@ use crate::state::AppState;
 
 /// How far ahead an article may be scheduled.
 pub const SCHEDULE_HORIZON_DAYS: i64 = 5 * 366;
-/// Largest page of revisions or audit entries.
-pub const MAX_PAGE: u64 = 100;
 
 /// A move through the publishing state machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,13 +54,14 @@ pub async fn transition(
     caller: Caller,
     id: ArticleId,
     transition: Transition,
-    expected_version: Option<i32>,
+    based_on: BasedOn,
 ) -> Result<Article, ApiError> {
-    let (actor, article) = staff_and_article(state, caller, id).await?;
-    match transition {
-        Transition::Submit => caller.authorize(Action::SubmitArticle(facts(&article, actor)))?,
-        _ => caller.authorize(Action::PublishArticle)?,
+    let action: fn(ArticleFacts) -> Action = match transition {
+        Transition::Submit => Action::SubmitArticle,
+        _ => |_| Action::PublishArticle,
     };
+    let (actor, article) = articles::editable(state, caller, id, action).await?;
+    let version = based_on.authorize(&article)?;
     let now = masthead_persistence::now();
     if let Transition::Publish { at: Some(at) } = transition {
         if at > now + Duration::days(SCHEDULE_HORIZON_DAYS) {
@@ -72,18 +73,15 @@ pub async fn transition(
         .store
         .articles()
         .acting_as(actor.id)
-        .change_lifecycle(
-            id,
-            Some(expected_version.unwrap_or(article.version)),
-            |lifecycle| match transition {
-                Transition::Submit => lifecycle.submit(),
-                Transition::Publish { at: None } => lifecycle.publish(now),
-                Transition::Publish { at: Some(at) } => lifecycle.schedule(at, now),
-                Transition::Unpublish => lifecycle.unpublish(now),
-                Transition::Archive => lifecycle.archive(now),
-            },
-        )
-        .await?;
+        .change_lifecycle(id, Some(version), |lifecycle| match transition {
+            Transition::Submit => lifecycle.submit(),
+            Transition::Publish { at: None } => lifecycle.publish(now),
+            Transition::Publish { at: Some(at) } => lifecycle.schedule(at, now),
+            Transition::Unpublish => lifecycle.unpublish(now),
+            Transition::Archive => lifecycle.archive(now),
+        })
+        .await
+        .map_err(|error| based_on.lost(error.into()))?;
     if !was_public && changed.is_public_at(now) {
         state
             .events
@@ -99,16 +97,17 @@ pub async fn restore(
     caller: Caller,
     id: ArticleId,
     number: i32,
-    expected_version: Option<i32>,
+    based_on: BasedOn,
 ) -> Result<Article, ApiError> {
-    let (actor, article) = staff_and_article(state, caller, id).await?;
-    caller.authorize(Action::EditArticle(facts(&article, actor)))?;
-    Ok(state
+    let (actor, article) = articles::editable(state, caller, id, Action::EditArticle).await?;
+    let version = based_on.authorize(&article)?;
+    state
         .store
         .articles()
         .acting_as(actor.id)
-        .restore(id, number, expected_version.unwrap_or(article.version))
-        .await?)
+        .restore(id, number, version)
+        .await
+        .map_err(|error| based_on.lost(error.into()))
 }
 
 /// One page of `id`'s history, oldest first.
@@ -175,15 +174,6 @@ pub async fn audit_log(
     Ok(state.store.audit().list(filter, page).await?)
 }
 
-/// Checks a page size given as `field`.
-pub fn page_size(field: &str, value: Option<i64>) -> Result<u64, ApiError> {
-    match value {
-        None => Ok(20),
-        Some(n) if (1..=MAX_PAGE as i64).contains(&n) => Ok(n as u64),
-        Some(_) => Err(FieldError::new(field, "must be between 1 and 100").into()),
-    }
-}
-
 /// The opaque cursor after revision `number`.
 pub fn revision_cursor(number: i32) -> String {
     URL_SAFE_NO_PAD.encode(format!("revision:{number}"))
@@ -202,21 +192,6 @@ pub fn parse_revision_cursor(field: &str, cursor: &str) -> Result<i32, ApiError>
         .ok_or_else(invalid)
 }
 
-async fn staff_and_article(
-    state: &AppState,
-    caller: Caller,
-    id: ArticleId,
-) -> Result<(masthead_domain::policy::Actor, Article), ApiError> {
-    let actor = caller.authorize(Action::ReadDrafts)?;
-    let article = state
-        .store
-        .articles()
-        .by_id(id, Visibility::Staff)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok((actor, article))
-}
-
 async fn article_exists(state: &AppState, id: ArticleId) -> Result<(), ApiError> {
     let found = state
         .store
@@ -227,13 +202,6 @@ async fn article_exists(state: &AppState, id: ArticleId) -> Result<(), ApiError>
         Err(ApiError::NotFound)
     } else {
         Ok(())
-    }
-}
-
-fn facts(article: &Article, actor: masthead_domain::policy::Actor) -> ArticleFacts {
-    ArticleFacts {
-        actor_is_author: article.is_by(actor.id),
-        status: article.lifecycle.status,
     }
 }
 
@@ -250,13 +218,5 @@ mod tests {
         for bad in ["", "!!", "cmV2aXNpb246eA", &"a".repeat(100)] {
             assert!(parse_revision_cursor("after", bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn page_sizes_are_bounded() {
-        assert_eq!(page_size("limit", None).unwrap(), 20);
-        assert_eq!(page_size("limit", Some(100)).unwrap(), 100);
-        assert!(page_size("limit", Some(0)).is_err());
-        assert!(page_size("limit", Some(101)).is_err());
     }
 }

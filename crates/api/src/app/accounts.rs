@@ -1,5 +1,7 @@
 //! Managing staff accounts (admins only): one implementation behind
 //! `/api/v1/admin/users` and the GraphQL `createUser` / `updateUser` / `users`.
+//! Creations, role changes and disabling or enabling are audited as security
+//! events naming the admin, in the transaction of the change.
 
 use masthead_domain::limits::DESCRIPTION_MAX;
 use masthead_domain::policy::Action;
@@ -73,7 +75,7 @@ pub async fn create(
     caller: &Caller,
     input: NewAccount,
 ) -> Result<CreatedAccount, ApiError> {
-    caller.authorize(Action::ManageUsers)?;
+    let actor = caller.authorize(Action::ManageUsers)?;
     let mut errors = ValidationErrors::default();
     let email = errors.collect(Email::parse("email", &input.email));
     let display_name = errors.collect(DisplayName::parse("display_name", &input.display_name));
@@ -99,6 +101,7 @@ pub async fn create(
     let user = state
         .store
         .users()
+        .acting_as(actor.id)
         .create(NewUser {
             email,
             display_name,
@@ -122,7 +125,7 @@ pub async fn update(
     id: &str,
     input: AccountUpdate,
 ) -> Result<User, ApiError> {
-    caller.authorize(Action::ManageUsers)?;
+    let actor = caller.authorize(Action::ManageUsers)?;
     let id: UserId = id.parse().map_err(|_| ApiError::NotFound)?;
     let mut errors = ValidationErrors::default();
     let display_name = input
@@ -146,7 +149,12 @@ pub async fn update(
         role,
         active: input.active,
     };
-    Ok(state.store.users().update_account(id, changes).await?)
+    Ok(state
+        .store
+        .users()
+        .acting_as(actor.id)
+        .update_account(id, changes)
+        .await?)
 }
 
 fn parse_role(role: &str) -> Result<Role, FieldError> {
