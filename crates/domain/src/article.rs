@@ -194,35 +194,35 @@ impl ArticleInput {
         let seo = Seo {
             meta_title: errors
                 .collect(text::optional(
-                    "meta_title",
+                    "seo.meta_title",
                     self.meta_title.as_deref(),
                     META_TITLE_MAX,
                 ))
                 .flatten(),
             meta_description: errors
                 .collect(text::optional(
-                    "meta_description",
+                    "seo.meta_description",
                     self.meta_description.as_deref(),
                     META_DESCRIPTION_MAX,
                 ))
                 .flatten(),
             canonical_url: errors
-                .collect(url("canonical_url", self.canonical_url.as_deref()))
+                .collect(url("seo.canonical_url", self.canonical_url.as_deref()))
                 .flatten(),
         };
         let image_url = errors
-            .collect(url("feature_image_url", self.feature_image_url.as_deref()))
+            .collect(url("feature_image.url", self.feature_image_url.as_deref()))
             .flatten();
         let image_alt = errors
             .collect(text::optional(
-                "feature_image_alt",
+                "feature_image.alt",
                 self.feature_image_alt.as_deref(),
                 META_DESCRIPTION_MAX,
             ))
             .flatten();
         let image_caption = errors
             .collect(text::optional(
-                "feature_image_caption",
+                "feature_image.caption",
                 self.feature_image_caption.as_deref(),
                 META_DESCRIPTION_MAX,
             ))
@@ -235,7 +235,7 @@ impl ArticleInput {
             }),
             (Some(_), None) => {
                 errors.0.push(FieldError::new(
-                    "feature_image_alt",
+                    "feature_image.alt",
                     "is required with a feature image",
                 ));
                 None
@@ -540,7 +540,7 @@ mod tests {
         };
         assert_eq!(
             fields(input),
-            ["slug", "canonical_url", "feature_image_alt"]
+            ["slug", "seo.canonical_url", "feature_image.alt"]
         );
     }
 

@@ -4,8 +4,8 @@
 
 use async_graphql::{InputObject, OneofObject, ID};
 use masthead_domain::{
-    ArticleContent, BlockInput as DomainBlock, FieldError, SectionInput as DomainSection, TagId,
-    UserId, ValidationErrors,
+    ArticleContent, BlockInput as DomainBlock, SectionInput as DomainSection, TagId, UserId,
+    ValidationErrors,
 };
 
 use crate::graphql::ids::{self, Kind};
@@ -152,12 +152,9 @@ impl ArticleInput {
             Ok(content) if errors.0.is_empty() => Ok(content),
             Ok(_) => Err(errors),
             Err(domain) => {
-                errors
-                    .0
-                    .extend(domain.0.into_iter().map(|error| FieldError {
-                        field: input_path(&error.field),
-                        message: error.message,
-                    }));
+                // The domain names errors by their place in the article
+                // (`seo.meta_title`); the GraphQL edge writes them in camelCase.
+                errors.0.extend(domain.0);
                 Err(errors)
             }
         }
@@ -220,21 +217,6 @@ fn parse_ids(
         .collect()
 }
 
-/// The path of a domain field in this input (`meta_title` is `seo.metaTitle`).
-fn input_path(domain: &str) -> String {
-    let renamed = match domain {
-        "meta_title" => "seo.metaTitle",
-        "meta_description" => "seo.metaDescription",
-        "canonical_url" => "seo.canonicalUrl",
-        "feature_image_url" => "featureImage.url",
-        "feature_image_alt" => "featureImage.alt",
-        "feature_image_caption" => "featureImage.caption",
-        "reply_policy" => "replyPolicy",
-        other => other,
-    };
-    renamed.to_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,7 +242,7 @@ mod tests {
     }
 
     #[test]
-    fn errors_are_named_by_their_path_in_the_graphql_input() {
+    fn errors_are_named_by_their_path_in_the_input() {
         let mut bad = input();
         bad.title = String::new();
         bad.tags = vec![ID("nonsense".into())];
@@ -286,7 +268,7 @@ mod tests {
                 "tags[0]",
                 "title",
                 "sections[0].blocks[0].text",
-                "seo.metaTitle"
+                "seo.meta_title"
             ]
         );
     }

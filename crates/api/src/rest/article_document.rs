@@ -488,18 +488,6 @@ fn ids<T: From<uuid::Uuid>>(
 
 /// Names a domain error by the document field the client sent.
 fn rename(mut error: FieldError, origins: &[Vec<Vec<Origin>>]) -> FieldError {
-    let flat = [
-        ("feature_image_url", "feature_image.url"),
-        ("feature_image_alt", "feature_image.alt"),
-        ("feature_image_caption", "feature_image.caption"),
-        ("meta_title", "seo.meta_title"),
-        ("meta_description", "seo.meta_description"),
-        ("canonical_url", "seo.canonical_url"),
-    ];
-    if let Some((_, path)) = flat.iter().find(|(domain, _)| *domain == error.field) {
-        error.field = (*path).to_owned();
-        return error;
-    }
     if let Some((section, block, rest)) = block_path(&error.field) {
         let origins = origins
             .get(section)

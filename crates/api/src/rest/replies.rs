@@ -16,7 +16,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::replies::moderation::{self, QueueRequest};
 use crate::replies::posting::{self, ArticleRef, PostReply};
-use crate::rest::body::read_json;
+use crate::rest::body::{limit_for, read_json};
 use crate::rest::idempotency::{self, KeyScope};
 use crate::rest::listing;
 use crate::rest::reply_views::{
@@ -321,9 +321,13 @@ pub struct ModerateBody {
 pub async fn moderate_many(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<ModerateBody>,
+    request: HttpRequest,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     caller.authorize(Action::ModerateReplies)?;
+    let body: ModerateBody = read_json(&request, payload.into_inner(), limit_for(&request))
+        .await?
+        .value;
     let action: ModerationAction = body
         .action
         .parse()

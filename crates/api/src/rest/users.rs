@@ -1,13 +1,15 @@
 //! `/admin/users`: staff accounts, for admins only. Passwords and their hashes
 //! never appear here; a generated first password is shown once, on creation.
 
-use actix_web::{get, patch, post, web, HttpResponse};
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use masthead_domain::policy::Action;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
 use crate::app::accounts::{self, AccountUpdate, NewAccount};
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::rest::body::{limit_for, read_json};
 use crate::rest::views::{ListView, UserView};
 use crate::state::AppState;
 
@@ -134,9 +136,13 @@ pub async fn show(
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<CreateUserBody>,
+    request: HttpRequest,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
+    caller.authorize(Action::ManageUsers)?;
+    let body: CreateUserBody = read_json(&request, payload.into_inner(), limit_for(&request))
+        .await?
+        .value;
     let created = accounts::create(
         &state,
         &caller,
@@ -180,9 +186,13 @@ pub async fn update(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    body: web::Json<UpdateUserBody>,
+    request: HttpRequest,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
+    caller.authorize(Action::ManageUsers)?;
+    let body: UpdateUserBody = read_json(&request, payload.into_inner(), limit_for(&request))
+        .await?
+        .value;
     let user = accounts::update(
         &state,
         &caller,
