@@ -7,6 +7,7 @@ use masthead_domain::{FieldError, ModerationAction, ValidationErrors};
 use masthead_persistence::Cursor;
 
 use crate::auth::Caller;
+use crate::client_address::ClientAddress;
 use crate::error::ApiError;
 use crate::graphql::connection::uncounted_connection;
 use crate::graphql::ids::{self, Kind};
@@ -14,7 +15,6 @@ use crate::graphql::reply_types::{
     ModerationActionValue, ModerationReply, ModerationResult, PostedReply, ReplyCounts,
     ReplyStatusValue,
 };
-use crate::replies::guard::ClientAddress;
 use crate::replies::moderation::{self, QueueRequest};
 use crate::replies::posting::{self, ArticleRef, PostReply};
 use crate::state::AppState;
