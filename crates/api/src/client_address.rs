@@ -20,6 +20,9 @@ use ipnet::IpNet;
 use crate::error::ApiError;
 use crate::state::AppState;
 
+/// Reads the hops of one header value, left to right; `None` for garbage.
+type HopParser = fn(&str) -> Vec<Option<IpAddr>>;
+
 /// Trusted hops walked at most; past them the walk stops at the last one.
 const MAX_TRUSTED_HOPS: usize = 32;
 
@@ -109,13 +112,12 @@ impl ClientAddress {
         if !proxies.trusts_peer(peer) {
             return Self(peer);
         }
-        let (name, parse): (HeaderName, fn(&str) -> Vec<Option<IpAddr>>) =
-            match proxies.forwarded_header {
-                ForwardedHeader::XForwardedFor => {
-                    (HeaderName::from_static("x-forwarded-for"), x_forwarded_for)
-                }
-                ForwardedHeader::Forwarded => (header::FORWARDED, forwarded),
-            };
+        let (name, parse): (HeaderName, HopParser) = match proxies.forwarded_header {
+            ForwardedHeader::XForwardedFor => {
+                (HeaderName::from_static("x-forwarded-for"), x_forwarded_for)
+            }
+            ForwardedHeader::Forwarded => (header::FORWARDED, forwarded),
+        };
         // Several header lines read as one list, in order.
         let mut hops = Vec::new();
         for value in headers.get_all(name) {
