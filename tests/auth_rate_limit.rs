@@ -1,20 +1,22 @@
 //! Sign-in is rate limited per client IP and per account; past a limit the
 //! answer is 429 with `Retry-After` (GraphQL `RATE_LIMITED`), and once that
-//! time has passed sign-in works again. Limits here are tiny (3 per 6 seconds:
-//! one more attempt every 2 seconds) so a test waits only a few seconds; the
-//! windows are wide enough that a slow machine cannot refill them mid-test.
+//! time has passed sign-in works again (not a second earlier). The limits run
+//! on a manual clock the tests move, so nothing sleeps and a slow machine
+//! cannot refill an allowance mid-test. How the client address is chosen
+//! behind proxies is in `client_address.rs`.
 
 mod support;
 
 use std::time::Duration;
 
+use masthead_api::rate_limit::LimitClock;
 use masthead_domain::Role;
 use serde_json::{json, Value};
 use support::{graphql_error_code, TestApp};
 
-/// Waits out a `Retry-After`, with a little to spare.
-async fn wait_out(retry_after: u64) {
-    tokio::time::sleep(Duration::from_secs(retry_after) + Duration::from_millis(200)).await;
+/// Moves the limits' clock on by `seconds`.
+fn wait_out(clock: &LimitClock, seconds: u64) {
+    clock.advance(Duration::from_secs(seconds));
 }
 
 async fn login_from(
@@ -57,7 +59,9 @@ async fn assert_rate_limited(response: reqwest::Response, case: &str) -> u64 {
 
 #[tokio::test]
 async fn too_many_sign_ins_from_one_ip_get_429_then_work_again_after_retry_after() {
+    let clock = LimitClock::manual();
     let apps = TestApp::spawn_all_with(|settings| {
+        settings.limit_clock = clock.clone();
         settings.no_demo = true;
         settings.login_ip_limit = 3;
         settings.login_ip_window = 6;
@@ -73,7 +77,7 @@ async fn too_many_sign_ins_from_one_ip_get_429_then_work_again_after_retry_after
         let case = format!("fourth attempt ({})", app.backend);
         let retry_after =
             assert_rate_limited(login(&app, &session.email, &session.password).await, &case).await;
-        assert!(retry_after <= 2, "one attempt comes back every 2 s");
+        assert_eq!(retry_after, 2, "one attempt comes back every 2 s");
         let other = login(&app, "someone.else@newsroom.example", "whatever password").await;
         assert_eq!(
             other.status(),
@@ -82,7 +86,12 @@ async fn too_many_sign_ins_from_one_ip_get_429_then_work_again_after_retry_after
             app.backend
         );
 
-        wait_out(retry_after).await;
+        wait_out(&clock, retry_after - 1);
+        let early = format!("a second early ({})", app.backend);
+        let left =
+            assert_rate_limited(login(&app, &session.email, &session.password).await, &early);
+        assert_eq!(left.await, 1, "{early}");
+        wait_out(&clock, 1);
         let response = login(&app, &session.email, &session.password).await;
         assert_eq!(
             response.status(),
@@ -95,7 +104,9 @@ async fn too_many_sign_ins_from_one_ip_get_429_then_work_again_after_retry_after
 
 #[tokio::test]
 async fn repeated_failures_lock_the_account_even_for_the_right_password_then_it_recovers() {
+    let clock = LimitClock::manual();
     let apps = TestApp::spawn_all_with(|settings| {
+        settings.limit_clock = clock.clone();
         settings.no_demo = true;
         settings.login_account_failures = 3;
         settings.login_account_window = 9;
@@ -113,7 +124,7 @@ async fn repeated_failures_lock_the_account_even_for_the_right_password_then_it_
         let case = format!("locked account, right password ({})", app.backend);
         let retry_after =
             assert_rate_limited(login(&app, &victim.email, &victim.password).await, &case).await;
-        assert!(retry_after <= 3, "one attempt comes back every 3 s");
+        assert_eq!(retry_after, 3, "one attempt comes back every 3 s");
         let upper = victim.email.to_uppercase();
         assert_eq!(login(&app, &upper, &victim.password).await.status(), 429);
         assert_eq!(
@@ -137,7 +148,12 @@ async fn repeated_failures_lock_the_account_even_for_the_right_password_then_it_
             429
         );
 
-        wait_out(retry_after).await;
+        wait_out(&clock, retry_after - 1);
+        assert_eq!(
+            login(&app, &victim.email, &victim.password).await.status(),
+            429
+        );
+        wait_out(&clock, 1);
         let response = login(&app, &victim.email, &victim.password).await;
         assert_eq!(
             response.status(),
@@ -150,7 +166,9 @@ async fn repeated_failures_lock_the_account_even_for_the_right_password_then_it_
 
 #[tokio::test]
 async fn graphql_sign_in_is_limited_too_even_when_many_are_aliased_in_one_request() {
+    let clock = LimitClock::manual();
     let apps = TestApp::spawn_all_with(|settings| {
+        settings.limit_clock = clock.clone();
         settings.no_demo = true;
         settings.login_ip_limit = 3;
         settings.login_ip_window = 6;
@@ -184,7 +202,7 @@ async fn graphql_sign_in_is_limited_too_even_when_many_are_aliased_in_one_reques
             .find(|e| e["extensions"]["code"] == "RATE_LIMITED")
             .unwrap();
         let retry_after = limited["extensions"]["retryAfter"].as_u64().unwrap();
-        assert!((1..=2).contains(&retry_after), "{retry_after}");
+        assert_eq!(retry_after, 2, "{answer}");
 
         // REST and GraphQL share the allowance.
         assert_eq!(
@@ -194,7 +212,7 @@ async fn graphql_sign_in_is_limited_too_even_when_many_are_aliased_in_one_reques
             429
         );
 
-        wait_out(retry_after).await;
+        wait_out(&clock, retry_after);
         let answer = app
             .graphql(
                 "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }",
@@ -229,7 +247,7 @@ async fn a_forged_x_forwarded_for_does_not_escape_the_ip_limit() {
 async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_allowance() {
     let apps = TestApp::spawn_all_with(|settings| {
         settings.no_demo = true;
-        settings.trust_proxy = true;
+        settings.proxies.trust_proxy = true;
         settings.login_ip_limit = 2;
         settings.login_ip_window = 10;
     })

@@ -4,8 +4,8 @@
 //! twice for one approval. Runs the reply code on a real store of each backend.
 
 use masthead_api::auth::Caller;
+use masthead_api::client_address::ClientAddress;
 use masthead_api::events::{Event, Events};
-use masthead_api::replies::guard::ClientAddress;
 use masthead_api::replies::moderation;
 use masthead_api::replies::posting::{post_reply, ArticleRef, PostReply};
 use masthead_api::state::AppState;
@@ -79,7 +79,7 @@ async fn replies_that_become_public_are_announced_once() {
         let open = article(&state, ReplyPolicy::Open).await;
         let moderated = article(&state, ReplyPolicy::Moderated).await;
         let mut events = state.events.subscribe();
-        let address = ClientAddress(Some("192.0.2.10".parse().unwrap()));
+        let address = ClientAddress("192.0.2.10".parse().unwrap());
 
         let public = post_reply(
             &state,

@@ -131,9 +131,13 @@ pub struct Settings {
     #[arg(long, env = "MASTHEAD_LOGIN_ACCOUNT_WINDOW", default_value_t = 900)]
     pub login_account_window: u64,
 
-    /// Take the client IP from `Forwarded` / `X-Forwarded-For` (only behind a proxy that sets them).
-    #[arg(long, env = "MASTHEAD_TRUST_PROXY", default_value_t = false, action = ArgAction::Set, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
-    pub trust_proxy: bool,
+    /// Which reverse proxies are trusted to name the client (sign-in and reply limits).
+    #[command(flatten)]
+    pub proxies: crate::client_address::ProxySettings,
+
+    /// Not a flag: the time source of every rate limit (tests move it).
+    #[arg(skip)]
+    pub limit_clock: crate::rate_limit::LimitClock,
     /// Revisions kept per article: beyond it the oldest are pruned, except the
     /// one that went out at the latest publication. 0 keeps every revision.
     #[arg(long, env = "MASTHEAD_REVISIONS_KEEP", default_value_t = 0)]

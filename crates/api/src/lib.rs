@@ -7,6 +7,7 @@
 pub mod app;
 pub mod auth;
 pub mod cli;
+pub mod client_address;
 pub mod config;
 pub mod demo;
 pub mod error;
@@ -14,6 +15,7 @@ pub mod events;
 pub mod graphql;
 pub mod health;
 pub mod public_cache;
+pub mod rate_limit;
 pub mod replies;
 pub mod rest;
 pub mod scheduler;

@@ -17,6 +17,7 @@ use crate::config::Settings;
 use crate::error::{problem_response, ApiError};
 use crate::events::Events;
 use crate::public_cache::PublicCache;
+use crate::replies::settings::Retired;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
 use crate::{demo, graphql, health, rest, scheduler};
@@ -30,9 +31,14 @@ pub struct Application {
 }
 
 impl Application {
-    /// Connects, migrates, loads demo content into an empty database when
-    /// enabled, and binds the listener.
+    /// Refuses retired settings, connects, migrates, loads demo content into
+    /// an empty database when enabled, and binds the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        match settings.replies.retired() {
+            Retired::Nothing => {}
+            Retired::Warn(message) => tracing::warn!("{message}"),
+            Retired::Refuse(message) => anyhow::bail!("refusing to start: {message}"),
+        }
         let store = Store::connect(&settings.database.database_url)
             .await?
             .with_revisions_keep(settings.revisions_keep);
@@ -91,7 +97,12 @@ impl AppState {
     /// refuses settings that cannot work (short JWT secret, zero rate limits).
     pub async fn build(store: Store, settings: Settings, events: Events) -> anyhow::Result<Self> {
         let tokens = token_keys(&store, &settings).await?;
-        let replies = crate::replies::guard::ReplyGuard::new(&store, &settings.replies).await?;
+        let replies = crate::replies::guard::ReplyGuard::new(
+            &store,
+            &settings.replies,
+            &settings.limit_clock,
+        )
+        .await?;
         let login_limits = LoginLimiter::new(&settings)
             .map_err(|reason| anyhow::anyhow!("refusing to start: {reason}"))?;
         let public_cache = PublicCache::new(settings.public_cache_mb * 1024 * 1024);

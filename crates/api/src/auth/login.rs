@@ -7,8 +7,8 @@ use masthead_domain::{FieldError, Password, User};
 use masthead_persistence::refresh_tokens::Rotation;
 
 use crate::auth::password::{self, Verification};
-use crate::auth::rate_limit::ClientIp;
 use crate::auth::tokens::{hash_refresh_token, new_refresh_token};
+use crate::client_address::ClientAddress;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -31,7 +31,7 @@ pub struct Session {
 /// e-mail; past either limit the answer is `RateLimited`.
 pub async fn login(
     state: &AppState,
-    client: ClientIp,
+    client: ClientAddress,
     email: &str,
     secret: &str,
 ) -> Result<Session, ApiError> {

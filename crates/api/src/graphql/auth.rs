@@ -3,8 +3,8 @@
 use async_graphql::{Context, Object, Result, SimpleObject};
 
 use crate::auth::login::{self, Session};
-use crate::auth::rate_limit::ClientIp;
 use crate::auth::Caller;
+use crate::client_address::ClientAddress;
 use crate::error::ApiError;
 use crate::graphql::types::UserNode;
 use crate::state::AppState;
@@ -73,10 +73,7 @@ impl AuthMutation {
     ) -> Result<AuthPayload> {
         let state = ctx.data::<AppState>()?;
         // Set by the `/graphql` handler; only a schema run without HTTP lacks it.
-        let client = ctx
-            .data_opt::<ClientIp>()
-            .copied()
-            .unwrap_or(ClientIp(std::net::IpAddr::from([0, 0, 0, 0])));
+        let client = ctx.data_opt::<ClientAddress>().copied().unwrap_or_default();
         let session = login::login(state, client, &email, &password)
             .await
             .map_err(|e| e.to_graphql())?;

@@ -11,8 +11,8 @@ use base64::Engine;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::auth::rate_limit::ClientIp;
 use crate::auth::Caller;
+use crate::client_address::ClientAddress;
 use crate::error::ApiError;
 use crate::graphql::http::{operation_type, refuse, Media};
 use crate::graphql::loaders::loaders;
@@ -146,8 +146,7 @@ impl Run<'_> {
             let request = request
                 .data(self.caller)
                 .data(loaders(self.state.store.clone()))
-                .data(ClientIp::of(self.http, self.state.settings.trust_proxy))
-                .data(self.state.replies.address_of(self.http));
+                .data(ClientAddress::of(self.http, &self.state.settings.proxies));
             let (answer, failed) = finish(self.schema.execute(request).await);
             if failed && !self.batched && self.media == Media::GraphqlResponse {
                 status = StatusCode::BAD_REQUEST;

@@ -6,6 +6,7 @@ use async_graphql::{Context, Object, Result, ID};
 use masthead_domain::ModerationAction;
 use masthead_persistence::Cursor;
 
+use crate::client_address::ClientAddress;
 use crate::graphql::connection::{page_size, uncounted_connection};
 use crate::graphql::context::{caller, field_error, state, OrGql};
 use crate::graphql::ids::{self, Kind};
@@ -13,7 +14,6 @@ use crate::graphql::reply_types::{
     ModerationActionValue, ModerationReply, ModerationResult, PostedReply, ReplyCounts,
     ReplyStatusValue,
 };
-use crate::replies::guard::ClientAddress;
 use crate::replies::moderation::{self, QueueRequest};
 use crate::replies::posting::{self, ArticleRef, PostReply};
 

@@ -14,9 +14,9 @@ use masthead_persistence::replies::ReplyDraft;
 use masthead_persistence::Visibility;
 
 use crate::auth::Caller;
+use crate::client_address::ClientAddress;
 use crate::error::ApiError;
 use crate::events::Event;
-use crate::replies::guard::ClientAddress;
 use crate::state::AppState;
 
 /// How the caller names the article.

@@ -1,5 +1,6 @@
-//! The knobs of reply abuse protection: rate limits, blocked words, and where
-//! the client's address comes from.
+//! The knobs of reply abuse protection: rate limits and blocked words. Where
+//! the client's address comes from is the server-wide proxy rule
+//! ([`crate::client_address::ProxySettings`]).
 
 use clap::{ArgAction, Args};
 
@@ -27,10 +28,40 @@ pub struct ReplySettings {
     #[arg(long, env = "MASTHEAD_REPLY_BLOCKED_WORDS", value_delimiter = ',')]
     pub reply_blocked_words: Vec<String>,
 
-    /// Take the client's address from `X-Forwarded-For` / `Forwarded`. Only
-    /// behind a reverse proxy you run: otherwise anyone can pick their address
-    /// and escape the rate limits.
-    #[arg(long, env = "MASTHEAD_REPLY_TRUST_FORWARDED_FOR", default_value_t = false,
+    /// Retired: the client address follows `--trust-proxy` / `--trusted-proxies`
+    /// for sign-in and replies alike. Kept only to refuse `true` at start-up
+    /// with the replacement named (see [`ReplySettings::retired`]).
+    #[arg(long, env = "MASTHEAD_REPLY_TRUST_FORWARDED_FOR", hide = true,
           action = ArgAction::Set, value_name = "BOOL")]
-    pub reply_trust_forwarded_for: bool,
+    pub reply_trust_forwarded_for: Option<bool>,
+}
+
+/// What start-up says about a retired reply setting that is still set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Retired {
+    /// Nothing retired is set.
+    Nothing,
+    /// Set to a value that changes nothing: start, with a warning.
+    Warn(String),
+    /// Set to a value the server no longer honours: refuse to start.
+    Refuse(String),
+}
+
+impl ReplySettings {
+    /// Checks for `--reply-trust-forwarded-for`: `true` asked for a behaviour
+    /// that is now configured elsewhere, so starting silently without it would
+    /// mis-key every limit behind a proxy.
+    pub fn retired(&self) -> Retired {
+        const REPLACEMENT: &str =
+            "--reply-trust-forwarded-for (MASTHEAD_REPLY_TRUST_FORWARDED_FOR) \
+            is retired: the client address of replies and sign-in now follows --trust-proxy \
+            (MASTHEAD_TRUST_PROXY) and --trusted-proxies (MASTHEAD_TRUSTED_PROXIES)";
+        match self.reply_trust_forwarded_for {
+            None => Retired::Nothing,
+            Some(false) => Retired::Warn(format!("{REPLACEMENT}; remove it")),
+            Some(true) => Retired::Refuse(format!(
+                "{REPLACEMENT}; remove it and set --trust-proxy or --trusted-proxies instead"
+            )),
+        }
+    }
 }

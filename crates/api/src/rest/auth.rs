@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::login::{self as sessions, Session};
-use crate::auth::rate_limit::ClientIp;
 use crate::auth::Caller;
+use crate::client_address::ClientAddress;
 use crate::error::ApiError;
 use crate::rest::views::UserView;
 use crate::state::AppState;
@@ -94,7 +94,7 @@ fn private(response: &mut actix_web::HttpResponseBuilder) -> &mut actix_web::Htt
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
-    client: ClientIp,
+    client: ClientAddress,
     body: web::Json<LoginBody>,
 ) -> Result<HttpResponse, ApiError> {
     let session = sessions::login(&state, client, &body.email, &body.password).await?;

@@ -1,5 +1,10 @@
 //! The REST edge: what every request under `/api/v1` goes through.
 //!
+//! - A staff route (an operation whose documented `security` requires a
+//!   bearer token) refuses a request without a valid token with 401 and
+//!   `WWW-Authenticate: Bearer` first, before its body, query or `If-Match`
+//!   is looked at; the verified caller is handed to the handler's
+//!   [`Caller`] extractor.
 //! - A URL whose path or query decodes to invalid UTF-8 or to NUL characters is
 //!   refused with 400 before any handler (and any database) sees it.
 //! - `HEAD` is served by the `GET` handler (the HTTP layer drops the body).
@@ -14,12 +19,14 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ResourceDef, ServiceRequest, ServiceResponse};
 use actix_web::http::{header, Method, StatusCode};
 use actix_web::middleware::Next;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use percent_encoding::percent_decode_str;
 
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::rest::caching::PRIVATE;
 use crate::rest::openapi;
+use crate::state::AppState;
 
 /// Where the REST API is mounted.
 pub const PREFIX: &str = "/api/v1";
@@ -29,12 +36,16 @@ pub async fn edge(
     mut request: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    if let Err(error) = check_url(request.uri()) {
-        let response = actix_web::ResponseError::error_response(&error);
-        return Ok(request.into_response(response).map_into_right_body());
-    }
     if request.method() == Method::HEAD {
         request.head_mut().method = Method::GET;
+    }
+    let checked = match authenticate_staff(&request).await {
+        Ok(()) => check_url(request.uri()),
+        Err(error) => Err(error),
+    };
+    if let Err(error) = checked {
+        let response = actix_web::ResponseError::error_response(&error);
+        return Ok(request.into_response(response).map_into_right_body());
     }
     let mut response = next.call(request).await?;
     let bare_405 = response.status() == StatusCode::METHOD_NOT_ALLOWED
@@ -73,6 +84,44 @@ pub async fn edge(
         );
     }
     Ok(response.map_into_left_body())
+}
+
+/// On a staff route: refuses a request without a valid bearer token, and
+/// keeps the verified caller in the request for the [`Caller`] extractor.
+async fn authenticate_staff(request: &ServiceRequest) -> Result<(), ApiError> {
+    let relative = request
+        .path()
+        .strip_prefix(PREFIX)
+        .unwrap_or(request.path());
+    if !requires_bearer(request.method(), relative) {
+        return Ok(());
+    }
+    let value = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or(ApiError::Unauthenticated)?
+        .to_str()
+        .map_err(|_| ApiError::Unauthenticated)?;
+    let state = request
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::Internal("application state missing".into()))?;
+    let caller = Caller::from_header(state, Some(value)).await?;
+    request.extensions_mut().insert(caller);
+    Ok(())
+}
+
+/// Whether `method path` (relative to `/api/v1`) is documented as needing a bearer token.
+fn requires_bearer(method: &Method, path: &str) -> bool {
+    static STAFF: OnceLock<Vec<(ResourceDef, String)>> = OnceLock::new();
+    let staff = STAFF.get_or_init(|| {
+        openapi::bearer_operations()
+            .into_iter()
+            .map(|(path, method)| (ResourceDef::new(path), method))
+            .collect()
+    });
+    staff
+        .iter()
+        .any(|(pattern, verb)| verb == method.as_str() && pattern.is_match(path))
 }
 
 /// Refuses a path or query that is not UTF-8 once percent-decoded, or holds NUL.
@@ -154,6 +203,21 @@ mod tests {
     fn allow_lists_head_after_get_and_options_last() {
         assert_eq!(complete_allow(["GET", "POST"]), "GET, HEAD, POST, OPTIONS");
         assert_eq!(complete_allow(["DELETE", "HEAD"]), "DELETE, OPTIONS");
+    }
+
+    #[test]
+    fn staff_routes_are_the_documented_bearer_operations_and_public_ones_are_not() {
+        assert!(requires_bearer(&Method::GET, "/admin/articles"));
+        assert!(requires_bearer(&Method::PUT, "/admin/articles/some-id"));
+        assert!(requires_bearer(&Method::GET, "/auth/me"));
+        assert!(requires_bearer(&Method::POST, "/auth/password"));
+        assert!(!requires_bearer(&Method::POST, "/auth/login"));
+        assert!(!requires_bearer(&Method::GET, "/articles"));
+        assert!(
+            !requires_bearer(&Method::POST, "/articles/a-slug/replies"),
+            "readers post replies without a token"
+        );
+        assert!(!requires_bearer(&Method::OPTIONS, "/admin/articles"));
     }
 
     #[test]

@@ -248,6 +248,33 @@ pub fn operations() -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
+/// Every documented operation that requires a bearer token (its `security`
+/// has no anonymous alternative), as (path relative to `/api/v1`, method
+/// upper-case): the staff routes the edge refuses anonymous requests on.
+pub fn bearer_operations() -> Vec<(String, String)> {
+    let Some(paths) = document()["paths"].as_object() else {
+        return Vec::new();
+    };
+    let mut staff = Vec::new();
+    for (path, item) in paths {
+        let Some(item) = item.as_object() else {
+            continue;
+        };
+        for (method, operation) in item {
+            let required = operation["security"].as_array().is_some_and(|options| {
+                !options.is_empty()
+                    && options
+                        .iter()
+                        .all(|option| option.as_object().is_some_and(|o| !o.is_empty()))
+            });
+            if required {
+                staff.push((path.clone(), method.to_uppercase()));
+            }
+        }
+    }
+    staff
+}
+
 /// `GET /api/v1/openapi.json`.
 #[get("/openapi.json")]
 pub async fn serve(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
+use crate::client_address::ClientAddress;
 use crate::error::ApiError;
 use crate::replies::moderation::{self, QueueRequest};
 use crate::replies::posting::{self, ArticleRef, PostReply};
@@ -153,7 +154,7 @@ pub async fn post(
     let scope = caller
         .0
         .map_or(KeyScope::Anonymous, |actor| KeyScope::User(actor.id));
-    let address = state.replies.address_of(&request);
+    let address = ClientAddress::of(&request, &state.settings.proxies);
     let raw = document.raw.clone();
     let operation = {
         let state = state.clone();
