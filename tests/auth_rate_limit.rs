@@ -127,6 +127,32 @@ async fn repeated_failures_lock_the_account_even_for_the_right_password_then_it_
         assert_eq!(retry_after, 3, "one attempt comes back every 3 s");
         let upper = victim.email.to_uppercase();
         assert_eq!(login(&app, &upper, &victim.password).await.status(), 429);
+
+        // The lockout is a security event: audited once, by nobody (the limiter).
+        let admin = app.sign_in_new(Role::Admin).await;
+        let log: Value = app
+            .client
+            .get(format!(
+                "{}/api/v1/admin/audit?subject_type=user&limit=100",
+                app.address
+            ))
+            .bearer_auth(&admin.access_token)
+            .send()
+            .await
+            .expect("audit")
+            .json()
+            .await
+            .expect("audit JSON");
+        let lockouts: Vec<&Value> = log["data"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter(|entry| entry["action"] == "lock")
+            .collect();
+        assert_eq!(lockouts.len(), 1, "{}: {log}", app.backend);
+        assert_eq!(lockouts[0]["subject_id"], victim.user_id.as_str());
+        assert_eq!(lockouts[0]["subject_type"], "user");
+        assert!(lockouts[0]["actor_id"].is_null());
         assert_eq!(
             login(&app, &bystander.email, &bystander.password)
                 .await

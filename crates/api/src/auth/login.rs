@@ -55,8 +55,12 @@ pub async fn login(
     let verification = password::verify(secret.to_owned(), hash).await?;
     let user = match (user, verification) {
         (Some(user), Verification::Match | Verification::MatchNeedsRehash) if user.active => user,
-        _ => {
-            state.login_limits.record_failure(email);
+        (user, _) => {
+            if state.login_limits.record_failure(email) {
+                if let Some(user) = user {
+                    record_lockout(state, &user).await;
+                }
+            }
             return Err(ApiError::InvalidCredentials);
         }
     };
@@ -99,7 +103,9 @@ pub async fn change_password(
         .ok_or(ApiError::Unauthenticated)?;
     state.login_limits.check_account(user.email.as_str())?;
     if password::verify(current.to_owned(), hash).await? == Verification::Mismatch {
-        state.login_limits.record_failure(user.email.as_str());
+        if state.login_limits.record_failure(user.email.as_str()) {
+            record_lockout(state, &user).await;
+        }
         return Err(FieldError::new("current_password", "is not correct").into());
     }
     let hash = password::hash(new).await?;
@@ -110,6 +116,14 @@ pub async fn change_password(
         .change_password(user.id, hash)
         .await?;
     new_login(state, user).await
+}
+
+/// Audits that the sign-in limiter locked `user`'s account. A failure to
+/// record is logged, never shown: the caller gets the same refusal either way.
+async fn record_lockout(state: &AppState, user: &User) {
+    if let Err(error) = state.store.users().record_lockout(user.id).await {
+        tracing::warn!(%error, "could not audit an account lockout");
+    }
 }
 
 /// Starts a new login (a new refresh-token family) for `user`.

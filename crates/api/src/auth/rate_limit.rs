@@ -75,11 +75,13 @@ impl LoginLimiter {
     }
 
     /// Counts a failed attempt on an account; the failure that uses up the
-    /// allowance locks the account until one more attempt is allowed.
-    pub fn record_failure(&self, email: &str) {
+    /// allowance locks the account until one more attempt is allowed. True
+    /// when this failure locked an account that was not locked (the moment
+    /// the audit log records).
+    pub fn record_failure(&self, email: &str) -> bool {
         let key = account_key(email);
         let wait = match self.failures.check(&key) {
-            Ok(remaining) if remaining > 0 => return,
+            Ok(remaining) if remaining > 0 => return false,
             // The next attempt conforms at most one replenish interval from now.
             Ok(_) => self.failures.replenish_interval(),
             Err(wait) => wait,
@@ -89,7 +91,9 @@ impl LoginLimiter {
         if self.recorded.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
             locked.retain(|_, until| *until > now);
         }
+        let was_locked = locked.get(&key).is_some_and(|until| *until > now);
         locked.insert(key, now + Nanos::from(wait));
+        !was_locked
     }
 }
 
@@ -167,9 +171,9 @@ mod tests {
     fn failures_lock_the_account_in_any_case_of_its_email_until_the_wait_is_over() {
         let (limits, clock) = limiter(100, 2);
         assert!(limits.check_account("Ana@Example.org").is_ok());
-        limits.record_failure("ana@example.org");
+        assert!(!limits.record_failure("ana@example.org"), "not locked yet");
         assert!(limits.check_account("ana@example.org").is_ok());
-        limits.record_failure(" ANA@example.org ");
+        assert!(limits.record_failure(" ANA@example.org "), "this one locks");
         // Two failures per 900 s: one more comes back every 450 s.
         assert_eq!(retry_after(limits.check_account("ana@example.org")), 450);
         assert!(limits.check_account("bo@example.org").is_ok());
@@ -177,5 +181,18 @@ mod tests {
         assert_eq!(retry_after(limits.check_account("ana@example.org")), 1);
         clock.advance(Duration::from_secs(1));
         assert!(limits.check_account("ana@example.org").is_ok());
+    }
+
+    #[test]
+    fn only_the_failure_that_locks_an_account_says_so() {
+        let (limits, clock) = limiter(100, 1);
+        assert!(limits.record_failure("cy@example.org"));
+        assert!(
+            !limits.record_failure("cy@example.org"),
+            "already locked: no second lockout"
+        );
+        clock.advance(Duration::from_secs(2_000));
+        assert!(limits.check_account("cy@example.org").is_ok());
+        assert!(limits.record_failure("cy@example.org"), "locked anew");
     }
 }
