@@ -3,11 +3,11 @@
 //! posted by staff, or approved by a moderator; never while pending, and not
 //! twice for one approval. Runs the reply code on a real store of each backend.
 
+use masthead_api::app::replies::moderation;
+use masthead_api::app::replies::posting::{post_reply, ArticleRef, PostReply};
 use masthead_api::auth::Caller;
 use masthead_api::client_address::ClientAddress;
 use masthead_api::events::{Event, Events};
-use masthead_api::replies::moderation;
-use masthead_api::replies::posting::{post_reply, ArticleRef, PostReply};
 use masthead_api::state::AppState;
 use masthead_api::Settings;
 use masthead_domain::policy::Actor;

@@ -114,7 +114,7 @@ pub struct Settings {
 
     /// Reply rate limits, blocked words and client addresses.
     #[command(flatten)]
-    pub replies: crate::replies::settings::ReplySettings,
+    pub replies: crate::app::replies::settings::ReplySettings,
     /// Sign-in attempts allowed per client IP (an IPv6 /64 counts as one client) per window.
     #[arg(long, env = "MASTHEAD_LOGIN_IP_LIMIT", default_value_t = 10)]
     pub login_ip_limit: u32,

@@ -16,7 +16,6 @@ pub mod graphql;
 pub mod health;
 pub mod public_cache;
 pub mod rate_limit;
-pub mod replies;
 pub mod rest;
 pub mod scheduler;
 pub mod startup;

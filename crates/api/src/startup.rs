@@ -11,13 +11,13 @@ use actix_web::{web, App, HttpRequest, HttpServer};
 use masthead_persistence::{change_feed, Store};
 use tracing_actix_web::TracingLogger;
 
+use crate::app::replies::settings::Retired;
 use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::{self, TokenKeys};
 use crate::config::Settings;
 use crate::error::{problem_response, ApiError};
 use crate::events::Events;
 use crate::public_cache::PublicCache;
-use crate::replies::settings::Retired;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
 use crate::{demo, graphql, health, rest, scheduler};
@@ -97,7 +97,7 @@ impl AppState {
     /// refuses settings that cannot work (short JWT secret, zero rate limits).
     pub async fn build(store: Store, settings: Settings, events: Events) -> anyhow::Result<Self> {
         let tokens = token_keys(&store, &settings).await?;
-        let replies = crate::replies::guard::ReplyGuard::new(
+        let replies = crate::app::replies::guard::ReplyGuard::new(
             &store,
             &settings.replies,
             &settings.limit_clock,

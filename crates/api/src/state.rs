@@ -23,7 +23,7 @@ pub struct AppState {
     /// Live events for subscriptions.
     pub events: Events,
     /// Reply rate limits, client hashing and spam rules.
-    pub replies: Arc<crate::replies::guard::ReplyGuard>,
+    pub replies: Arc<crate::app::replies::guard::ReplyGuard>,
     /// Sign-in rate limits (per client IP, per account).
     pub login_limits: Arc<LoginLimiter>,
     /// Public reads, built once and served from memory until content changes.

@@ -20,6 +20,8 @@
 
 pub mod accounts;
 pub mod articles;
+pub mod replies;
+pub mod sessions;
 pub mod tags;
 pub mod workflow;
 

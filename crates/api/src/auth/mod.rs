@@ -2,7 +2,6 @@
 //! passwords). What they may do is decided by `masthead_domain::policy`.
 
 pub mod caller;
-pub mod login;
 pub mod password;
 pub mod rate_limit;
 pub mod tokens;

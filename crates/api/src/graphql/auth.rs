@@ -2,12 +2,11 @@
 
 use async_graphql::{Context, Object, Result, SimpleObject};
 
-use crate::auth::login::{self, Session};
-use crate::auth::Caller;
+use crate::app::sessions::{self, Session};
 use crate::client_address::ClientAddress;
 use crate::error::ApiError;
+use crate::graphql::context::{caller, state, OrGql};
 use crate::graphql::types::UserNode;
-use crate::state::AppState;
 
 /// A token pair handed out by `login` and `refreshToken`.
 #[derive(SimpleObject)]
@@ -44,16 +43,11 @@ pub struct AuthQuery;
 impl AuthQuery {
     /// The signed-in user; `null` for anonymous callers.
     async fn me(&self, ctx: &Context<'_>) -> Result<Option<UserNode>> {
-        let state = ctx.data::<AppState>()?;
-        let Some(actor) = ctx.data::<Caller>()?.0 else {
+        let state = state(ctx)?;
+        let Some(actor) = caller(ctx).0 else {
             return Ok(None);
         };
-        let user = state
-            .store
-            .users()
-            .by_id(actor.id)
-            .await
-            .map_err(|e| ApiError::from(e).to_graphql())?;
+        let user = state.store.users().by_id(actor.id).await.gql()?;
         Ok(user.as_ref().map(UserNode::from))
     }
 }
@@ -71,30 +65,26 @@ impl AuthMutation {
         email: String,
         password: String,
     ) -> Result<AuthPayload> {
-        let state = ctx.data::<AppState>()?;
+        let state = state(ctx)?;
         // Set by the `/graphql` handler; only a schema run without HTTP lacks it.
         let client = ctx.data_opt::<ClientAddress>().copied().unwrap_or_default();
-        let session = login::login(state, client, &email, &password)
+        let session = sessions::login(state, client, &email, &password)
             .await
-            .map_err(|e| e.to_graphql())?;
+            .gql()?;
         Ok(session.into())
     }
 
     /// Exchanges a refresh token for a new pair; the old one stops working.
     async fn refresh_token(&self, ctx: &Context<'_>, refresh_token: String) -> Result<AuthPayload> {
-        let state = ctx.data::<AppState>()?;
-        let session = login::refresh(state, &refresh_token)
-            .await
-            .map_err(|e| e.to_graphql())?;
+        let state = state(ctx)?;
+        let session = sessions::refresh(state, &refresh_token).await.gql()?;
         Ok(session.into())
     }
 
     /// Revokes the login a refresh token belongs to. Always `true`.
     async fn logout(&self, ctx: &Context<'_>, refresh_token: String) -> Result<bool> {
-        let state = ctx.data::<AppState>()?;
-        login::logout(state, &refresh_token)
-            .await
-            .map_err(|e| e.to_graphql())?;
+        let state = state(ctx)?;
+        sessions::logout(state, &refresh_token).await.gql()?;
         Ok(true)
     }
 
@@ -106,14 +96,11 @@ impl AuthMutation {
         current_password: String,
         new_password: String,
     ) -> Result<AuthPayload> {
-        let state = ctx.data::<AppState>()?;
-        let actor = ctx
-            .data::<Caller>()?
-            .0
-            .ok_or_else(|| ApiError::Unauthenticated.to_graphql())?;
-        let session = login::change_password(state, actor, &current_password, &new_password)
+        let state = state(ctx)?;
+        let actor = caller(ctx).0.ok_or(ApiError::Unauthenticated).gql()?;
+        let session = sessions::change_password(state, actor, &current_password, &new_password)
             .await
-            .map_err(|e| e.to_graphql())?;
+            .gql()?;
         Ok(session.into())
     }
 }

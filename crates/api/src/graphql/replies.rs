@@ -1,11 +1,13 @@
 //! Replies over GraphQL: `postReply` for readers and staff, the moderation
 //! mutations and the `replyQueue` for editors and admins. Same rules as REST:
-//! both call `crate::replies`.
+//! both call `crate::app::replies`.
 
 use async_graphql::{Context, Object, Result, ID};
 use masthead_domain::ModerationAction;
 use masthead_persistence::Cursor;
 
+use crate::app::replies::moderation::{self, QueueRequest};
+use crate::app::replies::posting::{self, ArticleRef, PostReply};
 use crate::client_address::ClientAddress;
 use crate::graphql::connection::{page_size, uncounted_connection};
 use crate::graphql::context::{caller, field_error, state, OrGql};
@@ -14,8 +16,6 @@ use crate::graphql::reply_types::{
     ModerationActionValue, ModerationReply, ModerationResult, PostedReply, ReplyCounts,
     ReplyStatusValue,
 };
-use crate::replies::moderation::{self, QueueRequest};
-use crate::replies::posting::{self, ArticleRef, PostReply};
 
 uncounted_connection!(
     ReplyQueue,

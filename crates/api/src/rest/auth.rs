@@ -4,10 +4,11 @@ use actix_web::{get, post, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::login::{self as sessions, Session};
+use crate::app::sessions::{self, Session};
 use crate::auth::Caller;
 use crate::client_address::ClientAddress;
 use crate::error::ApiError;
+use crate::rest::body::JsonBody;
 use crate::rest::views::UserView;
 use crate::state::AppState;
 
@@ -95,9 +96,9 @@ fn private(response: &mut actix_web::HttpResponseBuilder) -> &mut actix_web::Htt
 pub async fn login(
     state: web::Data<AppState>,
     client: ClientAddress,
-    body: web::Json<LoginBody>,
+    JsonBody(body): JsonBody<LoginBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let session = sessions::login(&state, client, &body.email, &body.password).await?;
+    let session = sessions::login(&state, client, &body.value.email, &body.value.password).await?;
     Ok(private(&mut HttpResponse::Ok()).json(SessionView::from(session)))
 }
 
@@ -117,9 +118,9 @@ pub async fn login(
 #[post("/auth/refresh")]
 pub async fn refresh(
     state: web::Data<AppState>,
-    body: web::Json<RefreshBody>,
+    JsonBody(body): JsonBody<RefreshBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let session = sessions::refresh(&state, &body.refresh_token).await?;
+    let session = sessions::refresh(&state, &body.value.refresh_token).await?;
     Ok(private(&mut HttpResponse::Ok()).json(SessionView::from(session)))
 }
 
@@ -137,9 +138,9 @@ pub async fn refresh(
 #[post("/auth/logout")]
 pub async fn logout(
     state: web::Data<AppState>,
-    body: web::Json<RefreshBody>,
+    JsonBody(body): JsonBody<RefreshBody>,
 ) -> Result<HttpResponse, ApiError> {
-    sessions::logout(&state, &body.refresh_token).await?;
+    sessions::logout(&state, &body.value.refresh_token).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -187,11 +188,15 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRespon
 pub async fn change_password(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<ChangePasswordBody>,
+    JsonBody(body): JsonBody<ChangePasswordBody>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.0.ok_or(ApiError::Unauthenticated)?;
-    let session =
-        sessions::change_password(&state, actor, &body.current_password, &body.new_password)
-            .await?;
+    let session = sessions::change_password(
+        &state,
+        actor,
+        &body.value.current_password,
+        &body.value.new_password,
+    )
+    .await?;
     Ok(private(&mut HttpResponse::Ok()).json(SessionView::from(session)))
 }

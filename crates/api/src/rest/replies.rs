@@ -12,11 +12,11 @@ use masthead_persistence::Cursor;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app::replies::moderation::{self, QueueRequest};
+use crate::app::replies::posting::{self, ArticleRef, PostReply};
 use crate::auth::Caller;
 use crate::client_address::ClientAddress;
 use crate::error::ApiError;
-use crate::replies::moderation::{self, QueueRequest};
-use crate::replies::posting::{self, ArticleRef, PostReply};
 use crate::rest::body::{limit_for, read_json};
 use crate::rest::idempotency::{self, KeyScope};
 use crate::rest::listing;

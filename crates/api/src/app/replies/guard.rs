@@ -11,10 +11,10 @@ use masthead_persistence::Store;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use crate::app::replies::settings::ReplySettings;
 use crate::client_address::ClientAddress;
 use crate::error::ApiError;
 use crate::rate_limit::{rate_limited, KeyedLimiter, LimitClock};
-use crate::replies::settings::ReplySettings;
 
 /// The settings row that keeps the salt, so every node and restart agrees.
 const SALT_KEY: &str = "reply_client_salt";
