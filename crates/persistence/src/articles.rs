@@ -141,7 +141,7 @@ impl ArticleRepo<'_> {
     ) -> Result<Article> {
         let id = ArticleId::generate();
         let now = crate::now();
-        let txn = self.store.db().begin().await?;
+        let txn = self.store.writer().begin().await?;
         let mut row = content_row(content, slug);
         row.id = Set(id.0);
         row.version = Set(1);
@@ -186,7 +186,7 @@ impl ArticleRepo<'_> {
             Some(_) => Some(self.allocate_slug(&content, Some(id.0)).await?),
             None => None,
         };
-        let txn = self.store.db().begin().await?;
+        let txn = self.store.writer().begin().await?;
         let mut row = content_row(&content, slug.as_ref().unwrap_or(&placeholder_slug()));
         if slug.is_none() {
             row.slug = sea_orm::NotSet;
@@ -233,7 +233,7 @@ impl ArticleRepo<'_> {
         };
         set_lifecycle(&mut row, next);
         row.updated_at = Set(now);
-        let txn = self.store.db().begin().await?;
+        let txn = self.store.writer().begin().await?;
         bump_version(&txn, id.0, current.version, row).await?;
         let article = self.load_in(&txn, id).await?;
         let action = match next.status {
@@ -277,7 +277,7 @@ impl ArticleRepo<'_> {
                 current: current.version,
             });
         }
-        let txn = self.store.db().begin().await?;
+        let txn = self.store.writer().begin().await?;
         let result = article::Entity::delete_many()
             .filter(article::Column::Id.eq(id.0))
             .filter(article::Column::Version.eq(current.version))

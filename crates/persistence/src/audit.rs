@@ -343,7 +343,7 @@ impl Store {
 impl AuditRepo<'_> {
     /// Appends `entry` on its own (for changes made outside a transaction).
     pub async fn record(&self, entry: NewAuditEntry) -> Result<()> {
-        record(self.store.db(), entry).await
+        record(self.store.writer(), entry).await
     }
 
     /// One page of entries, newest first (forwards from `page.after` only).

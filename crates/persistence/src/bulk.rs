@@ -28,7 +28,7 @@ impl Store {
         let now = crate::now();
         for start in (0..count).step_by(BATCH) {
             let end = (start + BATCH).min(count);
-            let txn = self.db().begin().await?;
+            let txn = self.writer().begin().await?;
             let mut articles = Vec::with_capacity(end - start);
             let mut authors = Vec::with_capacity(end - start);
             let mut slugs = Vec::with_capacity(end - start);

@@ -67,7 +67,7 @@ impl IdempotencyRepo<'_> {
         request_hash: &str,
         terms: ClaimTerms,
     ) -> Result<Claim> {
-        let db = self.store.db();
+        let db = self.store.writer();
         let now = crate::now();
         idempotency_key::Entity::delete_many()
             .filter(idempotency_key::Column::ExpiresAt.lt(now))
@@ -138,7 +138,7 @@ impl IdempotencyRepo<'_> {
             })
             .filter(idempotency_key::Column::Scope.eq(scope))
             .filter(idempotency_key::Column::IdempotencyKey.eq(key))
-            .exec(self.store.db())
+            .exec(self.store.writer())
             .await?;
         Ok(())
     }
@@ -149,7 +149,7 @@ impl IdempotencyRepo<'_> {
             .filter(idempotency_key::Column::Scope.eq(scope))
             .filter(idempotency_key::Column::IdempotencyKey.eq(key))
             .filter(idempotency_key::Column::ResponseStatus.is_null())
-            .exec(self.store.db())
+            .exec(self.store.writer())
             .await?;
         Ok(())
     }

@@ -63,7 +63,7 @@ impl RefreshTokenRepo<'_> {
             retired_at: Set(None),
             revoked_at: Set(None),
         }
-        .insert(self.store.db())
+        .insert(self.store.writer())
         .await?;
         Ok(())
     }
@@ -76,7 +76,7 @@ impl RefreshTokenRepo<'_> {
         expires_at: DateTime<Utc>,
     ) -> Result<Rotation> {
         let now = crate::now();
-        let txn = self.store.db().begin().await?;
+        let txn = self.store.writer().begin().await?;
         let Some(token) = refresh_token::Entity::find()
             .filter(refresh_token::Column::TokenHash.eq(presented_hash))
             .one(&txn)
@@ -117,7 +117,7 @@ impl RefreshTokenRepo<'_> {
 
     /// Logout: revokes the login the token belongs to. Unknown tokens are ignored.
     pub async fn revoke(&self, presented_hash: &str) -> Result<()> {
-        let db = self.store.db();
+        let db = self.store.writer();
         let token = refresh_token::Entity::find()
             .filter(refresh_token::Column::TokenHash.eq(presented_hash))
             .one(db)
@@ -130,7 +130,7 @@ impl RefreshTokenRepo<'_> {
 
     /// Revokes every token of a user (password change, disabling).
     pub async fn revoke_all_of_user(&self, user: UserId) -> Result<()> {
-        revoke_all_of_user(self.store.db(), user, crate::now()).await
+        revoke_all_of_user(self.store.writer(), user, crate::now()).await
     }
 }
 

@@ -52,7 +52,7 @@ impl ReplyRepo<'_> {
     /// Stores a reply, checking its parent (approved, same article) and the
     /// thread depth, and recording its place in the thread.
     pub async fn create(&self, draft: ReplyDraft) -> Result<Reply> {
-        let db = self.store.db();
+        let db = self.store.writer();
         let id = ReplyId::generate();
         let (parent_depth, root_id, path) = match draft.parent_id {
             None => (None, id.0, String::new()),
@@ -249,7 +249,7 @@ impl ReplyRepo<'_> {
             updated_at: Set(crate::now()),
             ..Default::default()
         };
-        match row.update(self.store.db()).await {
+        match row.update(self.store.writer()).await {
             Ok(row) => {
                 self.store.content_changed().await;
                 reply_from_row(row)
@@ -262,7 +262,7 @@ impl ReplyRepo<'_> {
     /// Deletes a reply; its children keep their place under a removed parent.
     pub async fn delete(&self, id: ReplyId) -> Result<()> {
         let result = reply::Entity::delete_by_id(id.0)
-            .exec(self.store.db())
+            .exec(self.store.writer())
             .await?;
         if result.rows_affected == 0 {
             return Err(PersistenceError::NotFound);

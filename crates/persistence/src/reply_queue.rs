@@ -123,7 +123,7 @@ impl ReplyRepo<'_> {
             .map(|id| id.0)
             .filter(|id| seen.insert(*id))
             .collect();
-        let txn = self.store.db().begin().await?;
+        let txn = self.store.writer().begin().await?;
         let rows = reply::Entity::find()
             .filter(reply::Column::Id.is_in(unique.iter().copied()))
             .all(&txn)

@@ -24,7 +24,7 @@ impl SettingRepo<'_> {
     /// The value of `key`; when absent, stores `make()` first. When two nodes
     /// race, both end up with the value that was stored first.
     pub async fn get_or_insert(&self, key: &str, make: impl FnOnce() -> String) -> Result<String> {
-        let db = self.store.db();
+        let db = self.store.writer();
         if let Some(row) = setting::Entity::find_by_id(key.to_owned()).one(db).await? {
             return Ok(row.value);
         }

@@ -14,9 +14,19 @@ use sea_orm::{
 use crate::error::{PersistenceError, Result};
 
 /// A handle on the database: cheap to clone, shared by every request.
+///
+/// Writes go through [`Store::writer`]. On SQLite that is a pool of one
+/// connection, so this process's writers queue for it (fairly, without
+/// failing) instead of racing for SQLite's single write lock: a transaction
+/// that read and then writes can never lose its lock upgrade to another
+/// writer here ("database is locked" at once, which `busy_timeout` does not
+/// cover), and a write transaction never waits on a connection the pool
+/// cannot give. Reads use the pool and, in WAL mode, never wait for writers.
+/// On PostgreSQL, which locks rows, the writer is the pool itself.
 #[derive(Debug, Clone)]
 pub struct Store {
     db: DatabaseConnection,
+    writer: DatabaseConnection,
     generation: Arc<AtomicU64>,
     revisions_keep: u32,
     /// SQL statements run through this pool so far (see [`Store::statements_executed`]).
@@ -28,24 +38,23 @@ impl Store {
     /// mode with an explicit busy timeout and `synchronous = NORMAL`, the
     /// durable-enough setting for WAL.
     pub async fn connect(url: &str) -> Result<Self> {
-        let mut options = ConnectOptions::new(url.to_owned());
-        options
-            .max_connections(16)
-            .min_connections(1)
-            .connect_timeout(Duration::from_secs(5))
-            .acquire_timeout(Duration::from_secs(3))
-            .sqlx_logging(false)
-            .map_sqlx_sqlite_opts(|sqlite| {
-                sqlite
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .busy_timeout(Duration::from_secs(5))
-                    .synchronous(SqliteSynchronous::Normal)
-                    .foreign_keys(true)
-            });
-        let db = Database::connect(options)
+        let db = Database::connect(pool_options(url, 16, Duration::from_secs(3)))
             .await
             .map_err(PersistenceError::Unavailable)?;
-        Ok(Self::from_connection(db))
+        let mut store = Self::from_connection(db);
+        if store.backend() == DatabaseBackend::Sqlite {
+            // One writer connection; waiting writers queue for it, up to the
+            // busy timeout SQLite itself would give a writer.
+            let mut writer = Database::connect(pool_options(url, 1, SQLITE_WRITER_WAIT))
+                .await
+                .map_err(PersistenceError::Unavailable)?;
+            let counter = store.statements.clone();
+            writer.set_metric_callback(move |_| {
+                counter.fetch_add(1, Ordering::Relaxed);
+            });
+            store.writer = writer;
+        }
+        Ok(store)
     }
 
     /// Wraps an existing connection, counting the statements it runs.
@@ -56,6 +65,7 @@ impl Store {
             counter.fetch_add(1, Ordering::Relaxed);
         });
         Self {
+            writer: db.clone(),
             db,
             generation: Arc::new(AtomicU64::new(0)),
             revisions_keep: 0,
@@ -176,13 +186,46 @@ impl Store {
         self.db.get_database_backend()
     }
 
-    /// The connection, for repositories.
+    /// The connection pool, for reads.
     pub(crate) fn db(&self) -> &DatabaseConnection {
         &self.db
     }
 
-    /// Closes the pool (graceful shutdown).
+    /// The connection for writes: every write transaction and every
+    /// statement that changes rows (see the type's documentation).
+    pub(crate) fn writer(&self) -> &DatabaseConnection {
+        &self.writer
+    }
+
+    /// Closes the pools (graceful shutdown).
     pub async fn close(self) -> Result<()> {
+        if self.backend() == DatabaseBackend::Sqlite {
+            self.writer.close().await.map_err(PersistenceError::from)?;
+        }
         self.db.close().await.map_err(PersistenceError::from)
     }
+}
+
+/// How long a SQLite writer waits for its turn before the request is
+/// answered `503` (as long as SQLite's own `busy_timeout`).
+const SQLITE_WRITER_WAIT: Duration = Duration::from_secs(5);
+
+/// Pool settings for `url`: SQLite in WAL mode with an explicit busy timeout
+/// and `synchronous = NORMAL`, the durable-enough setting for WAL.
+fn pool_options(url: &str, connections: u32, acquire: Duration) -> ConnectOptions {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .max_connections(connections)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(acquire)
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|sqlite| {
+            sqlite
+                .journal_mode(SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(5))
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+        });
+    options
 }

@@ -41,7 +41,7 @@ impl TagRepo<'_> {
     /// Creates a tag; a taken slug is [`PersistenceError::Duplicate`].
     pub async fn create(&self, content: TagContent) -> Result<Tag> {
         let now = crate::now();
-        let txn = self.store.db().begin().await?;
+        let txn = self.store.writer().begin().await?;
         let row = tag::ActiveModel {
             id: Set(TagId::generate().0),
             slug: Set(content.slug.as_str().to_owned()),
@@ -69,7 +69,7 @@ impl TagRepo<'_> {
             updated_at: Set(crate::now()),
             ..Default::default()
         };
-        let txn = self.store.db().begin().await?;
+        let txn = self.store.writer().begin().await?;
         let tag = match row.update(&txn).await {
             Ok(row) => tag_from_row(row)?,
             Err(sea_orm::DbErr::RecordNotUpdated) => return Err(PersistenceError::NotFound),
@@ -89,7 +89,7 @@ impl TagRepo<'_> {
             .one(self.store.db())
             .await?
             .ok_or(PersistenceError::NotFound)?;
-        let txn = self.store.db().begin().await?;
+        let txn = self.store.writer().begin().await?;
         let result = tag::Entity::delete_by_id(id.0).exec(&txn).await?;
         if result.rows_affected == 0 {
             return Err(PersistenceError::NotFound);

@@ -86,7 +86,7 @@ impl UserRepo<'_> {
     /// Records that the sign-in limiter locked `id` after repeated failures.
     pub async fn record_lockout(&self, id: UserId) -> Result<()> {
         audit::record(
-            self.store.db(),
+            self.store.writer(),
             NewAuditEntry::user(None, AuditAction::Lock, id),
         )
         .await
@@ -115,7 +115,7 @@ impl UserRepo<'_> {
             n += 1;
         }
         let now = crate::now();
-        let txn = self.store.db().begin().await?;
+        let txn = self.store.writer().begin().await?;
         let row = user::ActiveModel {
             id: Set(UserId::generate().0),
             email: Set(new.email.as_str().to_owned()),
@@ -198,7 +198,7 @@ impl UserRepo<'_> {
     /// as a change when the actor is the user, else as a reset.
     pub async fn change_password(&self, id: UserId, hash: String) -> Result<()> {
         let now = crate::now();
-        let txn = self.store.db().begin().await?;
+        let txn = self.store.writer().begin().await?;
         update_row(&txn, id, now, |row| {
             row.password_hash = Set(hash);
             row.credentials_changed_at = Set(Some(now));
@@ -217,7 +217,7 @@ impl UserRepo<'_> {
 
     /// Replaces the hash with a stronger one of the same password (no revocation).
     pub async fn upgrade_password_hash(&self, id: UserId, hash: String) -> Result<()> {
-        update_row(self.store.db(), id, crate::now(), |row| {
+        update_row(self.store.writer(), id, crate::now(), |row| {
             row.password_hash = Set(hash)
         })
         .await
@@ -228,7 +228,7 @@ impl UserRepo<'_> {
     /// admin: it is the command line's tool, for whoever runs the server.
     pub async fn set_active(&self, id: UserId, active: bool) -> Result<()> {
         let now = crate::now();
-        let txn = self.store.db().begin().await?;
+        let txn = self.store.writer().begin().await?;
         update_row(&txn, id, now, |row| {
             row.active = Set(active);
             row.credentials_changed_at = Set(Some(now));
@@ -253,7 +253,7 @@ impl UserRepo<'_> {
     /// The last active admin cannot lose the role or be disabled.
     pub async fn update_account(&self, id: UserId, changes: AccountChanges) -> Result<User> {
         let now = crate::now();
-        let txn = self.store.db().begin().await?;
+        let txn = self.store.writer().begin().await?;
         let may_remove_an_admin =
             changes.role.is_some_and(|role| role != Role::Admin) || changes.active == Some(false);
         // Lock the active admins first, always in id order, so two admins
