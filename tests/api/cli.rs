@@ -4,7 +4,7 @@
 use crate::support;
 
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use masthead_persistence::testing::TestDatabase;
 use reqwest::Method;
@@ -13,12 +13,11 @@ use support::TestApp;
 
 /// Runs `masthead ARGS --database-url URL`, feeding `stdin` when given.
 async fn masthead(url: &str, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_masthead"));
+    let mut command = support::masthead_command();
     command
         .args(args)
         .args(["--database-url", url])
         .env("RUST_LOG", "warn")
-        .env_remove("MASTHEAD_DATABASE_URL")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

@@ -6,7 +6,7 @@
 use crate::support;
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use masthead_api::events::Event;
@@ -26,7 +26,7 @@ struct Process {
 impl Process {
     /// Starts the real binary on `database_url` and waits until it listens.
     fn start(database_url: &str) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_masthead"))
+        let mut child = support::masthead_command()
             .env("MASTHEAD_DATABASE_URL", database_url)
             .env("MASTHEAD_BIND", "127.0.0.1:0")
             .env("MASTHEAD_DEMO", "false")

@@ -9,7 +9,7 @@ pub mod content;
 pub mod gql;
 pub mod ws;
 
-use std::sync::Arc;
+use std::sync::{Arc, Once};
 
 use masthead_api::events::Events;
 use masthead_api::{Application, Settings};
@@ -70,6 +70,7 @@ impl TestApp {
     }
 
     async fn spawn_on(database: Arc<TestDatabase>, configure: impl FnOnce(&mut Settings)) -> Self {
+        init_test_log();
         let mut settings = Settings::for_database(database.url.clone());
         // Every test signs in from 127.0.0.1; only rate-limit tests want the real limit.
         settings.login_ip_limit = 100_000;
@@ -243,6 +244,38 @@ impl TestApp {
         }
         apps
     }
+}
+
+/// The real `masthead` binary, started without the developer's `MASTHEAD_*`
+/// variables: a test sets the ones it means.
+pub fn masthead_command() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_masthead"));
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("MASTHEAD_") {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
+/// With `TEST_LOG` set (to anything but `0`), the servers' logs go to the
+/// test's captured output (shown for a failing test, or for all with
+/// `-- --nocapture`), filtered by `RUST_LOG` (default `info`); without it the
+/// tests are quiet. Installed once for the whole test binary.
+pub fn init_test_log() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
+        if std::env::var_os("TEST_LOG").is_none_or(|value| value == "0") {
+            return;
+        }
+        let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+        // Another subscriber may already be installed; then that one logs.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_test_writer()
+            .try_init();
+    });
 }
 
 /// The `extensions.code` of the first GraphQL error, if any.
