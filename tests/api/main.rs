@@ -4,6 +4,10 @@
 //!
 //! Server logs are quiet unless `TEST_LOG=1` is set.
 
+// Tests may unwrap: a panic is a failed test with its message. (clippy.toml
+// allows it in test functions; this covers the shared helpers too.)
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod openapi_conformance;
 mod reply_support;
 mod support;

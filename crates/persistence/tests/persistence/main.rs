@@ -2,6 +2,10 @@
 //! a fresh SQLite database and, when `MASTHEAD_TEST_POSTGRES_URL` is set, on a
 //! PostgreSQL database of its own.
 
+// Tests may unwrap: a panic is a failed test with its message. (clippy.toml
+// allows it in test functions; this covers the shared helpers too.)
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 mod workflow_fixtures;
 
