@@ -112,6 +112,12 @@ pub struct Settings {
     #[arg(long, env = "MASTHEAD_MAX_BODY_BYTES", default_value_t = 1_048_576)]
     pub max_body_bytes: usize,
 
+    /// Largest request head (request line and headers together), in bytes;
+    /// a larger one is refused with `431` (1 KiB to 128 KiB).
+    #[arg(long, env = "MASTHEAD_MAX_HEADER_BYTES", default_value_t = 32_768,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1_024..=131_072))]
+    pub max_header_bytes: usize,
+
     /// Reply rate limits, blocked words and client addresses.
     #[command(flatten)]
     pub replies: crate::replies::settings::ReplySettings,
@@ -212,5 +218,16 @@ mod tests {
         );
         assert!(parse("4097").is_err(), "more than 4 GiB is refused");
         assert!(parse("-1").is_err());
+    }
+
+    #[test]
+    fn the_request_head_bound_is_checked_at_start() {
+        let parse = |bytes: &str| Cli::try_parse_from(["masthead", "--max-header-bytes", bytes]);
+        assert_eq!(
+            parse("1024").map(|cli| cli.settings.max_header_bytes).ok(),
+            Some(1024)
+        );
+        assert!(parse("1023").is_err());
+        assert!(parse("131073").is_err(), "beyond what the HTTP parser buffers");
     }
 }

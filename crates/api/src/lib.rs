@@ -16,6 +16,7 @@ pub mod public_cache;
 pub mod replies;
 pub mod rest;
 pub mod scheduler;
+pub mod security;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, NormalizePath, TrailingSlash};
+use actix_web::middleware::{from_fn, Compress, NormalizePath, TrailingSlash};
 use actix_web::{web, App, HttpRequest, HttpServer};
 use masthead_persistence::{change_feed, Store};
 use tracing_actix_web::TracingLogger;
@@ -19,7 +19,7 @@ use crate::events::Events;
 use crate::public_cache::PublicCache;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
-use crate::{demo, graphql, health, rest, scheduler};
+use crate::{demo, graphql, health, rest, scheduler, security};
 
 /// A built application, bound to its port but not yet serving.
 pub struct Application {
@@ -132,7 +132,9 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .wrap(NormalizePath::new(TrailingSlash::Trim))
             .wrap(Compress::default())
             .wrap(cors(&state.settings.cors_origins))
+            .wrap(from_fn(security::bound_request_head))
             .wrap(TracingLogger::<RequestSpan>::new())
+            .wrap(security::default_headers())
             .app_data(web::Data::new(state.clone()))
             .app_data(web::Data::new(schema.clone()))
             .app_data(
