@@ -249,6 +249,13 @@ async fn user_commands_refuse_bad_input_with_a_clear_message() {
         )
         .await;
         assert_failure(&short, "a short password", "at least 10 characters");
+        let common = masthead(
+            &url,
+            &create("a@newsroom.example", "author"),
+            Some("password1234\n"),
+        )
+        .await;
+        assert_failure(&common, "a common password", "too common or easy to guess");
         let role = masthead(
             &url,
             &create("a@newsroom.example", "owner"),
