@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod caller;
+pub mod hash_pool;
 pub mod login;
 pub mod password;
 pub mod rate_limit;
