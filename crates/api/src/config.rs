@@ -95,10 +95,16 @@ pub struct Settings {
     #[arg(long, env = "MASTHEAD_GRAPHQL_MAX_COMPLEXITY", default_value_t = 5_000)]
     pub graphql_max_complexity: usize,
 
-    /// Key that signs access tokens (at least 32 bytes). When unset, a random key
-    /// is generated once and kept in the database, so restarts and nodes agree.
+    /// Key that signs access tokens (at least 32 bytes, at least 8 distinct
+    /// bytes). When unset, the key file is used (see `--jwt-secret-file`).
     #[arg(long, env = "MASTHEAD_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
+
+    /// File holding the signing key, generated (mode 0600) on first start when
+    /// missing. Default: `masthead.jwt.key` beside the SQLite file, or in the
+    /// working directory for PostgreSQL. Never kept in the database.
+    #[arg(long, env = "MASTHEAD_JWT_SECRET_FILE", value_name = "PATH")]
+    pub jwt_secret_file: Option<std::path::PathBuf>,
 
     /// Lifetime of access tokens, in seconds.
     #[arg(long, env = "MASTHEAD_ACCESS_TOKEN_TTL", default_value_t = 900)]

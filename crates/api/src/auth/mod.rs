@@ -7,6 +7,7 @@ pub mod hash_pool;
 pub mod login;
 pub mod password;
 pub mod rate_limit;
+pub mod signing_key;
 pub mod tokens;
 
 pub use caller::Caller;
