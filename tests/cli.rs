@@ -350,7 +350,10 @@ async fn with_json_logs_the_first_admins_password_goes_to_a_private_file_not_the
     let file = dir.join("masthead.admin-password");
     let password = std::fs::read_to_string(&file).expect("the password file");
     assert!(password.len() >= 20);
-    assert!(!log.contains(&password), "the password is not logged: {log}");
+    assert!(
+        !log.contains(&password),
+        "the password is not logged: {log}"
+    );
     assert!(log.contains("masthead.admin-password"), "{log}");
     use std::os::unix::fs::PermissionsExt;
     for private in [file, dir.join("news.jwt.key")] {

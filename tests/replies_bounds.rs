@@ -134,7 +134,11 @@ async fn invisible_characters_alone_count_as_empty_in_the_name_and_the_text() {
             .collect();
         assert!(fields.contains(&"body"), "{problem}");
         assert!(fields.contains(&"author_name"), "{problem}");
-        for blank in [" \u{FEFF}\u{00AD} ", "\u{3164}\u{2800}", "\u{202E}\n\u{2060}"] {
+        for blank in [
+            " \u{FEFF}\u{00AD} ",
+            "\u{3164}\u{2800}",
+            "\u{202E}\n\u{2060}",
+        ] {
             refused_on(&app, &open, &reader(blank), "body").await;
         }
         // Visible words around an invisible character are still a reply.

@@ -234,6 +234,9 @@ mod tests {
             Some(1024)
         );
         assert!(parse("1023").is_err());
-        assert!(parse("131073").is_err(), "beyond what the HTTP parser buffers");
+        assert!(
+            parse("131073").is_err(),
+            "beyond what the HTTP parser buffers"
+        );
     }
 }

@@ -126,7 +126,9 @@ mod tests {
         assert_eq!(required("t", "a\u{200B}b", 10).unwrap(), "a\u{200B}b");
         // Emoji joined by ZWJ stay visible and are stored as given.
         assert_eq!(required("t", "👩\u{200D}💻", 10).unwrap(), "👩\u{200D}💻");
-        assert!(!is_blank("🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}"));
+        assert!(!is_blank(
+            "🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}"
+        ));
     }
 
     #[test]

@@ -122,7 +122,10 @@ mod tests {
             Version::V0x13,
             Params::new(8_192, 1, 1, None).unwrap(),
         )
-        .hash_password(b"correct horse battery", &SaltString::generate(&mut argon2::password_hash::rand_core::OsRng))
+        .hash_password(
+            b"correct horse battery",
+            &SaltString::generate(&mut argon2::password_hash::rand_core::OsRng),
+        )
         .unwrap()
         .to_string();
         assert_eq!(

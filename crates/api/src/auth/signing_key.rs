@@ -106,8 +106,7 @@ pub async fn load(store: &Store, settings: &Settings) -> anyhow::Result<Vec<u8>>
             secret
         }
     };
-    check_secret(&secret)
-        .map_err(|reason| refuse(format!("{reason} (in {})", path.display())))?;
+    check_secret(&secret).map_err(|reason| refuse(format!("{reason} (in {})", path.display())))?;
     Ok(secret)
 }
 
@@ -164,7 +163,9 @@ mod tests {
     #[test]
     fn short_blank_or_repetitive_secrets_are_refused() {
         assert!(check_secret(&[b'x'; 31]).is_err());
-        assert!(check_secret(&[b' '; 40]).unwrap_err().contains("whitespace"));
+        assert!(check_secret(&[b' '; 40])
+            .unwrap_err()
+            .contains("whitespace"));
         assert!(check_secret(&[b'x'; 64]).unwrap_err().contains("entropy"));
         assert!(check_secret(b"abababababababababababababababababab").is_err());
         assert!(check_secret(b"a signing key for tests, 48 bytes long, no less").is_ok());
