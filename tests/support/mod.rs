@@ -24,16 +24,21 @@ pub mod workflow;
 /// Settings for a server on `database`, its JWT key file in the temporary
 /// directory (one per database, so peers agree), never in the repository.
 pub fn settings_for(database: &TestDatabase) -> Settings {
-    use sha2::Digest;
     let mut settings = Settings::for_database(database.url.clone());
-    let name: String = sha2::Sha256::digest(database.url.as_bytes())
+    settings.jwt_secret_file = Some(key_file_for(&database.url));
+    settings
+}
+
+/// The JWT key file of every server on the database at `url`, in the
+/// temporary directory.
+pub fn key_file_for(url: &str) -> std::path::PathBuf {
+    use sha2::Digest;
+    let name: String = sha2::Sha256::digest(url.as_bytes())
         .iter()
         .take(12)
         .map(|byte| format!("{byte:02x}"))
         .collect();
-    settings.jwt_secret_file =
-        Some(std::env::temp_dir().join(format!("masthead-test-{name}.jwt.key")));
-    settings
+    std::env::temp_dir().join(format!("masthead-test-{name}.jwt.key"))
 }
 
 /// A signed-in member of staff.
