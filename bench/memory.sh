@@ -3,6 +3,7 @@
 # reply posts, against the 64 MB target of issue 12.
 #
 #   bench/memory.sh [SIGN_INS] [REPLIES] [PARALLEL]   (defaults: 200 1000 8)
+#   MASTHEAD_BIN=path/to/masthead bench/memory.sh     (skip the build)
 #
 # Builds in release mode, starts the server with demo content on a temporary
 # SQLite file, then sends SIGN_INS failed sign-ins (unknown addresses, each
@@ -23,9 +24,13 @@ SERVER=""
 cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-echo "building (release)"
-cargo build --release -q -p masthead
-BIN=target/release/masthead
+if [ -n "${MASTHEAD_BIN:-}" ]; then
+  BIN="$MASTHEAD_BIN"   # an already built binary, e.g. to compare allocators
+else
+  echo "building (release)"
+  cargo build --release -q -p masthead
+  BIN=target/release/masthead
+fi
 
 RUST_LOG=warn MASTHEAD_JWT_SECRET_FILE="$WORK/jwt.key" "$BIN" serve \
   --database-url "sqlite://$WORK/memory.db?mode=rwc" --bind "127.0.0.1:$PORT" \
