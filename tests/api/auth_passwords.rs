@@ -150,6 +150,64 @@ async fn changing_the_password_needs_the_current_one_and_a_valid_new_one() {
     }
 }
 
+#[tokio::test]
+async fn common_or_guessable_passwords_are_refused_with_422_when_chosen() {
+    for app in servers().await {
+        let session = app.sign_in_new(Role::Author).await;
+        let local = session.email.split('@').next().unwrap().to_owned();
+        for weak in ["password1234", "qwertyuiop123", local.as_str()] {
+            let response = change_password(&app, &session, &session.password, weak).await;
+            assert_eq!(response.status(), 422, "{weak} ({})", app.backend);
+            let problem: Value = response.json().await.unwrap();
+            assert_eq!(problem["code"], "BAD_USER_INPUT");
+            assert_eq!(problem["errors"][0]["field"], "new_password");
+            assert!(
+                problem["errors"][0]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("too common or easy to guess"),
+                "{problem}"
+            );
+        }
+        let admin = app.sign_in_new(Role::Admin).await;
+        let created = post(
+            &app,
+            "/api/v1/admin/users",
+            Some(&admin.access_token),
+            json!({
+                "email": "rosa.field@newsroom.example",
+                "display_name": "Rosa Field",
+                "role": "author",
+                "password": "password1234",
+            }),
+        )
+        .await;
+        assert_eq!(created.status(), 422, "{}", app.backend);
+        let problem: Value = created.json().await.unwrap();
+        assert_eq!(problem["errors"][0]["field"], "password", "{problem}");
+        let guessable = post(
+            &app,
+            "/api/v1/admin/users",
+            Some(&admin.access_token),
+            json!({
+                "email": "rosa.field@newsroom.example",
+                "display_name": "Rosa Field",
+                "role": "author",
+                "password": "rosafield2024",
+            }),
+        )
+        .await;
+        assert_eq!(guessable.status(), 422, "built from the account's own name");
+        // Nothing changed: the old password still signs in.
+        assert_eq!(
+            login(&app, &session.email, &session.password)
+                .await
+                .status(),
+            200
+        );
+    }
+}
+
 /// Fails when `text` shows any of the secrets.
 fn assert_no_secrets(text: &str, secrets: &[&str], what: &str) {
     for secret in secrets {

@@ -371,11 +371,79 @@ async fn the_server_refuses_to_start_with_a_jwt_secret_shorter_than_32_bytes() {
             Err(error) => error.to_string(),
         };
         assert!(error.contains("32 bytes"), "{error}");
-        settings.jwt_secret = Some("x".repeat(32));
+        for (weak, reason) in [(" ".repeat(40), "whitespace"), ("x".repeat(64), "entropy")] {
+            settings.jwt_secret = Some(weak);
+            let error = match masthead_api::Application::build(settings.clone()).await {
+                Ok(_) => panic!("a low-entropy secret was accepted ({})", database.backend),
+                Err(error) => error.to_string(),
+            };
+            assert!(error.contains(reason), "{error}");
+        }
+        settings.jwt_secret = Some("0123456789abcdef0123456789abcdef".to_owned());
         assert!(
             masthead_api::Application::build(settings).await.is_ok(),
             "a 32-byte secret is enough ({})",
             database.backend
         );
+    }
+}
+
+#[tokio::test]
+async fn the_generated_key_lives_in_a_private_file_and_an_old_database_key_moves_there() {
+    for database in TestDatabase::all().await {
+        let mut settings = support::settings_for(&database);
+        settings.no_demo = true;
+        let path = std::env::temp_dir().join(format!(
+            "masthead-key-test-{}.jwt.key",
+            uuid::Uuid::now_v7().simple()
+        ));
+        settings.jwt_secret_file = Some(path.clone());
+        // An older Masthead kept the generated key in the database.
+        let store = database.store().await;
+        store.migrate().await.unwrap();
+        let legacy = "an old signing key kept in the database by older versions";
+        store
+            .settings()
+            .get_or_insert("jwt_secret", || legacy.to_owned())
+            .await
+            .unwrap();
+        masthead_api::Application::build(settings.clone())
+            .await
+            .expect("starts");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), legacy);
+        assert_eq!(
+            store.settings().get("jwt_secret").await.unwrap(),
+            None,
+            "deleted from the database ({})",
+            database.backend
+        );
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{}", database.backend);
+        // A fresh key file is generated when there is none, and reused.
+        std::fs::remove_file(&path).unwrap();
+        masthead_api::Application::build(settings.clone())
+            .await
+            .expect("starts");
+        let generated = std::fs::read_to_string(&path).unwrap();
+        assert!(generated.len() >= 64 && generated != legacy);
+        masthead_api::Application::build(settings.clone())
+            .await
+            .expect("starts again");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), generated);
+        assert_eq!(store.settings().get("jwt_secret").await.unwrap(), None);
+        // A weak key file is refused with the path in the error.
+        for (weak, reason) in [(" ".repeat(40), "32 bytes"), ("x".repeat(40), "entropy")] {
+            std::fs::write(&path, weak).unwrap();
+            let error = match masthead_api::Application::build(settings.clone()).await {
+                Ok(_) => panic!("a weak key file was accepted"),
+                Err(error) => error.to_string(),
+            };
+            assert!(
+                error.contains(reason) && error.contains(&*path.to_string_lossy()),
+                "{error}"
+            );
+        }
+        std::fs::remove_file(&path).unwrap();
     }
 }

@@ -248,6 +248,13 @@ async fn user_commands_refuse_bad_input_with_a_clear_message() {
         )
         .await;
         assert_failure(&short, "a short password", "at least 10 characters");
+        let common = masthead(
+            &url,
+            &create("a@newsroom.example", "author"),
+            Some("password1234\n"),
+        )
+        .await;
+        assert_failure(&common, "a common password", "too common or easy to guess");
         let role = masthead(
             &url,
             &create("a@newsroom.example", "owner"),
@@ -303,4 +310,56 @@ async fn user_commands_refuse_bad_input_with_a_clear_message() {
             stdout(&list)
         );
     }
+}
+
+#[tokio::test]
+async fn with_json_logs_the_first_admins_password_goes_to_a_private_file_not_the_log() {
+    use std::io::BufRead;
+    let dir = std::env::temp_dir().join(format!("masthead-json-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.join("news.db").display());
+    let mut child = support::masthead_command()
+        .args(["serve", "--bind", "127.0.0.1:0", "--database-url", &url])
+        .env("RUST_LOG", "info")
+        .env("MASTHEAD_LOG_FORMAT", "json")
+        .env_remove("MASTHEAD_DATABASE_URL")
+        .env_remove("MASTHEAD_JWT_SECRET")
+        .env_remove("MASTHEAD_JWT_SECRET_FILE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start masthead");
+    let stdout = child.stdout.take().unwrap();
+    let log = tokio::task::spawn_blocking(move || {
+        let mut seen = Vec::new();
+        for line in std::io::BufReader::new(stdout).lines() {
+            let line = line.expect("a log line");
+            let done = line.contains("Masthead listening");
+            seen.push(line);
+            if done {
+                break;
+            }
+        }
+        seen.join("\n")
+    })
+    .await
+    .unwrap();
+    child.kill().unwrap();
+    let _ = child.wait();
+    let file = dir.join("masthead.admin-password");
+    let password = std::fs::read_to_string(&file).expect("the password file");
+    assert!(password.len() >= 20);
+    assert!(
+        !log.contains(&password),
+        "the password is not logged: {log}"
+    );
+    assert!(log.contains("masthead.admin-password"), "{log}");
+    use std::os::unix::fs::PermissionsExt;
+    for private in [file, dir.join("news.jwt.key")] {
+        let mode = std::fs::metadata(&private).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{}", private.display());
+    }
+    let key = std::fs::read_to_string(dir.join("news.jwt.key")).unwrap();
+    assert!(!log.contains(&key), "nor is the signing key");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

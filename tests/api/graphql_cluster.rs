@@ -28,6 +28,10 @@ impl Process {
     fn start(database_url: &str) -> Self {
         let mut child = support::masthead_command()
             .env("MASTHEAD_DATABASE_URL", database_url)
+            .env(
+                "MASTHEAD_JWT_SECRET_FILE",
+                support::key_file_for(database_url),
+            )
             .env("MASTHEAD_BIND", "127.0.0.1:0")
             .env("MASTHEAD_DEMO", "false")
             .env("MASTHEAD_LOG_FORMAT", "json")

@@ -339,6 +339,30 @@ fragment TypeRef on __Type {
 }"#;
 
 #[tokio::test]
+async fn turning_introspection_off_turns_did_you_mean_suggestions_off_too() {
+    let typo = json!({ "query": "{ articlez { id } }" });
+    for app in TestApp::spawn_all_empty_with(|_| {}).await {
+        let (_, _, body) = post_json(&app, None, &typo).await;
+        assert!(
+            body.to_string().contains("Did you mean"),
+            "with introspection on, typos get a hint: {body:#}"
+        );
+    }
+    for app in
+        TestApp::spawn_all_empty_with(|settings| settings.graphql_introspection = false).await
+    {
+        let (_, _, body) = post_json(&app, None, &typo).await;
+        assert_eq!(code(&body), "GRAPHQL_VALIDATION_FAILED", "{body:#}");
+        let text = body.to_string();
+        assert!(
+            !text.contains("Did you mean") && !text.contains("\"articles\""),
+            "{}: the error names no real field: {body:#}",
+            app.backend
+        );
+    }
+}
+
+#[tokio::test]
 async fn the_schema_documents_itself_unless_introspection_is_off() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let (_, _, body) = post_json(&app, None, &json!({ "query": INTROSPECTION })).await;

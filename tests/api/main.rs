@@ -12,6 +12,7 @@ mod openapi_conformance;
 mod reply_support;
 mod support;
 
+mod auth_hash_pool;
 mod auth_matrix;
 mod auth_passwords;
 mod auth_rate_limit;
@@ -32,6 +33,7 @@ mod graphql_live;
 mod graphql_read;
 mod graphql_visibility;
 mod graphql_write;
+mod http_hardening;
 mod public_cache;
 mod replies_bounds;
 mod replies_events;

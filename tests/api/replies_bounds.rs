@@ -118,6 +118,37 @@ async fn every_bound_holds_just_inside_and_refuses_just_outside() {
 }
 
 #[tokio::test]
+async fn invisible_characters_alone_count_as_empty_in_the_name_and_the_text() {
+    for app in spawn_all_generous().await {
+        let open = demo_articles(&app).await.open;
+        let mut body = reader("\u{200B}\u{200B}\u{200B}");
+        body["author_name"] = json!("\u{200B}\u{200D}\u{2060}");
+        let response = post_reply(&app, &open, &body, None).await;
+        assert_eq!(response.status(), 422, "{}", app.backend);
+        let problem: Value = response.json().await.unwrap();
+        let fields: Vec<&str> = problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["field"].as_str())
+            .collect();
+        assert!(fields.contains(&"body"), "{problem}");
+        assert!(fields.contains(&"author_name"), "{problem}");
+        for blank in [
+            " \u{FEFF}\u{00AD} ",
+            "\u{3164}\u{2800}",
+            "\u{202E}\n\u{2060}",
+        ] {
+            refused_on(&app, &open, &reader(blank), "body").await;
+        }
+        // Visible words around an invisible character are still a reply.
+        let (status, reply) =
+            post_reply_json(&app, &open, &reader(&unique("ok\u{200B}ay")), None).await;
+        assert_eq!(status, 201, "{} {reply}", app.backend);
+    }
+}
+
+#[tokio::test]
 async fn the_request_body_is_limited_to_16_kb() {
     for app in spawn_all_generous().await {
         let slug = demo_articles(&app).await.moderated;

@@ -3,13 +3,14 @@
 //! posted by staff, or approved by a moderator; never while pending, and not
 //! twice for one approval. Runs the reply code on a real store of each backend.
 
+use crate::support;
+
 use masthead_api::app::replies::moderation;
 use masthead_api::app::replies::posting::{post_reply, ArticleRef, PostReply};
 use masthead_api::auth::Caller;
 use masthead_api::client_address::ClientAddress;
 use masthead_api::events::{Event, Events};
 use masthead_api::state::AppState;
-use masthead_api::Settings;
 use masthead_domain::policy::Actor;
 use masthead_domain::{
     ArticleInput, ArticleStatus, DisplayName, Email, Lifecycle, ModerationAction, ReplyPolicy,
@@ -21,7 +22,7 @@ use tokio::sync::broadcast::error::TryRecvError;
 
 async fn state_on(database: &TestDatabase) -> AppState {
     let store = database.store().await;
-    let settings = Settings::for_database(database.url.clone());
+    let settings = support::settings_for(database);
     AppState::build(store, settings, Events::default())
         .await
         .unwrap()

@@ -133,6 +133,9 @@ async fn spam_looking_replies_under_open_articles_wait_for_a_moderator() {
             "Best CASINO bonus",
             "Try these Miracle  Pills",
             "ｃａｓｉｎｏ night",
+            "cas\u{200B}ino",
+            "MIRACLE\u{200B}PILLS",
+            "miracle\u{2060}\u{200D}pills now",
         ] {
             let (status, _) = post_reply_json(&app, &open, &reader(&unique(text)), None).await;
             assert_eq!(status, 202, "blocked word in {text:?} ({})", app.backend);

@@ -12,8 +12,8 @@ use masthead_api::app::workflow::{self, Transition};
 use masthead_api::app::BasedOn;
 use masthead_api::auth::Caller;
 use masthead_api::events::{Event, Events};
+use masthead_api::scheduler;
 use masthead_api::state::AppState;
-use masthead_api::{scheduler, Settings};
 use masthead_domain::policy::Actor;
 use masthead_domain::{DisplayName, Email, Lifecycle, Role, UserId};
 use masthead_persistence::testing::TestDatabase;
@@ -168,7 +168,7 @@ async fn publishing_now_announces_the_article_and_scheduling_does_not() {
         let mut heard = events.subscribe();
         let state = AppState::build(
             store.clone(),
-            Settings::for_database(database.url.clone()),
+            support::settings_for(&database),
             events.clone(),
         )
         .await

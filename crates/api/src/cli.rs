@@ -176,8 +176,9 @@ async fn open(database: &DatabaseSettings) -> anyhow::Result<Store> {
     Ok(store)
 }
 
-/// The password to set: from stdin, or generated (and then printed once).
-fn obtain_password(from_stdin: bool) -> anyhow::Result<(Password, bool)> {
+/// The password to set: from stdin (refused when common or guessable from
+/// `related`, the account's address and name), or generated (and then printed once).
+fn obtain_password(from_stdin: bool, related: &[&str]) -> anyhow::Result<(Password, bool)> {
     if from_stdin {
         let mut input = String::new();
         std::io::stdin()
@@ -186,7 +187,7 @@ fn obtain_password(from_stdin: bool) -> anyhow::Result<(Password, bool)> {
         let line = input.strip_suffix('\n').unwrap_or(&input);
         let line = line.strip_suffix('\r').unwrap_or(line);
         Ok((
-            Password::parse("password", line).map_err(|e| anyhow::anyhow!("{e}"))?,
+            Password::parse_new("password", line, related).map_err(|e| anyhow::anyhow!("{e}"))?,
             false,
         ))
     } else {
@@ -212,7 +213,8 @@ async fn user(command: UserCommand) -> anyhow::Result<()> {
             let email = Email::parse("email", &email).map_err(field)?;
             let display_name = DisplayName::parse("name", &name).map_err(field)?;
             let role: Role = role.parse().map_err(|e: String| anyhow::anyhow!(e))?;
-            let (secret, generated) = obtain_password(password_stdin)?;
+            let (secret, generated) =
+                obtain_password(password_stdin, &[email.as_str(), display_name.as_str()])?;
             let printable = generated.then(|| secret.expose().to_owned());
             let store = open(&database).await?;
             let password_hash = password::hash(secret).await.map_err(api)?;
@@ -261,7 +263,7 @@ async fn user(command: UserCommand) -> anyhow::Result<()> {
             email,
             password_stdin,
         } => {
-            let (secret, generated) = obtain_password(password_stdin)?;
+            let (secret, generated) = obtain_password(password_stdin, &[email.as_str()])?;
             let printable = generated.then(|| secret.expose().to_owned());
             let store = open(&database).await?;
             let Some((user, _)) = store

@@ -95,10 +95,16 @@ pub struct Settings {
     #[arg(long, env = "MASTHEAD_GRAPHQL_MAX_COMPLEXITY", default_value_t = 5_000)]
     pub graphql_max_complexity: usize,
 
-    /// Key that signs access tokens (at least 32 bytes). When unset, a random key
-    /// is generated once and kept in the database, so restarts and nodes agree.
+    /// Key that signs access tokens (at least 32 bytes, at least 8 distinct
+    /// bytes). When unset, the key file is used (see `--jwt-secret-file`).
     #[arg(long, env = "MASTHEAD_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
+
+    /// File holding the signing key, generated (mode 0600) on first start when
+    /// missing. Default: `masthead.jwt.key` beside the SQLite file, or in the
+    /// working directory for PostgreSQL. Never kept in the database.
+    #[arg(long, env = "MASTHEAD_JWT_SECRET_FILE", value_name = "PATH")]
+    pub jwt_secret_file: Option<std::path::PathBuf>,
 
     /// Lifetime of access tokens, in seconds.
     #[arg(long, env = "MASTHEAD_ACCESS_TOKEN_TTL", default_value_t = 900)]
@@ -111,6 +117,12 @@ pub struct Settings {
     /// Largest request body, in bytes, for JSON and GraphQL.
     #[arg(long, env = "MASTHEAD_MAX_BODY_BYTES", default_value_t = 1_048_576)]
     pub max_body_bytes: usize,
+
+    /// Largest request head (request line and headers together), in bytes;
+    /// a larger one is refused with `431` (1 KiB to 128 KiB).
+    #[arg(long, env = "MASTHEAD_MAX_HEADER_BYTES", default_value_t = 32_768,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1_024..=131_072))]
+    pub max_header_bytes: usize,
 
     /// Reply rate limits, blocked words and client addresses.
     #[command(flatten)]
@@ -270,6 +282,20 @@ mod tests {
             output.status.success() && stdout.contains("1 passed"),
             "the child run failed or ran nothing:\n{stdout}{}",
             String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    #[test]
+    fn the_request_head_bound_is_checked_at_start() {
+        let parse = |bytes: &str| Cli::try_parse_from(["masthead", "--max-header-bytes", bytes]);
+        assert_eq!(
+            parse("1024").map(|cli| cli.settings.max_header_bytes).ok(),
+            Some(1024)
+        );
+        assert!(parse("1023").is_err());
+        assert!(
+            parse("131073").is_err(),
+            "beyond what the HTTP parser buffers"
         );
     }
 }

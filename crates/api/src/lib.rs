@@ -18,6 +18,7 @@ pub mod public_cache;
 pub mod rate_limit;
 pub mod rest;
 pub mod scheduler;
+pub mod security;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -6,21 +6,22 @@ use std::sync::Arc;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, NormalizePath, TrailingSlash};
+use actix_web::middleware::{from_fn, Compress, NormalizePath, TrailingSlash};
 use actix_web::{web, App, HttpRequest, HttpServer};
 use masthead_persistence::{change_feed, Store};
 use tracing_actix_web::TracingLogger;
 
 use crate::app::replies::settings::Retired;
 use crate::auth::rate_limit::LoginLimiter;
-use crate::auth::tokens::{self, TokenKeys};
+use crate::auth::signing_key;
+use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
 use crate::error::{problem_response, ApiError};
 use crate::events::Events;
 use crate::public_cache::PublicCache;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
-use crate::{demo, graphql, health, rest, scheduler};
+use crate::{demo, graphql, health, rest, scheduler, security};
 
 /// A built application, bound to its port but not yet serving.
 pub struct Application {
@@ -47,12 +48,7 @@ impl Application {
             let admin_password = demo::loader::load(&store)
                 .await
                 .map_err(|error| anyhow::anyhow!("{error}"))?;
-            // Printed once, on purpose: this is how the first admin learns it.
-            tracing::warn!(
-                email = demo::loader::ADMIN_EMAIL,
-                password = %admin_password,
-                "demo content loaded; first admin created (shown once; change it with `masthead user set-password`)"
-            );
+            announce_first_admin(&settings, &admin_password);
         }
         let events = Events::connect(&store).await?;
         let state = AppState::build(store, settings, events).await?;
@@ -118,21 +114,39 @@ impl AppState {
     }
 }
 
-/// The signing key: `MASTHEAD_JWT_SECRET` when set (refusing a short one), else
-/// a random key generated once and kept in the database for every node.
+/// Tells the first admin their generated password: in a text log, once, on
+/// purpose; with structured (`json`) logs, which are shipped and kept, it goes
+/// to a private file beside the key file instead, and the log names the file.
+fn announce_first_admin(settings: &Settings, password: &str) {
+    let email = demo::loader::ADMIN_EMAIL;
+    if !crate::telemetry::json_logs() {
+        tracing::warn!(
+            email,
+            password = %password,
+            "demo content loaded; first admin created (shown once; change it with `masthead user set-password`)"
+        );
+        return;
+    }
+    let path = signing_key::key_file(settings).with_file_name("masthead.admin-password");
+    match signing_key::write_private_file(&path, password) {
+        Ok(()) => tracing::warn!(
+            email,
+            path = %path.display(),
+            "demo content loaded; first admin created; the password is in this file (mode 0600): read it, delete it, change the password"
+        ),
+        Err(error) => tracing::error!(
+            email,
+            %error,
+            "demo content loaded; first admin created, but its password could not be written; set one with `masthead user set-password`"
+        ),
+    }
+}
+
+/// The signing key (see [`crate::auth::signing_key`]), with the token lifetime.
 async fn token_keys(store: &Store, settings: &Settings) -> anyhow::Result<TokenKeys> {
-    let secret = match &settings.jwt_secret {
-        Some(secret) => secret.clone(),
-        None => {
-            store
-                .settings()
-                .get_or_insert("jwt_secret", tokens::random_secret)
-                .await?
-        }
-    };
+    let secret = signing_key::load(store, settings).await?;
     let ttl = std::time::Duration::from_secs(settings.access_token_ttl);
-    TokenKeys::new(secret.as_bytes(), ttl)
-        .map_err(|reason| anyhow::anyhow!("refusing to start: {reason}"))
+    TokenKeys::new(&secret, ttl).map_err(|reason| anyhow::anyhow!("refusing to start: {reason}"))
 }
 
 fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
@@ -143,7 +157,9 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .wrap(NormalizePath::new(TrailingSlash::Trim))
             .wrap(Compress::default())
             .wrap(cors(&state.settings.cors_origins))
+            .wrap(from_fn(security::bound_request_head))
             .wrap(TracingLogger::<RequestSpan>::new())
+            .wrap(security::default_headers())
             .app_data(web::Data::new(state.clone()))
             .app_data(web::Data::new(schema.clone()))
             .app_data(

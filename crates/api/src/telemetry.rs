@@ -8,11 +8,17 @@ use tracing::Span;
 use tracing_actix_web::RootSpanBuilder;
 use tracing_subscriber::EnvFilter;
 
+/// True when logs are structured (`MASTHEAD_LOG_FORMAT=json`): they are
+/// shipped and kept, so secrets must stay out of them entirely.
+pub fn json_logs() -> bool {
+    std::env::var("MASTHEAD_LOG_FORMAT").is_ok_and(|format| format == "json")
+}
+
 /// Installs the global subscriber once; later calls (tests) are no-ops.
 pub fn init() {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let json = std::env::var("MASTHEAD_LOG_FORMAT").is_ok_and(|format| format == "json");
+    let json = json_logs();
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false);

@@ -25,6 +25,8 @@ pub mod ids;
 pub mod lifecycle;
 pub mod limits;
 pub mod policy;
+#[cfg(test)]
+mod proptests;
 pub mod reading;
 pub mod reply;
 pub mod rich_text;

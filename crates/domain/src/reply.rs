@@ -61,7 +61,8 @@ impl FromStr for ReplyStatus {
     }
 }
 
-/// A reply's text: plain text, stored exactly as given, 1–5,000 characters once trimmed.
+/// A reply's text: plain text, stored exactly as given, 1–5,000 characters once
+/// trimmed, with at least one visible (see [`crate::text::is_blank`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplyBody(String);
 
@@ -69,7 +70,7 @@ impl ReplyBody {
     /// Checks the bounds without altering the text.
     pub fn parse(field: &str, value: &str) -> Result<Self, FieldError> {
         let trimmed = value.trim();
-        if trimmed.is_empty() {
+        if crate::text::is_blank(trimmed) {
             return Err(FieldError::new(field, "must not be empty"));
         }
         if value.contains('\0') {

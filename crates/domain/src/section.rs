@@ -93,6 +93,29 @@ mod tests {
     }
 
     #[test]
+    fn invisible_headings_and_paragraphs_count_as_empty() {
+        let section = SectionInput {
+            heading: Some("⏳ \u{200B}\u{2060}".into()),
+            icon: None,
+            blocks: vec![paragraph()],
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(section.heading, None, "an icon with no visible words");
+        let errors = SectionInput {
+            heading: None,
+            icon: None,
+            blocks: vec![BlockInput::Paragraph {
+                text: "\u{200B}\u{FEFF}".into(),
+            }],
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(errors.0[0].field, "blocks[0].text");
+        assert!(crate::Title::parse("title", "\u{200D}\u{00AD}").is_err());
+    }
+
+    #[test]
     fn lede_has_no_heading() {
         let section = SectionInput {
             heading: None,

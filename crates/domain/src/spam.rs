@@ -56,16 +56,22 @@ impl SpamRules {
         repeated.then_some(SpamSignal::Repeated)
     }
 
-    /// True when `text` holds a blocked phrase as whole words.
+    /// True when `text` holds a blocked phrase as whole words. An invisible
+    /// character is read both as nothing (`cas\u{200B}ino` is "casino") and as
+    /// a word break (`FREE\u{200B}MONEY` is "free money"), since a reader
+    /// cannot tell which the writer meant.
     pub fn blocks(&self, text: &str) -> bool {
         if self.blocked.is_empty() {
             return false;
         }
-        let words = words(text);
+        let joined = words(text);
+        let split = words(&split_at_invisible(text));
         self.blocked.iter().any(|phrase| {
-            words
-                .windows(phrase.len())
-                .any(|window| window == phrase.as_slice())
+            [&joined, &split].into_iter().any(|words| {
+                words
+                    .windows(phrase.len())
+                    .any(|window| window == phrase.as_slice())
+            })
         })
     }
 }
@@ -90,10 +96,23 @@ pub fn same_text(a: &str, b: &str) -> bool {
     left == right
 }
 
+/// `text` with every invisible character turned into a space.
+fn split_at_invisible(text: &str) -> String {
+    text.chars()
+        .map(|c| if is_hidden(c) { ' ' } else { c })
+        .collect()
+}
+
+/// Invisible non-whitespace characters: the escaper's list plus every
+/// format character and blank filler the text rules know.
+fn is_hidden(c: char) -> bool {
+    is_invisible(c) || crate::text::is_format_or_filler(c)
+}
+
 /// The lower-case ASCII words of `text`, after dropping invisible and
 /// direction-control characters and transliterating look-alikes.
 fn words(text: &str) -> Vec<String> {
-    let visible: String = text.chars().filter(|c| !is_invisible(*c)).collect();
+    let visible: String = text.chars().filter(|c| !is_hidden(*c)).collect();
     deunicode::deunicode(&visible)
         .to_lowercase()
         .split(|c: char| !c.is_ascii_alphanumeric())
@@ -153,6 +172,18 @@ mod tests {
             rules.check("casino king", "hello", false),
             Some(SpamSignal::BlockedWord)
         );
+    }
+
+    #[test]
+    fn blocked_phrases_match_across_invisible_characters() {
+        let rules = SpamRules::new(["free money", "casino"]);
+        assert!(rules.blocks("FREE\u{200B}MONEY"));
+        assert!(rules.blocks("free\u{2060}\u{200D}money today"));
+        assert!(rules.blocks("FREE\u{00AD}MONEY"));
+        assert!(rules.blocks("free\u{E0020}money"));
+        assert!(rules.blocks("ca\u{FEFF}si\u{200C}no"));
+        assert!(!rules.blocks("freemoney"), "whole words still");
+        assert!(!rules.blocks("free of money worries"));
     }
 
     #[test]

@@ -97,6 +97,9 @@ impl Email {
     }
 }
 
+/// How much of a password the strength estimator reads.
+const PASSWORD_JUDGED_CHARS: usize = 100;
+
 /// A password in clear, on its way to the hasher. Bounded before hashing;
 /// never printed (its `Debug` is redacted).
 #[derive(Clone, PartialEq, Eq)]
@@ -118,6 +121,47 @@ impl Password {
             ));
         }
         Ok(Self(value.to_owned()))
+    }
+
+    /// A password being chosen (new account, change, reset): the bounds of
+    /// [`Password::parse`], and not common or guessable. The zxcvbn estimator
+    /// must score it at least 3 of 4 (about 10^8 guesses or more), counting
+    /// `related` texts (the account's e-mail address and name) as known
+    /// words. Signing in uses [`Password::parse`] only, so a password chosen
+    /// before this rule still works.
+    pub fn parse_new(field: &str, value: &str, related: &[&str]) -> Result<Self, FieldError> {
+        let password = Self::parse(field, value)?;
+        // zxcvbn's cost grows with the length; past 100 characters a
+        // password is either strong already or weak in its first part too.
+        let judged: String = value.chars().take(PASSWORD_JUDGED_CHARS).collect();
+        // Each related text whole, each side of an `@`, without its
+        // separators, and word by word.
+        let mut known: Vec<String> = Vec::new();
+        for text in related {
+            known.push(text.to_lowercase());
+            known.extend(text.split('@').map(str::to_lowercase));
+            known.push(text.chars().filter(|c| c.is_alphanumeric()).collect());
+            known.extend(
+                text.split(|c: char| !c.is_alphanumeric())
+                    .filter(|part| part.chars().count() >= 3)
+                    .map(str::to_lowercase),
+            );
+        }
+        let known: Vec<&str> = known.iter().map(String::as_str).collect();
+        let estimate = zxcvbn::zxcvbn(&judged, &known);
+        if estimate.score() >= zxcvbn::Score::Three {
+            return Ok(password);
+        }
+        let mut message = String::from("is too common or easy to guess");
+        if let Some(feedback) = estimate.feedback() {
+            if let Some(warning) = feedback.warning() {
+                message.push_str(&format!(" ({warning})"));
+            }
+            if let Some(suggestion) = feedback.suggestions().first() {
+                message.push_str(&format!("; {suggestion}"));
+            }
+        }
+        Err(FieldError::new(field, message))
     }
 
     /// The secret, for the hasher only.
@@ -221,6 +265,48 @@ mod tests {
         assert!(Password::parse("password", &"p".repeat(PASSWORD_MAX_BYTES + 1)).is_err());
         // Ten characters of two bytes each is long enough.
         assert!(Password::parse("password", &"é".repeat(PASSWORD_MIN_CHARS)).is_ok());
+    }
+
+    #[test]
+    fn common_or_guessable_passwords_are_refused_when_chosen() {
+        let related = ["rosa.editor@newsroom.example", "Rosa Editor"];
+        for weak in [
+            "password1234",
+            "qwertyuiop123",
+            "1234567890",
+            "aaaaaaaaaaaaaaaa",
+            "rosaeditor2024",
+            "rosa.editor",
+        ] {
+            let Err(error) = Password::parse_new("password", weak, &related) else {
+                panic!("{weak} was accepted");
+            };
+            assert_eq!(error.field, "password");
+            assert!(
+                error.message.starts_with("is too common or easy to guess"),
+                "{weak}: {}",
+                error.message
+            );
+            // Signing in with it still parses: old accounts keep working.
+            assert!(Password::parse("password", weak).is_ok());
+        }
+        for strong in [
+            "a long enough password",
+            "rosa's own passphrase",
+            "correct horse battery staple",
+            "Tz8#qLw2!vRm",
+        ] {
+            assert!(
+                Password::parse_new("password", strong, &related).is_ok(),
+                "{strong}"
+            );
+        }
+        let long = "x".repeat(PASSWORD_MAX_BYTES);
+        assert!(Password::parse_new("password", &long, &related).is_err());
+        assert!(Password::parse_new("password", "short", &related)
+            .unwrap_err()
+            .message
+            .contains("at least"));
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Server-wide values kept in the database, so that every node on one database
-//! (and every restart) agrees without set-up — the generated JWT key, for one.
+//! (and every restart) agrees without set-up — the reply salt, for one.
 
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{EntityTrait, Set};
@@ -21,6 +21,22 @@ impl Store {
 }
 
 impl SettingRepo<'_> {
+    /// The value of `key`, if set.
+    pub async fn get(&self, key: &str) -> Result<Option<String>> {
+        let row = setting::Entity::find_by_id(key.to_owned())
+            .one(self.store.db())
+            .await?;
+        Ok(row.map(|row| row.value))
+    }
+
+    /// Deletes `key` (nothing happens when it is not set).
+    pub async fn remove(&self, key: &str) -> Result<()> {
+        setting::Entity::delete_by_id(key.to_owned())
+            .exec(self.store.db())
+            .await?;
+        Ok(())
+    }
+
     /// The value of `key`; when absent, stores `make()` first. When two nodes
     /// race, both end up with the value that was stored first.
     pub async fn get_or_insert(&self, key: &str, make: impl FnOnce() -> String) -> Result<String> {

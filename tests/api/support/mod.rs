@@ -21,6 +21,26 @@ use serde_json::Value;
 
 pub mod workflow;
 
+/// Settings for a server on `database`, its JWT key file in the temporary
+/// directory (one per database, so peers agree), never in the repository.
+pub fn settings_for(database: &TestDatabase) -> Settings {
+    let mut settings = Settings::for_database(database.url.clone());
+    settings.jwt_secret_file = Some(key_file_for(&database.url));
+    settings
+}
+
+/// The JWT key file of every server on the database at `url`, in the
+/// temporary directory.
+pub fn key_file_for(url: &str) -> std::path::PathBuf {
+    use sha2::Digest;
+    let name: String = sha2::Sha256::digest(url.as_bytes())
+        .iter()
+        .take(12)
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    std::env::temp_dir().join(format!("masthead-test-{name}.jwt.key"))
+}
+
 /// A signed-in member of staff.
 pub struct Session {
     /// Bearer token.
@@ -71,7 +91,7 @@ impl TestApp {
 
     async fn spawn_on(database: Arc<TestDatabase>, configure: impl FnOnce(&mut Settings)) -> Self {
         init_test_log();
-        let mut settings = Settings::for_database(database.url.clone());
+        let mut settings = settings_for(&database);
         // Every test signs in from 127.0.0.1; only rate-limit tests want the real limit.
         settings.login_ip_limit = 100_000;
         configure(&mut settings);

@@ -84,7 +84,11 @@ pub async fn create(
         .collect(text::optional("bio", input.bio.as_deref(), DESCRIPTION_MAX))
         .flatten();
     let (secret, generated) = match &input.password {
-        Some(given) => (errors.collect(Password::parse("password", given)), false),
+        Some(given) => {
+            let related = [input.email.as_str(), input.display_name.as_str()];
+            let secret = Password::parse_new("password", given, &related);
+            (errors.collect(secret), false)
+        }
         None => (
             Some(Password::parse("password", &password::random_password())?),
             true,

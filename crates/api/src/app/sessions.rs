@@ -94,13 +94,15 @@ pub async fn change_password(
         )
         .into());
     }
-    let new = Password::parse("new_password", new)?;
+    Password::parse("new_password", new)?;
     let (user, hash) = state
         .store
         .users()
         .credentials(actor.id)
         .await?
         .ok_or(ApiError::Unauthenticated)?;
+    let related = [user.email.as_str(), user.display_name.as_str()];
+    let new = Password::parse_new("new_password", new, &related)?;
     state.login_limits.check_account(user.email.as_str())?;
     if password::verify(current.to_owned(), hash).await? == Verification::Mismatch {
         if state.login_limits.record_failure(user.email.as_str()) {

@@ -1,14 +1,12 @@
-//! argon2id password hashing, off the async executor and with bounded
-//! concurrency so a flood of sign-ins cannot starve the readers.
+//! argon2id password hashing on a small fixed pool of threads (see
+//! [`super::hash_pool`]) that reuse their memory, so a flood of sign-ins
+//! neither starves the readers nor grows the server's memory.
 
-use std::sync::OnceLock;
-
-use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::PasswordHash;
+use argon2::Params;
 use masthead_domain::Password;
-use tokio::sync::Semaphore;
 
+use crate::auth::hash_pool;
 use crate::error::ApiError;
 
 /// OWASP's argon2id parameters: 19 MiB of memory, 2 passes, 1 lane.
@@ -18,39 +16,14 @@ pub const ITERATIONS: u32 = 2;
 /// Degree of parallelism.
 pub const PARALLELISM: u32 = 1;
 
-/// At most this many hashes run at once (each holds 19 MiB and a core).
-const CONCURRENT_HASHES: usize = 2;
-
-fn hasher() -> Argon2<'static> {
-    let params =
-        Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).expect("valid argon2 parameters");
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-}
-
-fn permits() -> &'static Semaphore {
-    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
-    PERMITS.get_or_init(|| Semaphore::new(CONCURRENT_HASHES))
-}
-
-async fn off_executor<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, ApiError> {
-    let _permit = permits()
-        .acquire()
-        .await
-        .map_err(|_| ApiError::Internal("hash semaphore closed".into()))?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|error| ApiError::Internal(format!("hashing task: {error}")))
+fn params() -> Params {
+    Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).expect("valid argon2 parameters")
 }
 
 /// Hashes a password into a PHC string with a fresh salt.
 pub async fn hash(password: Password) -> Result<String, ApiError> {
-    off_executor(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        hasher()
-            .hash_password(password.expose().as_bytes(), &salt)
-            .map(|hash| hash.to_string())
+    hash_pool::run(move |memory| {
+        hash_pool::hash_with(memory, &params(), password.expose().as_bytes())
             .map_err(|error| ApiError::Internal(format!("hashing failed: {error}")))
     })
     .await?
@@ -70,15 +43,12 @@ pub enum Verification {
 /// Checks `password` against `stored` (a PHC string). Takes as long for a
 /// wrong password as for a right one.
 pub async fn verify(password: String, stored: String) -> Result<Verification, ApiError> {
-    off_executor(move || {
+    hash_pool::run(move |memory| {
         let Ok(parsed) = PasswordHash::new(&stored) else {
             return Verification::Mismatch;
         };
         // Verify with the hash's own parameters, then compare them to today's.
-        if Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_err()
-        {
+        if !hash_pool::matches(memory, &parsed, password.as_bytes()) {
             return Verification::Mismatch;
         }
         let weaker = Params::try_from(&parsed).map_or(true, |params| {
@@ -117,6 +87,9 @@ pub fn random_password() -> String {
 
 #[cfg(test)]
 mod tests {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    use argon2::{Algorithm, Argon2, Version};
+
     use super::*;
 
     fn password(text: &str) -> Password {
@@ -149,7 +122,10 @@ mod tests {
             Version::V0x13,
             Params::new(8_192, 1, 1, None).unwrap(),
         )
-        .hash_password(b"correct horse battery", &SaltString::generate(&mut OsRng))
+        .hash_password(
+            b"correct horse battery",
+            &SaltString::generate(&mut argon2::password_hash::rand_core::OsRng),
+        )
         .unwrap()
         .to_string();
         assert_eq!(

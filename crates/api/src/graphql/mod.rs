@@ -76,7 +76,9 @@ pub fn build_schema(state: Option<AppState>, settings: &Settings) -> MastheadSch
         introspection: settings.graphql_introspection,
     });
     if !settings.graphql_introspection {
-        builder = builder.disable_introspection();
+        // "Did you mean …" hints name fields the client never saw: with the
+        // schema hidden, they would leak it one typo at a time.
+        builder = builder.disable_introspection().disable_suggestions();
     }
     if let Some(state) = state {
         builder = builder.data(state);
