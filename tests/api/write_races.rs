@@ -4,7 +4,9 @@
 //! the current one. Whatever the interleaving, no write of the author's may
 //! land after the publish: the permission is decided on one version and the
 //! write is a compare-and-swap on that same version. Thirty rounds per
-//! operation, over REST and GraphQL, on SQLite and PostgreSQL.
+//! operation, over REST and GraphQL, on SQLite and PostgreSQL. (With the old
+//! rule — write against whatever version the client named — the edit, restore
+//! and delete races fail within the first rounds.)
 
 use crate::support;
 
@@ -28,6 +30,8 @@ enum Write {
     Restore,
     Delete,
     Submit,
+    Unpublish,
+    Archive,
 }
 
 /// One attempt of the author's, naming `version`; true when it landed.
@@ -60,6 +64,16 @@ async fn attempt(
                 Write::Submit => (
                     Method::POST,
                     format!("/api/v1/admin/articles/{id}/submit"),
+                    None,
+                ),
+                Write::Unpublish => (
+                    Method::POST,
+                    format!("/api/v1/admin/articles/{id}/unpublish"),
+                    None,
+                ),
+                Write::Archive => (
+                    Method::POST,
+                    format!("/api/v1/admin/articles/{id}/archive"),
                     None,
                 ),
             };
@@ -97,6 +111,14 @@ async fn attempt(
                 ),
                 Write::Submit => (
                     "mutation($id: ID!, $v: Int) { submitArticle(id: $id, expectedVersion: $v) { version } }",
+                    json!({ "id": id, "v": version }),
+                ),
+                Write::Unpublish => (
+                    "mutation($id: ID!, $v: Int) { unpublishArticle(id: $id, expectedVersion: $v) { version } }",
+                    json!({ "id": id, "v": version }),
+                ),
+                Write::Archive => (
+                    "mutation($id: ID!, $v: Int) { archiveArticle(id: $id, expectedVersion: $v) { version } }",
                     json!({ "id": id, "v": version }),
                 ),
             };
@@ -207,6 +229,12 @@ async fn an_author_delete_never_removes_a_published_article() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_author_submission_never_moves_a_published_article() {
     race_everywhere(Write::Submit).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_author_never_unpublishes_or_archives_a_published_article() {
+    race_everywhere(Write::Unpublish).await;
+    race_everywhere(Write::Archive).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -252,8 +252,12 @@ impl ArticleInput {
                 .0
                 .push(FieldError::new("tags", "must not repeat a tag"));
         }
+        // A missing title has its error recorded already.
+        let Some(title) = title else {
+            return Err(errors);
+        };
         errors.finish(|| ArticleContent {
-            title: title.expect("title error recorded"),
+            title,
             slug,
             standfirst,
             sections,

@@ -46,7 +46,7 @@ pub use lifecycle::{ArticleStatus, Lifecycle};
 pub use reply::{ModerationAction, NewReply, Reply, ReplyBody, ReplyStatus};
 pub use rich_text::RichText;
 pub use section::{Section, SectionInput};
-pub use slug::Slug;
+pub use slug::{Slug, SlugFallback};
 pub use tag::TagContent;
 pub use tag::{Tag, TagInput};
 pub use user::{Author, DisplayName, Email, Password, Role, User};

@@ -8,6 +8,15 @@ use crate::emoji::is_emoji;
 use crate::error::FieldError;
 use crate::limits::SLUG_MAX;
 
+/// What a fallback slug names (see [`Slug::fallback`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlugFallback {
+    /// An article with an emoji-only or punctuation-only title.
+    Article,
+    /// A staff member whose name has no letters to transliterate.
+    Author,
+}
+
 /// A valid slug: 1–120 characters of `a-z`, `0-9` and single inner hyphens.
 /// Uniqueness is the store's job (it appends `-2`, `-3`, …).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -46,6 +55,18 @@ impl Slug {
         let slug = slug::slugify(ascii);
         let slug = truncate_at_hyphen(&slug, SLUG_MAX);
         (!slug.is_empty()).then(|| Self(slug.to_owned()))
+    }
+
+    /// The slug a store falls back to for a title with nothing sluggable in it:
+    /// the word for what it names, a valid slug by construction.
+    pub fn fallback(kind: SlugFallback) -> Self {
+        Self(
+            match kind {
+                SlugFallback::Article => "article",
+                SlugFallback::Author => "author",
+            }
+            .to_owned(),
+        )
     }
 
     /// The `n`th alternative when this slug is taken: `name-2`, `name-3`, …
@@ -88,6 +109,14 @@ impl AsRef<str> for Slug {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fallback_slugs_are_valid_slugs() {
+        for kind in [SlugFallback::Article, SlugFallback::Author] {
+            let slug = Slug::fallback(kind);
+            assert_eq!(Slug::parse("slug", slug.as_str()), Ok(slug));
+        }
+    }
 
     #[test]
     fn transliterates_and_joins_apostrophes() {

@@ -61,9 +61,13 @@ impl TagInput {
             })),
             _ => None,
         };
+        // A missing slug has its error (or the name's) recorded already.
+        let Some(slug) = slug else {
+            return Err(errors);
+        };
         errors.finish(|| TagContent {
             name: name.unwrap_or_default(),
-            slug: slug.expect("slug error recorded"),
+            slug,
             description,
         })
     }

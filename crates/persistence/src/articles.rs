@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use masthead_domain::{
     Article, ArticleContent, ArticleId, ArticleStatus, FeatureImage, FieldError, Lifecycle, Seo,
-    Slug, Title, UserId,
+    Slug, SlugFallback, Title, UserId,
 };
 use sea_orm::sea_query::{Expr, Func, Query, SimpleExpr};
 use sea_orm::{
@@ -555,7 +555,7 @@ impl ArticleRepo<'_> {
         }
         let base = content
             .slug_or_derived()
-            .unwrap_or_else(|| Slug::parse("slug", "article").expect("valid literal"));
+            .unwrap_or_else(|| Slug::fallback(SlugFallback::Article));
         let similar = slug_history::similar(db, base.as_str(), own_id).await?;
         let mut candidate = base.clone();
         let mut n = 2;
@@ -582,7 +582,7 @@ impl IntoPersistence for FieldError {
 }
 
 fn placeholder_slug() -> Slug {
-    Slug::parse("slug", "unused").expect("valid literal")
+    Slug::fallback(SlugFallback::Article)
 }
 
 /// `UPDATE … SET …, version = version + 1 WHERE id = ? AND version = ?`: the

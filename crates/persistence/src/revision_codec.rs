@@ -61,7 +61,7 @@ struct StoredImage {
 }
 
 /// The JSON text stored for `content`.
-pub(crate) fn encode(content: &ArticleContent) -> String {
+pub(crate) fn encode(content: &ArticleContent) -> Result<String> {
     let stored = StoredContent {
         title: content.title.as_str().to_owned(),
         slug: content.slug.as_ref().map(|slug| slug.as_str().to_owned()),
@@ -87,7 +87,10 @@ pub(crate) fn encode(content: &ArticleContent) -> String {
             caption: image.caption.clone(),
         }),
     };
-    serde_json::to_string(&stored).expect("plain data serializes")
+    // Plain strings, numbers and lists: serializing cannot fail, but if it
+    // ever did, the save fails rather than the process.
+    serde_json::to_string(&stored)
+        .map_err(|error| PersistenceError::Corrupt(format!("revision content: {error}")))
 }
 
 fn stored_block(block: &Block) -> StoredBlock {

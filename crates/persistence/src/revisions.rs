@@ -317,7 +317,7 @@ pub(crate) async fn record(
         }),
         published: Set(published),
         title: Set(article.title.as_str().to_owned()),
-        content: Set(encode(&content_of(article))),
+        content: Set(encode(&content_of(article))?),
         saved_by: Set(actor.map(|actor| actor.0)),
         saved_at: Set(article.updated_at),
     })

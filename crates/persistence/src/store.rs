@@ -42,7 +42,10 @@ impl Store {
             .await
             .map_err(PersistenceError::Unavailable)?;
         let mut store = Self::from_connection(db);
-        if store.backend() == DatabaseBackend::Sqlite {
+        // An in-memory database lives in its pool: a second pool would be
+        // another, empty database, so there the pool is also the writer.
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        if store.backend() == DatabaseBackend::Sqlite && !in_memory {
             // One writer connection; waiting writers queue for it, up to the
             // busy timeout SQLite itself would give a writer.
             let mut writer = Database::connect(pool_options(url, 1, SQLITE_WRITER_WAIT))
@@ -199,9 +202,7 @@ impl Store {
 
     /// Closes the pools (graceful shutdown).
     pub async fn close(self) -> Result<()> {
-        if self.backend() == DatabaseBackend::Sqlite {
-            self.writer.close().await.map_err(PersistenceError::from)?;
-        }
+        self.writer.close().await.map_err(PersistenceError::from)?;
         self.db.close().await.map_err(PersistenceError::from)
     }
 }

@@ -1,7 +1,9 @@
 //! Staff accounts. Password hashes are stored and returned here but never
 //! leave through a domain `User`: only auth code asks for them.
 
-use masthead_domain::{Author, DisplayName, DomainError, Email, Role, Slug, User, UserId};
+use masthead_domain::{
+    Author, DisplayName, DomainError, Email, Role, Slug, SlugFallback, User, UserId,
+};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionTrait,
@@ -101,7 +103,7 @@ impl UserRepo<'_> {
         let base = match new.slug {
             Some(slug) => slug,
             None => Slug::from_title(new.display_name.as_str())
-                .unwrap_or_else(|| Slug::parse("slug", "author").expect("valid literal")),
+                .unwrap_or_else(|| Slug::fallback(SlugFallback::Author)),
         };
         let mut slug = base.clone();
         let mut n = 2;
