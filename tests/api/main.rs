@@ -34,6 +34,7 @@ mod graphql_read;
 mod graphql_visibility;
 mod graphql_write;
 mod http_hardening;
+mod nul_text;
 mod public_cache;
 mod replies_bounds;
 mod replies_events;

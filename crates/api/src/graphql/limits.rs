@@ -83,6 +83,12 @@ impl Extension for QueryLimits {
             .run(ctx, query, variables)
             .await
             .map_err(|error| self.classify(error, "GRAPHQL_PARSE_FAILED"))?;
+        if let Some(argument) = crate::graphql::nul::first_nul(&document, variables) {
+            return Err(request_error(
+                format!("{argument}: text must not contain NUL characters"),
+                "BAD_USER_INPUT",
+            ));
+        }
         let fields = count_fields(&document, self.max_fields);
         if fields > self.max_fields {
             return Err(limit_error(

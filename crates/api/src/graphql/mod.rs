@@ -15,6 +15,7 @@ pub mod inputs;
 pub mod limits;
 pub mod loaders;
 pub mod node;
+pub mod nul;
 pub mod query;
 pub mod replies;
 pub mod reply_types;
