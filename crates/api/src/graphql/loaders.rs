@@ -35,6 +35,17 @@ pub struct ArticleById {
     pub staff: bool,
 }
 
+/// An article by slug (a retired slug finds it too), as a caller who sees
+/// drafts (`staff`) or not would see it, with its body. Keyed so that the same
+/// lookup under many aliases in one request reads the database once.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ArticleBySlug {
+    /// The slug asked for.
+    pub slug: String,
+    /// Whether drafts are visible.
+    pub staff: bool,
+}
+
 /// The loader behind every key type above.
 pub struct ContentLoader {
     store: Store,
@@ -176,6 +187,31 @@ impl Loader<ArticleById> for ContentLoader {
                     },
                     std::sync::Arc::new(article),
                 );
+            }
+        }
+        Ok(found)
+    }
+}
+
+impl Loader<ArticleBySlug> for ContentLoader {
+    type Value = std::sync::Arc<Article>;
+    type Error = async_graphql::Error;
+
+    /// One lookup per distinct slug (the loader has already merged repeats).
+    async fn load(
+        &self,
+        keys: &[ArticleBySlug],
+    ) -> Result<HashMap<ArticleBySlug, Self::Value>, Self::Error> {
+        let mut found = HashMap::new();
+        for key in keys {
+            let article = self
+                .store
+                .articles()
+                .by_slug(&key.slug, visibility_for(key.staff))
+                .await
+                .map_err(internal)?;
+            if let Some(article) = article {
+                found.insert(key.clone(), std::sync::Arc::new(article));
             }
         }
         Ok(found)

@@ -6,9 +6,11 @@ use async_graphql::{Context, Interface, Object, ID};
 use masthead_domain::policy::Action;
 use masthead_domain::{ArticleId, Block, ReplyId, ReplyStatus, UserId};
 
-use crate::graphql::context::{caller, field_error, state, visibility, GqlResult, OrGql};
+use crate::graphql::context::{
+    caller, field_error, sees_drafts, state, visibility, GqlResult, OrGql,
+};
 use crate::graphql::ids::{self, Kind};
-use crate::graphql::loaders::{Loaders, ThreadOf};
+use crate::graphql::loaders::{ArticleById, Loaders, ThreadOf};
 use crate::graphql::types::{ArticleNode, AuthorNode, PullQuoteNode, ReplyNode, TagNode, UserNode};
 
 /// An object with a global ID that `node(id:)` can refetch.
@@ -60,13 +62,14 @@ impl NodeQuery {
         let visibility = visibility(ctx);
         let now = masthead_persistence::now();
         Ok(match kind {
-            Kind::Article => state
-                .store
-                .articles()
-                .by_id(ArticleId(uuid), visibility)
-                .await
-                .gql()?
-                .map(|article| Node::Article(ArticleNode::new(article, now))),
+            Kind::Article => ctx
+                .data::<Loaders>()?
+                .load_one(ArticleById {
+                    id: ArticleId(uuid),
+                    staff: sees_drafts(ctx),
+                })
+                .await?
+                .map(|article| Node::Article(ArticleNode::without_body(article, now))),
             Kind::Author => state
                 .store
                 .authors()

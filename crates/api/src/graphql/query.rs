@@ -1,11 +1,12 @@
 //! Article reads: one article by slug or ID, and article lists.
 
 use async_graphql::{Context, Object, ID};
-use masthead_domain::ArticleId;
+use masthead_domain::{Article, ArticleId};
 
 use crate::graphql::connection::PageArgs;
-use crate::graphql::context::{field_error, state, visibility, GqlResult, OrGql};
+use crate::graphql::context::{field_error, sees_drafts, GqlResult, OrGql};
 use crate::graphql::ids::{self, Kind};
+use crate::graphql::loaders::{ArticleById, ArticleBySlug, Loaders};
 use crate::graphql::types::{
     article_list::articles_connection, ArticleConnection, ArticleFilterInput, ArticleNode,
     ArticleOrderBy,
@@ -25,18 +26,25 @@ impl ArticleQuery {
         #[graphql(desc = "The article's slug.")] slug: Option<String>,
         #[graphql(desc = "The article's global ID (or UUID).")] id: Option<ID>,
     ) -> GqlResult<Option<ArticleNode>> {
-        let state = state(ctx)?;
-        let visibility = visibility(ctx);
-        let articles = state.store.articles();
-        let article = match (slug, id) {
-            (Some(slug), None) => articles.by_slug(&slug, visibility).await.gql()?,
+        // Through the request's loader: the same lookup under many aliases
+        // reads the database once.
+        let loaders = ctx.data::<Loaders>()?;
+        let staff = sees_drafts(ctx);
+        let now = masthead_persistence::now();
+        Ok(match (slug, id) {
+            (Some(slug), None) => loaders
+                .load_one(ArticleBySlug { slug, staff })
+                .await?
+                .map(|article| ArticleNode::new(Article::clone(&article), now)),
             (None, Some(id)) => {
-                let id = ids::uuid_of("id", &id, &[Kind::Article]).gql()?;
-                articles.by_id(ArticleId(id), visibility).await.gql()?
+                let id = ArticleId(ids::uuid_of("id", &id, &[Kind::Article]).gql()?);
+                loaders
+                    .load_one(ArticleById { id, staff })
+                    .await?
+                    .map(|article| ArticleNode::without_body(article, now))
             }
             _ => return Err(field_error("slug", "give either slug or id")),
-        };
-        Ok(article.map(|article| ArticleNode::new(article, masthead_persistence::now())))
+        })
     }
 
     /// Articles the caller may see, as a Relay connection (newest first by default).
