@@ -59,16 +59,27 @@ impl From<DbErr> for PersistenceError {
 }
 
 /// Lock contention that outlasted the busy timeout (SQLite `SQLITE_BUSY*`,
-/// `SQLITE_LOCKED*`) or that the server broke up (PostgreSQL serialization
-/// failure, deadlock): retryable, so a 503 rather than a 500.
+/// `SQLITE_LOCKED*`), work the server broke up (PostgreSQL serialization
+/// failure, deadlock) or a session it ended: retryable, so a 503 rather than
+/// a 500.
 fn is_contention(error: &sea_orm::sqlx::Error) -> bool {
     match error {
-        sea_orm::sqlx::Error::Database(database) => matches!(
-            database.code().as_deref(),
-            Some("5" | "6" | "261" | "262" | "517" | "773" | "40001" | "40P01")
-        ),
+        sea_orm::sqlx::Error::Database(database) => {
+            database.code().is_some_and(|code| is_retryable_code(&code))
+        }
         _ => false,
     }
+}
+
+/// Database error codes that say "try again", not "your request is wrong":
+/// SQLite busy/locked, PostgreSQL serialization failure and deadlock, an
+/// administrator or crash ending the session (57P01–57P03), and every
+/// connection exception (class 08).
+fn is_retryable_code(code: &str) -> bool {
+    matches!(
+        code,
+        "5" | "6" | "261" | "262" | "517" | "773" | "40001" | "40P01" | "57P01" | "57P02" | "57P03"
+    ) || code.starts_with("08")
 }
 
 fn is_connection_error(error: &sea_orm::sqlx::Error) -> bool {
@@ -98,4 +109,21 @@ pub type Result<T, E = PersistenceError> = std::result::Result<T, E>;
 /// Parses a stored enum-like column, reporting corruption instead of panicking.
 pub(crate) fn parse_stored<T: std::str::FromStr<Err = String>>(value: &str) -> Result<T> {
     value.parse().map_err(PersistenceError::Corrupt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_retryable_code;
+
+    #[test]
+    fn lost_connections_and_lock_contention_are_retryable_and_bad_statements_are_not() {
+        for code in [
+            "5", "517", "40001", "40P01", "57P01", "57P02", "57P03", "08006", "08P01",
+        ] {
+            assert!(is_retryable_code(code), "{code}");
+        }
+        for code in ["23505", "22021", "42P01", "19"] {
+            assert!(!is_retryable_code(code), "{code}");
+        }
+    }
 }
