@@ -286,3 +286,130 @@ async fn a_connection_holds_a_bounded_number_of_subscriptions() {
         until_subscribed(&app, max + 1).await;
     }
 }
+
+/// What a subscription may deliver is decided at every event: an anonymous
+/// subscriber hears nothing of an article once it is unpublished, and a member
+/// of staff whose account is disabled loses the subscription.
+#[tokio::test]
+async fn subscriptions_lose_what_the_subscriber_may_no_longer_see() {
+    for app in TestApp::spawn_all().await {
+        let writer = content::staff(&app.store, "Watched Writer", Role::Author).await;
+        let article = content::article(
+            &app.store,
+            "Watched story",
+            &[writer.id],
+            &[],
+            "S",
+            published(1),
+        )
+        .await;
+        let mut anonymous = connect(&app, json!({})).await;
+        subscribe(
+            &mut anonymous,
+            "replies",
+            REPLY_ADDED,
+            json!({ "id": article.id.to_string() }),
+        )
+        .await;
+        let editor = app.sign_in_new(Role::Editor).await;
+        let mut staff = connect(
+            &app,
+            json!({ "Authorization": format!("Bearer {}", editor.access_token) }),
+        )
+        .await;
+        subscribe(
+            &mut staff,
+            "staff",
+            REPLY_ADDED,
+            json!({ "id": article.id.to_string() }),
+        )
+        .await;
+        until_subscribed(&app, 2).await;
+
+        // Unpublished: the approval is not announced to the anonymous subscriber.
+        let now = masthead_persistence::now();
+        let draft = app
+            .store
+            .articles()
+            .change_lifecycle(article.id, None, |lifecycle| lifecycle.unpublish(now))
+            .await
+            .unwrap();
+        let hidden = content::reply(
+            &app.store,
+            &article,
+            None,
+            "While unpublished",
+            ReplyStatus::Approved,
+        )
+        .await;
+        app.events.publish(Event::ReplyApproved {
+            article_id: article.id,
+            reply_id: hidden.id,
+        });
+        // Staff still see it (drafts are theirs to see).
+        let message = next(&mut staff).await;
+        assert_eq!(
+            message["payload"]["data"]["replyAdded"]["body"], "While unpublished",
+            "{}: {message}",
+            app.backend
+        );
+
+        // Public again: the next approval reaches the anonymous subscriber,
+        // and it is the first thing it hears.
+        app.store
+            .articles()
+            .change_lifecycle(article.id, Some(draft.version), |lifecycle| {
+                lifecycle.publish(masthead_persistence::now())
+            })
+            .await
+            .unwrap();
+        let shown = content::reply(
+            &app.store,
+            &article,
+            None,
+            "Public again",
+            ReplyStatus::Approved,
+        )
+        .await;
+        app.events.publish(Event::ReplyApproved {
+            article_id: article.id,
+            reply_id: shown.id,
+        });
+        let message = next(&mut anonymous).await;
+        assert_eq!(
+            message["payload"]["data"]["replyAdded"]["body"], "Public again",
+            "{}: the unpublished article's reply must not arrive: {message}",
+            app.backend
+        );
+        assert_eq!(
+            next(&mut staff).await["payload"]["data"]["replyAdded"]["body"],
+            "Public again"
+        );
+
+        // The editor's account is disabled: the subscription ends.
+        app.store
+            .users()
+            .set_active(editor.user_id.parse().unwrap(), false)
+            .await
+            .unwrap();
+        let last = content::reply(
+            &app.store,
+            &article,
+            None,
+            "After disabling",
+            ReplyStatus::Approved,
+        )
+        .await;
+        app.events.publish(Event::ReplyApproved {
+            article_id: article.id,
+            reply_id: last.id,
+        });
+        let message = next(&mut staff).await;
+        assert_eq!(message["type"], "complete", "{}: {message}", app.backend);
+        assert_eq!(message["id"], "staff");
+        assert_eq!(
+            next(&mut anonymous).await["payload"]["data"]["replyAdded"]["body"],
+            "After disabling"
+        );
+    }
+}

@@ -13,7 +13,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::error::ApiError;
 use crate::events::Event;
-use crate::graphql::context::{state, visibility, OrGql};
+use crate::graphql::context::{caller, state, visibility, OrGql};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::loaders::{Loaders, ThreadOf};
 use crate::graphql::types::{ArticleNode, ReplyNode};
@@ -67,6 +67,7 @@ impl Subscription {
         let permit = permit(ctx)?;
         let state = state(ctx)?.clone();
         let loaders = ctx.data::<Loaders>()?.clone();
+        let watcher = Watcher::of(ctx);
         let article = ArticleId(ids::uuid_of("articleId", &article_id, &[Kind::Article]).gql()?);
         let receiver = state.events.subscribe();
         state
@@ -77,7 +78,8 @@ impl Subscription {
             .gql()?
             .ok_or(ApiError::NotFound)
             .gql()?;
-        Ok(events(receiver, permit).filter_map(move |event| {
+        let events = events(receiver, permit).take_until_invalid(state.clone(), watcher);
+        Ok(events.filter_map(move |event| {
             let (state, loaders) = (state.clone(), loaders.clone());
             async move {
                 let Event::ReplyApproved {
@@ -90,6 +92,15 @@ impl Subscription {
                 if article_id != article {
                     return None;
                 }
+                // The article must still be one the caller may see (it may
+                // have been unpublished since the subscription began).
+                state
+                    .store
+                    .articles()
+                    .by_ids(&[article], watcher.visibility(), false)
+                    .await
+                    .ok()?
+                    .pop()?;
                 let reply = state.store.replies().by_id(reply_id).await.ok()??;
                 if reply.status != ReplyStatus::Approved || reply.article_id != article {
                     return None;
@@ -107,8 +118,10 @@ impl Subscription {
     ) -> Result<impl Stream<Item = ArticleNode>> {
         let permit = permit(ctx)?;
         let state: AppState = state(ctx)?.clone();
-        Ok(
-            events(state.events.subscribe(), permit).filter_map(move |event| {
+        let watcher = Watcher::of(ctx);
+        Ok(events(state.events.subscribe(), permit)
+            .take_until_invalid(state.clone(), watcher)
+            .filter_map(move |event| {
                 let state = state.clone();
                 async move {
                     let Event::ArticlePublished { article_id } = event else {
@@ -123,10 +136,71 @@ impl Subscription {
                         .ok()??;
                     Some(ArticleNode::new(article, now))
                 }
-            }),
-        )
+            }))
     }
 }
+
+/// Who holds a subscription, checked again at every event: a member of staff
+/// whose account was disabled, whose role changed or whose credentials changed
+/// since the subscription began loses it (the stream completes), and what the
+/// subscriber may see is decided anew each time.
+#[derive(Debug, Clone, Copy)]
+struct Watcher {
+    actor: Option<masthead_domain::policy::Actor>,
+    since: chrono::DateTime<chrono::Utc>,
+}
+
+impl Watcher {
+    fn of(ctx: &Context<'_>) -> Self {
+        Self {
+            actor: caller(ctx).0,
+            since: masthead_persistence::now(),
+        }
+    }
+
+    /// Staff see drafts; everyone else what is public now.
+    fn visibility(&self) -> Visibility {
+        match self.actor {
+            Some(_) => Visibility::Staff,
+            None => Visibility::Public {
+                now: masthead_persistence::now(),
+            },
+        }
+    }
+
+    /// False once a staff subscriber's account no longer backs the subscription.
+    async fn still_valid(&self, state: &AppState) -> bool {
+        let Some(actor) = self.actor else {
+            return true;
+        };
+        match state.store.users().token_standing(actor.id).await {
+            Ok(Some(standing)) => {
+                standing.active
+                    && standing.role == actor.role
+                    && standing
+                        .credentials_changed_at
+                        .is_none_or(|changed| changed <= self.since)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Ends a stream of events at the first one its watcher may no longer receive.
+trait TakeUntilInvalid: Stream<Item = Event> + Sized + Send + 'static {
+    fn take_until_invalid(
+        self,
+        state: AppState,
+        watcher: Watcher,
+    ) -> impl Stream<Item = Event> + Send + 'static {
+        self.take_while(move |_| {
+            let state = state.clone();
+            async move { watcher.still_valid(&state).await }
+        })
+    }
+}
+
+impl<S: Stream<Item = Event> + Send + 'static> TakeUntilInvalid for S {}
 
 /// The events a receiver hears, skipping over any it was too slow to keep.
 /// The connection's permit is held until the subscription ends.
