@@ -176,15 +176,20 @@ impl Settings {
         self.demo && !self.no_demo
     }
 
-    /// Settings for tests and embedding: defaults, on this database, on a free port.
+    /// Settings for tests and embedding: the defaults, on this database, on a
+    /// free port. `MASTHEAD_*` variables are ignored, so a developer's own
+    /// environment cannot change (or break) what a test runs against.
     pub fn for_database(database_url: impl Into<String>) -> Self {
-        use clap::Parser;
-        #[derive(Parser)]
-        struct Defaults {
-            #[command(flatten)]
-            settings: Settings,
-        }
-        let mut settings = Defaults::parse_from(["masthead"]).settings;
+        use clap::{Command, FromArgMatches};
+        let command = Self::augment_args(Command::new("masthead"))
+            .mut_args(|arg| arg.env(None::<&'static str>));
+        // Without arguments and without environment only the declared defaults
+        // are parsed; a default that fails its own parser is a bug in this file.
+        #[allow(clippy::expect_used)]
+        let mut settings = command
+            .try_get_matches_from(["masthead"])
+            .and_then(|matches| Self::from_arg_matches(&matches))
+            .expect("the declared defaults parse");
         settings.database.database_url = database_url.into();
         settings.bind = "127.0.0.1:0".to_owned();
         settings
@@ -216,5 +221,55 @@ mod tests {
         );
         assert!(parse("4097").is_err(), "more than 4 GiB is refused");
         assert!(parse("-1").is_err());
+    }
+
+    /// Set in the child process of the test below, which runs with a
+    /// developer's `MASTHEAD_*` variables; the environment is process-wide, so
+    /// only a child may change it without racing the other tests.
+    const CHILD: &str = "MASTHEAD_CONFIG_TEST_CHILD";
+
+    #[test]
+    fn settings_for_tests_ignore_the_developers_masthead_variables() {
+        if std::env::var_os(CHILD).is_some() {
+            // The variables are really there: the command line reads them...
+            let from_env = Cli::try_parse_from(["masthead"]).map(|cli| cli.settings);
+            assert_eq!(
+                from_env.map(|settings| settings.public_cache_mb).ok(),
+                None,
+                "an out-of-range MASTHEAD_GRAPHQL_MAX_PAGE_SIZE fails the command line"
+            );
+            // ...and the test settings do not.
+            let settings = Settings::for_database("sqlite::memory:");
+            assert_eq!(settings.public_cache_mb, 16);
+            assert!(settings.load_demo());
+            assert_eq!(settings.graphql_max_page_size, 100);
+            assert_eq!(settings.replies.reply_rate_limit, 5);
+            assert_eq!(settings.jwt_secret, None);
+            assert_eq!(settings.bind, "127.0.0.1:0");
+            assert_eq!(settings.database.database_url, "sqlite::memory:");
+            return;
+        }
+        let name = "config::tests::settings_for_tests_ignore_the_developers_masthead_variables";
+        let output = std::process::Command::new(std::env::current_exe().expect("the test binary"))
+            .args(["--exact", name, "--test-threads=1"])
+            .env(CHILD, "1")
+            .env("MASTHEAD_PUBLIC_CACHE_MB", "0")
+            .env("MASTHEAD_DEMO", "false")
+            .env("MASTHEAD_GRAPHQL_MAX_PAGE_SIZE", "1000")
+            .env("MASTHEAD_REPLY_RATE_LIMIT", "1")
+            .env(
+                "MASTHEAD_JWT_SECRET",
+                "a developer's own secret, 32 bytes long",
+            )
+            .env("MASTHEAD_BIND", "0.0.0.0:9999")
+            .env("MASTHEAD_DATABASE_URL", "postgres://nobody@192.0.2.1/none")
+            .output()
+            .expect("run the test binary again");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success() && stdout.contains("1 passed"),
+            "the child run failed or ran nothing:\n{stdout}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
 }

@@ -31,6 +31,7 @@ pub mod settings;
 mod slug_history;
 pub mod store;
 pub mod tags;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod users;
 

@@ -1,6 +1,9 @@
 //! Fresh databases for tests: a temporary SQLite file always, and a PostgreSQL
 //! database of its own when `MASTHEAD_TEST_POSTGRES_URL` is set. Each is
-//! dropped when the test ends, even when it fails.
+//! dropped when the test ends, even when it fails. Built only for tests (the
+//! `testing` feature); a failed set-up here is a failed test, so it may panic.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
 

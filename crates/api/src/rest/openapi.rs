@@ -14,7 +14,7 @@
 //! required property because `fields=` may leave any out.
 //!
 //! The edge ([`crate::rest::http`]) reads the documented methods to answer 405
-//! with `Allow`; `tests/rest_openapi.rs` validates real responses against it.
+//! with `Allow`; `tests/api/rest_openapi.rs` validates real responses against it.
 
 use std::sync::OnceLock;
 

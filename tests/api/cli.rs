@@ -1,0 +1,306 @@
+//! The `masthead user` commands, run as the real binary against a fresh
+//! database, and what they do to signing in over HTTP.
+
+use crate::support;
+
+use std::io::Write;
+use std::process::{Output, Stdio};
+
+use masthead_persistence::testing::TestDatabase;
+use reqwest::Method;
+use serde_json::json;
+use support::TestApp;
+
+/// Runs `masthead ARGS --database-url URL`, feeding `stdin` when given.
+async fn masthead(url: &str, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut command = support::masthead_command();
+    command
+        .args(args)
+        .args(["--database-url", url])
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let input = stdin.map(str::to_owned);
+    tokio::task::spawn_blocking(move || {
+        let mut child = command.spawn().expect("start masthead");
+        let mut pipe = child.stdin.take().expect("stdin");
+        if let Some(input) = input {
+            pipe.write_all(input.as_bytes()).expect("write stdin");
+        }
+        drop(pipe);
+        child.wait_with_output().expect("masthead finishes")
+    })
+    .await
+    .expect("join")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn assert_success(output: &Output, what: &str) {
+    assert!(
+        output.status.success(),
+        "{what} failed: {}\n{}",
+        stdout(output),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn assert_failure(output: &Output, what: &str, says: &str) {
+    assert!(
+        !output.status.success(),
+        "{what} succeeded: {}",
+        stdout(output)
+    );
+    let all = format!(
+        "{}{}",
+        stdout(output),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(all.contains(says), "{what} should say {says:?}: {all}");
+}
+
+/// The `user list` line of `email`, split at tabs.
+fn listed(list: &Output, email: &str) -> Vec<String> {
+    stdout(list)
+        .lines()
+        .find(|line| line.starts_with(&format!("{email}\t")))
+        .unwrap_or_else(|| panic!("{email} is not listed: {}", stdout(list)))
+        .split('\t')
+        .map(str::to_owned)
+        .collect()
+}
+
+async fn login_status(app: &TestApp, email: &str, password: &str) -> u16 {
+    app.send(
+        Method::POST,
+        "/api/v1/auth/login",
+        None,
+        Some(&json!({ "email": email, "password": password })),
+    )
+    .await
+    .status()
+    .as_u16()
+}
+
+#[tokio::test]
+async fn user_commands_create_list_change_and_disable_accounts_that_sign_in_over_http() {
+    for database in TestDatabase::all().await {
+        let url = database.url.clone();
+        let backend = database.backend;
+        let created = masthead(
+            &url,
+            &[
+                "user",
+                "create",
+                "--email",
+                "Ed@Newsroom.Example",
+                "--name",
+                "Ed Itor",
+                "--role",
+                "editor",
+                "--password-stdin",
+            ],
+            Some("the editor's first passphrase\n"),
+        )
+        .await;
+        assert_success(&created, "user create --password-stdin");
+        assert!(
+            stdout(&created).contains("created ed@newsroom.example (editor, ed-itor)"),
+            "{}",
+            stdout(&created)
+        );
+        assert!(
+            !stdout(&created).contains("passphrase"),
+            "a given password is not echoed"
+        );
+
+        let generated = masthead(
+            &url,
+            &[
+                "user",
+                "create",
+                "--email",
+                "au@newsroom.example",
+                "--name",
+                "Au Thor",
+                "--role",
+                "author",
+            ],
+            None,
+        )
+        .await;
+        assert_success(&generated, "user create (generated password)");
+        let generated_password = stdout(&generated)
+            .lines()
+            .find_map(|line| line.strip_prefix("password: "))
+            .expect("the generated password is printed")
+            .to_owned();
+        assert!(generated_password.len() >= 20);
+
+        let list = masthead(&url, &["user", "list"], None).await;
+        assert_success(&list, "user list");
+        assert_eq!(
+            listed(&list, "ed@newsroom.example"),
+            ["ed@newsroom.example", "editor", "active", "Ed Itor"]
+        );
+        assert_eq!(listed(&list, "au@newsroom.example")[2], "active");
+        assert!(!stdout(&list).contains("argon2"), "no hashes listed");
+
+        let changed = masthead(
+            &url,
+            &[
+                "user",
+                "set-password",
+                "--email",
+                "ed@newsroom.example",
+                "--password-stdin",
+            ],
+            Some("the editor's second passphrase"),
+        )
+        .await;
+        assert_success(&changed, "user set-password");
+
+        // The server, on the same database, without demo content.
+        let app = TestApp::spawn_with(database, |settings| settings.no_demo = true).await;
+        assert_eq!(
+            login_status(
+                &app,
+                "ed@newsroom.example",
+                "the editor's second passphrase"
+            )
+            .await,
+            200,
+            "{backend}"
+        );
+        assert_eq!(
+            login_status(&app, "ed@newsroom.example", "the editor's first passphrase").await,
+            401,
+            "{backend}"
+        );
+        assert_eq!(
+            login_status(&app, "au@newsroom.example", &generated_password).await,
+            200,
+            "{backend}"
+        );
+
+        // Disabling while the server runs ends the running login at once.
+        let session: serde_json::Value = app
+            .send(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(&json!({ "email": "au@newsroom.example", "password": generated_password })),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let token = session["access_token"].as_str().unwrap();
+        let disabled = masthead(
+            &url,
+            &["user", "disable", "--email", "au@newsroom.example"],
+            None,
+        )
+        .await;
+        assert_success(&disabled, "user disable");
+        let me = app
+            .send(Method::GET, "/api/v1/auth/me", Some(token), None)
+            .await;
+        assert_eq!(me.status(), 401, "{backend}");
+        assert_eq!(
+            login_status(&app, "au@newsroom.example", &generated_password).await,
+            401,
+            "{backend}"
+        );
+        let list = masthead(&url, &["user", "list"], None).await;
+        assert_eq!(
+            listed(&list, "au@newsroom.example")[2],
+            "disabled",
+            "{backend}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn user_commands_refuse_bad_input_with_a_clear_message() {
+    for database in TestDatabase::all().await {
+        let url = database.url.clone();
+        let create = |email: &'static str, role: &'static str| {
+            [
+                "user",
+                "create",
+                "--email",
+                email,
+                "--name",
+                "Some One",
+                "--role",
+                role,
+                "--password-stdin",
+            ]
+        };
+        let short = masthead(
+            &url,
+            &create("a@newsroom.example", "author"),
+            Some("short\n"),
+        )
+        .await;
+        assert_failure(&short, "a short password", "at least 10 characters");
+        let role = masthead(
+            &url,
+            &create("a@newsroom.example", "owner"),
+            Some("long enough passphrase\n"),
+        )
+        .await;
+        assert_failure(&role, "an unknown role", "unknown role");
+        let email = masthead(
+            &url,
+            &create("not-an-address", "author"),
+            Some("long enough passphrase\n"),
+        )
+        .await;
+        assert_failure(&email, "a bad e-mail", "valid e-mail");
+        let huge = "p".repeat(2_000);
+        let long = masthead(&url, &create("a@newsroom.example", "author"), Some(&huge)).await;
+        assert_failure(&long, "a password over 1,024 bytes", "1024 bytes");
+
+        let first = masthead(
+            &url,
+            &create("a@newsroom.example", "author"),
+            Some("long enough passphrase\n"),
+        )
+        .await;
+        assert_success(&first, "a valid create");
+        let twice = masthead(
+            &url,
+            &create("A@newsroom.example", "author"),
+            Some("long enough passphrase\n"),
+        )
+        .await;
+        assert_failure(&twice, "a taken e-mail", "already taken");
+
+        let nobody = masthead(
+            &url,
+            &["user", "set-password", "--email", "nobody@newsroom.example"],
+            None,
+        )
+        .await;
+        assert_failure(&nobody, "set-password of an unknown account", "no account");
+        let nobody = masthead(
+            &url,
+            &["user", "disable", "--email", "nobody@newsroom.example"],
+            None,
+        )
+        .await;
+        assert_failure(&nobody, "disable of an unknown account", "no account");
+        let list = masthead(&url, &["user", "list"], None).await;
+        assert_eq!(
+            stdout(&list).lines().count(),
+            1,
+            "only the valid account: {}",
+            stdout(&list)
+        );
+    }
+}

@@ -1,0 +1,54 @@
+//! Masthead's end-to-end tests, in one binary: each module starts the real
+//! server on port 0 (see `support`) and speaks HTTP to it, as a frontend would.
+//! One binary links once and runs every test in one parallel pool.
+//!
+//! Server logs are quiet unless `TEST_LOG=1` is set.
+
+// Tests may unwrap: a panic is a failed test with its message. (clippy.toml
+// allows it in test functions; this covers the shared helpers too.)
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod openapi_conformance;
+mod reply_support;
+mod support;
+
+mod auth_matrix;
+mod auth_passwords;
+mod auth_rate_limit;
+mod auth_sessions;
+mod auth_tags;
+mod auth_tokens;
+mod auth_user_changes;
+mod auth_user_creation;
+mod cli;
+mod client_address;
+mod demo_content;
+mod graphql_batching;
+mod graphql_cluster;
+mod graphql_http;
+mod graphql_limits;
+mod graphql_live;
+mod graphql_read;
+mod graphql_visibility;
+mod graphql_write;
+mod public_cache;
+mod replies_bounds;
+mod replies_events;
+mod replies_moderation;
+mod replies_posting;
+mod replies_rate_limit;
+mod replies_safety;
+mod replies_threads;
+mod rest_admin;
+mod rest_http;
+mod rest_openapi;
+mod rest_public;
+mod rest_staff_auth;
+mod schema;
+mod workflow_audit;
+mod workflow_concurrency;
+mod workflow_revisions;
+mod workflow_schedule;
+mod workflow_slugs;
+mod workflow_transitions;
+mod write_races;

@@ -1,0 +1,381 @@
+//! The cached public read path never serves what a write has changed: each
+//! write a reader can see (edit, publish, schedule coming due, unpublish,
+//! archive, delete, slug change, tag or author rename, reply approval) shows in the
+//! very next read, over REST (with a new ETag) and anonymous GraphQL; staff
+//! are never answered from the public cache; and on PostgreSQL a write on
+//! one node reaches the cache of another.
+
+use crate::support;
+
+use std::time::{Duration, Instant};
+
+use masthead_domain::Role;
+use reqwest::Method;
+use serde_json::{json, Value};
+use support::rest::document;
+use support::{Session, TestApp};
+
+const ARTICLE_QUERY: &str = "query($slug: String!) { article(slug: $slug) { title replyCount tags { name } authors { displayName } } }";
+
+/// A public REST read: (status, ETag, body). Read twice, so that the second
+/// answer comes from the cache, and both must agree.
+async fn public(app: &TestApp, path: &str) -> (u16, String, Value) {
+    let mut answers = Vec::new();
+    for _ in 0..2 {
+        let response = app.get(&format!("/api/v1{path}")).await;
+        let status = response.status().as_u16();
+        let etag = response
+            .headers()
+            .get("etag")
+            .map(|value| value.to_str().unwrap_or("").to_owned())
+            .unwrap_or_default();
+        let body = response.json::<Value>().await.unwrap_or(Value::Null);
+        answers.push((status, etag, body));
+    }
+    let second = answers.pop().expect("two answers");
+    assert_eq!(answers.pop(), Some(second.clone()), "GET {path} twice");
+    second
+}
+
+/// An anonymous GraphQL read of the article, twice, as [`public`] does.
+async fn public_graphql(app: &TestApp, slug: &str) -> Value {
+    let first = app.graphql(ARTICLE_QUERY, json!({ "slug": slug })).await;
+    let second = app.graphql(ARTICLE_QUERY, json!({ "slug": slug })).await;
+    assert_eq!(first, second, "the same query twice");
+    assert!(second["errors"].is_null(), "{second}");
+    second["data"]["article"].clone()
+}
+
+async fn send(
+    app: &TestApp,
+    session: &Session,
+    method: Method,
+    path: &str,
+    if_match: Option<&str>,
+    body: Option<Value>,
+) -> Value {
+    let mut request = app.request(method.clone(), path, Some(session));
+    if let Some(tag) = if_match {
+        request = request.header("if-match", tag);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status();
+    let body = response.json::<Value>().await.unwrap_or(Value::Null);
+    assert!(
+        status.is_success(),
+        "{method} {path} ({}): {status} {body}",
+        app.backend
+    );
+    body
+}
+
+/// Creates and publishes an article as `editor`; returns (id, slug).
+async fn published(app: &TestApp, editor: &Session, doc: Value) -> (String, String) {
+    let created = app.create_article(editor, &doc).await;
+    let id = created["id"].as_str().expect("an id").to_owned();
+    let path = format!("/admin/articles/{id}/publish");
+    send(app, editor, Method::POST, &path, Some("\"1\""), None).await;
+    (id, created["slug"].as_str().expect("a slug").to_owned())
+}
+
+/// Replaces the article with `change` applied to its current document.
+async fn edit(app: &TestApp, editor: &Session, id: &str, change: impl FnOnce(&mut Value)) {
+    let path = format!("/admin/articles/{id}");
+    let mut current = send(app, editor, Method::GET, &path, None, None).await;
+    let version = format!("\"{}\"", current["version"]);
+    change(&mut current);
+    send(
+        app,
+        editor,
+        Method::PUT,
+        &path,
+        Some(&version),
+        Some(current),
+    )
+    .await;
+}
+
+fn listed_titles(page: &Value) -> Vec<String> {
+    page["data"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| item["title"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn every_write_the_public_can_see_shows_in_the_next_read() {
+    for app in TestApp::spawn_all().await {
+        let editor = app.sign_in_new(Role::Editor).await;
+        let admin = app.sign_in_new(Role::Admin).await;
+        let tag = send(
+            &app,
+            &editor,
+            Method::POST,
+            "/admin/tags",
+            None,
+            Some(json!({ "name": "Harbour Desk" })),
+        )
+        .await;
+        let mut doc = document("Ferry timetable changes", "Harbour Master");
+        doc["tags"] = json!([tag["id"]]);
+        let (id, slug) = published(&app, &editor, doc).await;
+        let article_path = format!("/articles/{slug}");
+        let list_path = "/articles?limit=5";
+
+        let (status, first_etag, article) = public(&app, &article_path).await;
+        assert_eq!(status, 200, "{}", app.backend);
+        assert_eq!(article["title"], "Ferry timetable changes");
+        assert!(listed_titles(&public(&app, list_path).await.2)
+            .contains(&"Ferry timetable changes".to_owned()));
+        assert_eq!(
+            public_graphql(&app, &slug).await["title"],
+            "Ferry timetable changes"
+        );
+
+        // An edit (a correction of a published article).
+        edit(&app, &editor, &id, |doc| {
+            doc["title"] = json!("Ferry timetable changes again")
+        })
+        .await;
+        let (_, etag, article) = public(&app, &article_path).await;
+        assert_eq!(article["title"], "Ferry timetable changes again");
+        assert_ne!(etag, first_etag, "a new body has a new ETag");
+        assert!(listed_titles(&public(&app, list_path).await.2)
+            .contains(&"Ferry timetable changes again".to_owned()));
+        assert_eq!(
+            public_graphql(&app, &slug).await["title"],
+            "Ferry timetable changes again"
+        );
+
+        // A reply approved: the reply count the public sees moves.
+        let posted = app
+            .client
+            .post(app.api(&format!("/articles/{slug}/replies")))
+            .json(&json!({
+                "author_name": "Ana Reader",
+                "author_email": "ana@readers.example",
+                "body": "Will the night ferry keep running?"
+            }))
+            .send()
+            .await
+            .expect("post a reply");
+        assert_eq!(posted.status(), 202, "moderated by default");
+        let reply: Value = posted.json().await.expect("the reply");
+        assert_eq!(public(&app, &article_path).await.2["reply_count"], 0);
+        assert_eq!(public_graphql(&app, &slug).await["replyCount"], 0);
+        let approve = format!("/admin/replies/{}/approve", reply["id"].as_str().unwrap());
+        send(&app, &editor, Method::POST, &approve, None, None).await;
+        assert_eq!(public(&app, &article_path).await.2["reply_count"], 1);
+        assert_eq!(public_graphql(&app, &slug).await["replyCount"], 1);
+
+        // A tag renamed.
+        let tag_path = format!("/admin/tags/{}", tag["id"].as_str().unwrap());
+        let rename = json!({ "name": "Harbour Watch" });
+        send(&app, &editor, Method::PUT, &tag_path, None, Some(rename)).await;
+        assert_eq!(
+            public(&app, &article_path).await.2["tags"][0]["name"],
+            "Harbour Watch"
+        );
+        assert_eq!(
+            public_graphql(&app, &slug).await["tags"][0]["name"],
+            "Harbour Watch"
+        );
+
+        // The author renamed.
+        let user_path = format!("/admin/users/{}", editor.user_id);
+        let rename = json!({ "display_name": "Renamed Byline" });
+        send(&app, &admin, Method::PATCH, &user_path, None, Some(rename)).await;
+        assert_eq!(
+            public(&app, &article_path).await.2["authors"][0]["display_name"],
+            "Renamed Byline"
+        );
+        assert_eq!(
+            public_graphql(&app, &slug).await["authors"][0]["displayName"],
+            "Renamed Byline"
+        );
+
+        // The slug changed: the old address redirects, the new one serves.
+        edit(&app, &editor, &id, |doc| {
+            doc["slug"] = json!("ferry-timetable")
+        })
+        .await;
+        let (status, _, _) = public(&app, &article_path).await;
+        assert_eq!(status, 301, "{}", app.backend);
+        let (status, _, _) = public(&app, "/articles/ferry-timetable").await;
+        assert_eq!(status, 200);
+
+        // Unpublished: gone from every public read at once.
+        let unpublish = format!("/admin/articles/{id}/unpublish");
+        send(&app, &editor, Method::POST, &unpublish, None, None).await;
+        let (status, _, _) = public(&app, "/articles/ferry-timetable").await;
+        assert_eq!(status, 404, "{}", app.backend);
+        assert!(public_graphql(&app, "ferry-timetable").await.is_null());
+        assert!(!listed_titles(&public(&app, list_path).await.2)
+            .contains(&"Ferry timetable changes again".to_owned()));
+
+        // Deleted: gone too.
+        let (other, other_slug) =
+            published(&app, &editor, document("Quay repairs", "Engineer")).await;
+        assert_eq!(
+            public(&app, &format!("/articles/{other_slug}")).await.0,
+            200
+        );
+        let path = format!("/admin/articles/{other}");
+        let deleted = app
+            .request(Method::DELETE, &path, Some(&editor))
+            .send()
+            .await
+            .expect("delete");
+        assert_eq!(deleted.status(), 204);
+        assert_eq!(
+            public(&app, &format!("/articles/{other_slug}")).await.0,
+            404
+        );
+        assert!(public_graphql(&app, &other_slug).await.is_null());
+
+        // Published while the list and the GraphQL answer are cached: both show it.
+        let draft = app
+            .create_article(&editor, &document("Harbour lights", "Keeper"))
+            .await;
+        let (draft_id, draft_slug) = (
+            draft["id"].as_str().unwrap(),
+            draft["slug"].as_str().unwrap(),
+        );
+        assert!(
+            !listed_titles(&public(&app, list_path).await.2).contains(&"Harbour lights".to_owned())
+        );
+        assert!(public_graphql(&app, draft_slug).await.is_null());
+        let publish = format!("/admin/articles/{draft_id}/publish");
+        send(&app, &editor, Method::POST, &publish, None, None).await;
+        assert!(
+            listed_titles(&public(&app, list_path).await.2).contains(&"Harbour lights".to_owned())
+        );
+        assert_eq!(
+            public_graphql(&app, draft_slug).await["title"],
+            "Harbour lights"
+        );
+
+        // Archived: gone from public reads.
+        let archive = format!("/admin/articles/{draft_id}/archive");
+        send(&app, &editor, Method::POST, &archive, None, None).await;
+        assert_eq!(
+            public(&app, &format!("/articles/{draft_slug}")).await.0,
+            404
+        );
+        assert!(public_graphql(&app, draft_slug).await.is_null());
+        assert!(
+            !listed_titles(&public(&app, list_path).await.2).contains(&"Harbour lights".to_owned())
+        );
+    }
+}
+
+#[tokio::test]
+async fn staff_are_never_answered_from_the_public_cache() {
+    for app in TestApp::spawn_all().await {
+        let editor = app.sign_in_new(Role::Editor).await;
+        let draft = app
+            .create_article(&editor, &document("Embargoed budget", "Treasurer"))
+            .await;
+        let slug = draft["slug"].as_str().unwrap();
+        assert!(
+            public_graphql(&app, slug).await.is_null(),
+            "drafts are private"
+        );
+        let preview = app
+            .graphql_as(
+                Some(&editor.access_token),
+                ARTICLE_QUERY,
+                json!({ "slug": slug }),
+            )
+            .await;
+        assert_eq!(
+            preview["data"]["article"]["title"], "Embargoed budget",
+            "{} {preview}",
+            app.backend
+        );
+        // And the other way round: the editor's answer is not given to the public.
+        assert!(public_graphql(&app, slug).await.is_null());
+    }
+}
+
+#[tokio::test]
+async fn a_scheduled_article_joins_cached_lists_when_its_time_comes() {
+    for app in TestApp::spawn_all().await {
+        let editor = app.sign_in_new(Role::Editor).await;
+        let draft = app
+            .create_article(&editor, &document("Bridge opens at noon", "Engineer"))
+            .await;
+        let id = draft["id"].as_str().unwrap();
+        let at = chrono::Utc::now() + chrono::Duration::seconds(2);
+        let publish = format!("/admin/articles/{id}/publish");
+        let body = json!({ "at": at.to_rfc3339() });
+        send(&app, &editor, Method::POST, &publish, None, Some(body)).await;
+        let list_path = "/articles?limit=5";
+        let title = "Bridge opens at noon".to_owned();
+        assert!(!listed_titles(&public(&app, list_path).await.2).contains(&title));
+
+        // Poll the (cached) list; it must pick the article up on its own.
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let appeared = loop {
+            let page: Value = app
+                .get(&format!("/api/v1{list_path}"))
+                .await
+                .json()
+                .await
+                .expect("a page");
+            if listed_titles(&page).contains(&title) {
+                break chrono::Utc::now();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the scheduled article never appeared ({})",
+                app.backend
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        assert!(appeared >= at, "not before its time");
+        let slug = draft["slug"].as_str().unwrap();
+        assert_eq!(public(&app, &format!("/articles/{slug}")).await.0, 200);
+    }
+}
+
+#[tokio::test]
+async fn a_write_on_one_node_retires_the_cache_of_another() {
+    for app in TestApp::spawn_all().await {
+        if app.backend != "postgres" {
+            continue; // One SQLite file has one server.
+        }
+        let peer = app.spawn_peer().await;
+        let editor = app.sign_in_new(Role::Editor).await;
+        let (id, slug) = published(&app, &editor, document("Tide tables", "Pilot")).await;
+        let path = format!("/articles/{slug}");
+        assert_eq!(public(&peer, &path).await.2["title"], "Tide tables");
+
+        edit(&app, &editor, &id, |doc| {
+            doc["title"] = json!("Tide tables, corrected")
+        })
+        .await;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let seen: Value = peer
+                .get(&format!("/api/v1{path}"))
+                .await
+                .json()
+                .await
+                .unwrap();
+            if seen["title"] == "Tide tables, corrected" {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the peer kept serving {seen}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
