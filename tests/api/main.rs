@@ -45,6 +45,7 @@ mod rest_openapi;
 mod rest_public;
 mod rest_staff_auth;
 mod schema;
+mod syndication_feeds;
 mod workflow_audit;
 mod workflow_concurrency;
 mod workflow_revisions;

@@ -64,6 +64,7 @@ async fn the_document_is_openapi_3_1_with_unique_operations_and_a_bearer_scheme(
         "/authors",
         "/authors/{slug}",
         "/pull-quotes",
+        "/site",
         "/admin/articles",
         "/admin/articles/{id}",
         "/auth/login",
@@ -230,6 +231,8 @@ async fn real_responses_of_every_operation_match_the_document() {
             api.request(Method::GET, "/pull-quotes?cursor=bad", None),
         )
         .await;
+        api.call("get", "/site", api.request(Method::GET, "/site", None))
+            .await;
 
         // The editors' desk.
         api.call(

@@ -18,6 +18,7 @@ pub mod node;
 pub mod query;
 pub mod replies;
 pub mod reply_types;
+pub mod site;
 pub mod subscription;
 pub mod types;
 pub mod workflow;
@@ -42,6 +43,7 @@ pub struct Query(
     workflow::WorkflowQuery,
     browse::BrowseQuery,
     node::NodeQuery,
+    site::SiteQuery,
 );
 
 /// Every write, merged from one object per concern.

@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod pull_quotes;
 pub mod replies;
 pub mod reply_views;
+pub mod site;
 pub mod tags;
 pub mod taxonomy;
 pub mod users;
@@ -50,6 +51,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
             .service(taxonomy::authors)
             .service(taxonomy::author)
             .service(pull_quotes::list)
+            .service(site::show)
             .service(admin_articles::list)
             .service(admin_articles::create)
             .service(admin_articles::show)

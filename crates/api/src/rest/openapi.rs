@@ -33,7 +33,7 @@ use crate::rest::reply_views::ThreadReplyView;
 use crate::rest::views::UserView;
 use crate::rest::workflow_views::{AuditEntryView, RevisionInfoView};
 use crate::rest::{
-    admin_articles, articles, auth, pull_quotes, replies, tags, taxonomy, users, workflow,
+    admin_articles, articles, auth, pull_quotes, replies, site, tags, taxonomy, users, workflow,
 };
 use crate::state::AppState;
 
@@ -58,6 +58,7 @@ use crate::state::AppState;
         taxonomy::authors,
         taxonomy::author,
         pull_quotes::list,
+        site::show,
         admin_articles::list,
         admin_articles::create,
         admin_articles::show,
@@ -109,6 +110,7 @@ use crate::state::AppState;
     tags(
         (name = "articles", description = "Published articles, their replies and pull quotes."),
         (name = "directory", description = "Tags and authors."),
+        (name = "syndication", description = "The site identity and its feeds."),
         (name = "admin", description = "The editors' desk: articles and tags (bearer token)."),
         (name = "workflow", description = "Submitting, publishing, revisions and the audit log (bearer token)."),
         (name = "moderation", description = "The reply moderation queue (editors and admins)."),
