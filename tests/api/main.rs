@@ -46,6 +46,7 @@ mod rest_public;
 mod rest_staff_auth;
 mod schema;
 mod syndication_feeds;
+mod syndication_json_ld;
 mod workflow_audit;
 mod workflow_concurrency;
 mod workflow_revisions;

@@ -263,6 +263,12 @@ pub struct ArticleView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(required = true)]
     pub sections: Option<Vec<SectionView>>,
+    /// schema.org `NewsArticle` JSON-LD, as text ready to put inside
+    /// `<script type="application/ld+json">` (`<`, `>`, `&` written as `\u` escapes);
+    /// single public articles only (`null` for one that is not public).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, read_only)]
+    pub structured_data: Option<Option<String>>,
 }
 
 impl ArticleView {
@@ -307,6 +313,17 @@ impl ArticleView {
                     caption: image.caption.clone(),
                 }),
             sections: with_body.then(|| article.sections.iter().map(Into::into).collect()),
+            structured_data: with_body.then(|| {
+                let url = state.article_url(article);
+                crate::syndication::json_ld::for_public(
+                    &state.settings,
+                    article,
+                    &url,
+                    article.word_count(),
+                    &[],
+                    now,
+                )
+            }),
         }
     }
 }

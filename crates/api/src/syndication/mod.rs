@@ -5,6 +5,7 @@
 pub mod feed_json;
 pub mod feed_xml;
 pub mod feeds;
+pub mod json_ld;
 pub mod model;
 pub mod site;
 

@@ -154,6 +154,25 @@ impl ArticleNode {
     async fn url(&self, ctx: &Context<'_>) -> GqlResult<String> {
         Ok(state(ctx)?.article_url(&self.article))
     }
+    /// schema.org `NewsArticle` JSON-LD, as text ready to put inside
+    /// `<script type="application/ld+json">` (`<`, `>`, `&` written as `\u`
+    /// escapes, so no headline can close the element); null unless public.
+    async fn structured_data(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
+        if !self.article.is_public_at(self.now) {
+            return Ok(None);
+        }
+        let state = state(ctx)?;
+        let url = state.article_url(&self.article);
+        let words = self.words(ctx).await?;
+        Ok(crate::syndication::json_ld::for_public(
+            &state.settings,
+            &self.article,
+            &url,
+            words,
+            &[],
+            self.now,
+        ))
+    }
     /// Search-engine fields, with fallbacks applied in the `effective…` fields.
     async fn seo(&self, ctx: &Context<'_>) -> GqlResult<Seo> {
         let article = &self.article;
