@@ -45,6 +45,7 @@ mod rest_openapi;
 mod rest_public;
 mod rest_staff_auth;
 mod schema;
+mod syndication_corrections;
 mod syndication_feeds;
 mod syndication_json_ld;
 mod workflow_audit;

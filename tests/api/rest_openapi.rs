@@ -65,6 +65,7 @@ async fn the_document_is_openapi_3_1_with_unique_operations_and_a_bearer_scheme(
         "/authors/{slug}",
         "/pull-quotes",
         "/site",
+        "/corrections",
         "/admin/articles",
         "/admin/articles/{id}",
         "/auth/login",
@@ -233,6 +234,18 @@ async fn real_responses_of_every_operation_match_the_document() {
         .await;
         api.call("get", "/site", api.request(Method::GET, "/site", None))
             .await;
+        api.call(
+            "get",
+            "/corrections",
+            api.request(Method::GET, "/corrections?limit=2", None),
+        )
+        .await;
+        api.call(
+            "get",
+            "/corrections",
+            api.request(Method::GET, "/corrections?cursor=bad", None),
+        )
+        .await;
 
         // The editors' desk.
         api.call(

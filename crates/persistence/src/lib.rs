@@ -14,6 +14,7 @@ pub mod audit;
 pub mod authors;
 mod bulk;
 pub mod change_feed;
+pub mod corrections;
 pub mod directory;
 pub mod error;
 pub mod idempotency;

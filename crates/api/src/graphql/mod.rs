@@ -8,6 +8,7 @@ pub mod auth;
 pub mod browse;
 pub mod connection;
 pub mod context;
+pub mod corrections;
 pub mod execute;
 pub mod http;
 pub mod ids;
@@ -44,6 +45,7 @@ pub struct Query(
     browse::BrowseQuery,
     node::NodeQuery,
     site::SiteQuery,
+    corrections::CorrectionQuery,
 );
 
 /// Every write, merged from one object per concern.
@@ -54,6 +56,7 @@ pub struct Mutation(
     admin::AdminMutation,
     replies::ReplyMutation,
     workflow::WorkflowMutation,
+    corrections::CorrectionMutation,
 );
 
 /// The schema type served at `/graphql`.

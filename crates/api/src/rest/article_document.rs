@@ -97,6 +97,9 @@ pub struct ArticleDocument {
     #[serde(default)]
     #[schema(value_type = Value, read_only)]
     pub structured_data: Option<IgnoredAny>,
+    #[serde(default)]
+    #[schema(value_type = Value, read_only)]
+    pub corrections: Option<IgnoredAny>,
 }
 
 /// A section as editors write it.

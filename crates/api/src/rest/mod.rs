@@ -7,6 +7,7 @@ pub mod articles;
 pub mod auth;
 pub mod body;
 pub mod caching;
+pub mod corrections;
 pub mod http;
 pub mod idempotency;
 pub mod listing;
@@ -52,6 +53,9 @@ pub fn routes(config: &mut web::ServiceConfig) {
             .service(taxonomy::author)
             .service(pull_quotes::list)
             .service(site::show)
+            .service(corrections::list)
+            .service(corrections::add)
+            .service(corrections::retract)
             .service(admin_articles::list)
             .service(admin_articles::create)
             .service(admin_articles::show)

@@ -33,7 +33,8 @@ use crate::rest::reply_views::ThreadReplyView;
 use crate::rest::views::UserView;
 use crate::rest::workflow_views::{AuditEntryView, RevisionInfoView};
 use crate::rest::{
-    admin_articles, articles, auth, pull_quotes, replies, site, tags, taxonomy, users, workflow,
+    admin_articles, articles, auth, corrections, pull_quotes, replies, site, tags, taxonomy, users,
+    workflow,
 };
 use crate::state::AppState;
 
@@ -59,6 +60,9 @@ use crate::state::AppState;
         taxonomy::author,
         pull_quotes::list,
         site::show,
+        corrections::list,
+        corrections::add,
+        corrections::retract,
         admin_articles::list,
         admin_articles::create,
         admin_articles::show,
@@ -94,6 +98,7 @@ use crate::state::AppState;
     ),
     components(schemas(
         Problem,
+        corrections::PlacedCorrectionView,
         ProblemField,
         UserView,
         PullQuoteView,
@@ -121,7 +126,7 @@ use crate::state::AppState;
 pub struct ApiDoc;
 
 /// List envelopes: (page schema, item schema, sparse summary schema if `fields=` applies).
-const PAGES: [(&str, &str, Option<&str>); 8] = [
+const PAGES: [(&str, &str, Option<&str>); 9] = [
     ("ArticlePage", "Article", Some("ArticleSummary")),
     ("PublicTagPage", "PublicTag", Some("PublicTagSummary")),
     (
@@ -138,6 +143,7 @@ const PAGES: [(&str, &str, Option<&str>); 8] = [
     ("UserPage", "User", None),
     ("RevisionInfoPage", "RevisionInfo", None),
     ("AuditEntryPage", "AuditEntry", None),
+    ("CorrectionPage", "PlacedCorrection", None),
 ];
 
 /// Shared statuses an operation cannot give although the rule would add them:
@@ -343,7 +349,9 @@ fn conventions(mut document: Value) -> Value {
                     if let Some(properties) =
                         object.get_mut("properties").and_then(Value::as_object_mut)
                     {
-                        properties.remove("sections");
+                        for body_only in ["sections", "structured_data", "corrections"] {
+                            properties.remove(body_only);
+                        }
                     }
                     object.insert(
                         "description".into(),

@@ -269,6 +269,10 @@ pub struct ArticleView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>, read_only)]
     pub structured_data: Option<Option<String>>,
+    /// Corrections, newest first, retracted ones marked (the public article only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(read_only)]
+    pub corrections: Option<Vec<crate::rest::corrections::CorrectionView>>,
 }
 
 impl ArticleView {
@@ -324,7 +328,32 @@ impl ArticleView {
                     now,
                 )
             }),
+            corrections: None,
         }
+    }
+}
+
+impl ArticleView {
+    /// The public article's view with its `corrections`, which also enter its
+    /// structured data (`correction`, `dateModified`).
+    pub fn with_corrections(
+        mut self,
+        state: &AppState,
+        article: &Article,
+        corrections: &[masthead_domain::Correction],
+        now: DateTime<Utc>,
+    ) -> Self {
+        let url = state.article_url(article);
+        self.structured_data = Some(crate::syndication::json_ld::for_public(
+            &state.settings,
+            article,
+            &url,
+            article.word_count(),
+            corrections,
+            now,
+        ));
+        self.corrections = Some(corrections.iter().map(Into::into).collect());
+        self
     }
 }
 

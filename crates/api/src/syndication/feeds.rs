@@ -202,9 +202,19 @@ async fn build(
         .await
         .map_err(ApiError::from)?;
     let articles: Vec<Article> = page.items.into_iter().map(|(_, article)| article).collect();
+    let ids: Vec<_> = articles.iter().map(|article| article.id).collect();
+    let corrections = state
+        .store
+        .corrections()
+        .of_articles(&ids)
+        .await
+        .map_err(ApiError::from)?;
     let entries = articles
         .iter()
-        .map(|article| Entry::new(settings, article, state.article_url(article)))
+        .map(|article| {
+            let notes = corrections.get(&article.id).map_or(&[][..], Vec::as_slice);
+            Entry::new(settings, article, state.article_url(article), notes)
+        })
         .collect();
     let feed = Feed::new(
         settings,

@@ -5,20 +5,11 @@
 //! holding `</script>`) can close the element or open another.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use masthead_domain::Article;
+use masthead_domain::{Article, Correction};
 use serde_json::{json, Map, Value};
 
 use crate::config::Settings;
 use crate::syndication::site::author_url;
-
-/// A correction as structured data shows it (`CorrectionComment`).
-#[derive(Debug, Clone)]
-pub struct CorrectionNote {
-    /// What was corrected.
-    pub text: String,
-    /// When the correction was published.
-    pub published: DateTime<Utc>,
-}
 
 /// The `NewsArticle` document of `article` (public at `url`, `word_count` words).
 pub fn news_article(
@@ -26,10 +17,10 @@ pub fn news_article(
     article: &Article,
     url: &str,
     word_count: usize,
-    corrections: &[CorrectionNote],
+    corrections: &[Correction],
 ) -> Value {
     let at = |time: DateTime<Utc>| time.to_rfc3339_opts(SecondsFormat::Secs, true);
-    let modified = crate::rest::articles::last_modified(article);
+    let modified = crate::syndication::model::modified_at(article, corrections);
     let site = &settings.site;
     let mut publisher = json!({ "@type": "Organization", "name": site.publisher() });
     if let (Some(logo), Some(object)) = (&site.publisher_logo_url, publisher.as_object_mut()) {
@@ -94,22 +85,20 @@ pub fn news_article(
     put("wordCount", json!(word_count));
     put("inLanguage", json!(site.site_language));
     put("isAccessibleForFree", json!(true));
-    if !corrections.is_empty() {
-        put(
-            "correction",
-            Value::Array(
-                corrections
-                    .iter()
-                    .map(|note| {
-                        json!({
-                            "@type": "CorrectionComment",
-                            "text": note.text,
-                            "datePublished": at(note.published),
-                        })
-                    })
-                    .collect(),
-            ),
-        );
+    // Retracted corrections stay on the article's own record, not here.
+    let standing: Vec<Value> = corrections
+        .iter()
+        .filter(|correction| correction.stands())
+        .map(|correction| {
+            json!({
+                "@type": "CorrectionComment",
+                "text": correction.text,
+                "datePublished": at(correction.published_at),
+            })
+        })
+        .collect();
+    if !standing.is_empty() {
+        put("correction", Value::Array(standing));
     }
     Value::Object(document)
 }
@@ -137,7 +126,7 @@ pub fn for_public(
     article: &Article,
     url: &str,
     word_count: usize,
-    corrections: &[CorrectionNote],
+    corrections: &[Correction],
     now: DateTime<Utc>,
 ) -> Option<String> {
     article.is_public_at(now).then(|| {

@@ -2,7 +2,7 @@
 //! ([`super::feed_xml`], [`super::feed_json`]) only spell this out.
 
 use chrono::{DateTime, Utc};
-use masthead_domain::Article;
+use masthead_domain::{Article, Correction};
 
 use crate::config::Settings;
 use crate::render::article_html;
@@ -52,20 +52,52 @@ pub struct Entry {
     pub image: Option<String>,
 }
 
+/// When `article` last changed as readers see it: its own last change, or a
+/// later correction (added or retracted).
+pub fn modified_at(article: &Article, corrections: &[Correction]) -> DateTime<Utc> {
+    corrections
+        .iter()
+        .flat_map(|correction| [Some(correction.published_at), correction.retracted_at])
+        .flatten()
+        .fold(crate::rest::articles::last_modified(article), DateTime::max)
+}
+
+/// The correction notes readers see above the body: standing ones, newest first.
+pub fn notes(corrections: &[Correction]) -> Vec<article_html::Note<'_>> {
+    corrections
+        .iter()
+        .filter(|correction| correction.stands())
+        .map(|correction| article_html::Note {
+            label: correction.kind.label(),
+            date: correction.published_at.format("%-d %B %Y").to_string(),
+            text: &correction.text,
+        })
+        .collect()
+}
+
 /// The stable id of an article in every syndicated output.
 pub fn article_urn(article: &Article) -> String {
     format!("urn:uuid:{}", article.id)
 }
 
 impl Entry {
-    /// An article as a feed entry; `url` is its website address.
-    pub fn new(settings: &Settings, article: &Article, url: String) -> Self {
-        let updated = crate::rest::articles::last_modified(article);
+    /// An article as a feed entry; `url` is its website address. Standing
+    /// corrections come first in the content and move `updated`.
+    pub fn new(
+        settings: &Settings,
+        article: &Article,
+        url: String,
+        corrections: &[Correction],
+    ) -> Self {
+        let updated = modified_at(article, corrections);
         Self {
             id: article_urn(article),
             title: article.title.to_string(),
             link: url,
-            published: article.lifecycle.published_at.unwrap_or(updated),
+            published: article
+                .lifecycle
+                .published_at
+                .unwrap_or_else(|| crate::rest::articles::last_modified(article)),
             updated,
             authors: article
                 .authors
@@ -83,7 +115,7 @@ impl Entry {
                 .map(|tag| (tag.slug.to_string(), tag.name.clone()))
                 .collect(),
             summary: article.standfirst.clone(),
-            content_html: article_html::article_body(&[], &article.sections),
+            content_html: article_html::article_body(&notes(corrections), &article.sections),
             image: article
                 .feature_image
                 .as_ref()

@@ -59,6 +59,17 @@ impl ArticleNode {
         ))
     }
 
+    async fn corrections_of(
+        &self,
+        ctx: &Context<'_>,
+    ) -> GqlResult<Arc<Vec<masthead_domain::Correction>>> {
+        let corrections = ctx
+            .data::<Loaders>()?
+            .load_one(crate::graphql::loaders::CorrectionsOf(self.article.id))
+            .await?;
+        Ok(corrections.unwrap_or_default())
+    }
+
     async fn body(&self, ctx: &Context<'_>) -> GqlResult<Arc<Vec<Section>>> {
         if self.body_loaded {
             return Ok(Arc::new(self.article.sections.clone()));
@@ -164,14 +175,27 @@ impl ArticleNode {
         let state = state(ctx)?;
         let url = state.article_url(&self.article);
         let words = self.words(ctx).await?;
+        let corrections = self.corrections_of(ctx).await?;
         Ok(crate::syndication::json_ld::for_public(
             &state.settings,
             &self.article,
             &url,
             words,
-            &[],
+            &corrections,
             self.now,
         ))
+    }
+    /// Corrections, newest first; retracted ones stay, marked.
+    async fn corrections(
+        &self,
+        ctx: &Context<'_>,
+    ) -> GqlResult<Vec<crate::graphql::corrections::CorrectionNode>> {
+        let corrections = self.corrections_of(ctx).await?;
+        Ok(corrections
+            .iter()
+            .cloned()
+            .map(crate::graphql::corrections::CorrectionNode)
+            .collect())
     }
     /// Search-engine fields, with fallbacks applied in the `effective…` fields.
     async fn seo(&self, ctx: &Context<'_>) -> GqlResult<Seo> {
