@@ -48,6 +48,7 @@ mod schema;
 mod syndication_corrections;
 mod syndication_feeds;
 mod syndication_json_ld;
+mod syndication_sitemaps;
 mod workflow_audit;
 mod workflow_concurrency;
 mod workflow_revisions;

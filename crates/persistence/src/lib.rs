@@ -29,6 +29,7 @@ mod revision_codec;
 pub mod revisions;
 mod save_records;
 pub mod settings;
+pub mod sitemap;
 mod slug_history;
 pub mod store;
 pub mod tags;

@@ -3,48 +3,9 @@
 
 use std::io;
 
-use chrono::{DateTime, SecondsFormat, Utc};
-use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
-use quick_xml::Writer;
-
 use crate::syndication::model::Feed;
-
-/// A small layer over `quick-xml`'s writer: elements by name, text escaped.
-struct Xml {
-    writer: Writer<Vec<u8>>,
-}
-
-impl Xml {
-    fn new() -> io::Result<Self> {
-        let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
-        writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
-        Ok(Self { writer })
-    }
-
-    fn open(&mut self, name: &str, attributes: &[(&str, &str)]) -> io::Result<()> {
-        let start = BytesStart::new(name).with_attributes(attributes.iter().copied());
-        self.writer.write_event(Event::Start(start))
-    }
-
-    fn close(&mut self, name: &str) -> io::Result<()> {
-        self.writer.write_event(Event::End(BytesEnd::new(name)))
-    }
-
-    fn empty(&mut self, name: &str, attributes: &[(&str, &str)]) -> io::Result<()> {
-        let start = BytesStart::new(name).with_attributes(attributes.iter().copied());
-        self.writer.write_event(Event::Empty(start))
-    }
-
-    fn text(&mut self, name: &str, attributes: &[(&str, &str)], text: &str) -> io::Result<()> {
-        self.open(name, attributes)?;
-        self.writer.write_event(Event::Text(BytesText::new(text)))?;
-        self.close(name)
-    }
-
-    fn finish(self) -> Vec<u8> {
-        self.writer.into_inner()
-    }
-}
+use crate::syndication::xml::Xml;
+use chrono::{DateTime, SecondsFormat, Utc};
 
 fn rfc3339(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)

@@ -8,6 +8,8 @@ pub mod feeds;
 pub mod json_ld;
 pub mod model;
 pub mod site;
+pub mod sitemaps;
+pub mod xml;
 
 use actix_web::web;
 
@@ -16,5 +18,6 @@ pub fn routes(config: &mut web::ServiceConfig) {
     config
         .service(feeds::site_feed)
         .service(feeds::tag_feed)
-        .service(feeds::author_feed);
+        .service(feeds::author_feed)
+        .configure(sitemaps::routes);
 }
