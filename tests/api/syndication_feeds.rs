@@ -300,6 +300,17 @@ async fn a_feed_answers_304_to_its_validators_and_a_publish_changes_its_etag_at_
                 .await
                 .unwrap();
             assert_eq!(stale.status(), 200, "{format}: an old date gets the body");
+            let head = app.client.head(&url).send().await.unwrap();
+            assert_eq!(head.status(), 200, "{format}: HEAD");
+            assert_eq!(
+                head.headers()["etag"].to_str().unwrap(),
+                etag,
+                "{format}: HEAD"
+            );
+            assert!(
+                head.bytes().await.unwrap().is_empty(),
+                "{format}: HEAD has no body"
+            );
         }
         let mut before = Vec::new();
         for format in FORMATS {

@@ -160,6 +160,14 @@ async fn the_sitemaps_list_every_public_article_by_month_and_validate_against_th
             .await
             .unwrap();
         assert_eq!(conditional.status(), 304);
+        let head = app
+            .client
+            .head(format!("{}/sitemap.xml", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(head.status(), 200, "HEAD");
+        assert!(head.bytes().await.unwrap().is_empty(), "HEAD has no body");
 
         let (_, march) = get_xml(&app, "/sitemaps/articles/2025-03.xml").await;
         assert_valid(&march, "sitemap.xsd", "a monthly sitemap");

@@ -5,6 +5,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
+use sea_orm::sea_query::SimpleExpr;
+
 use crate::articles::public_at_or_before;
 use crate::entities::article;
 use crate::error::Result;
@@ -43,8 +45,7 @@ impl SitemapRepo<'_> {
         before: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>> {
         let row = article::Entity::find()
-            .filter(public_at_or_before(now))
-            .filter(article::Column::PublicAt.lt(before))
+            .filter(one_upper_bound(now, before))
             .order_by_desc(article::Column::PublicAt)
             .limit(1)
             .one(self.store.db())
@@ -62,9 +63,8 @@ impl SitemapRepo<'_> {
         limit: u64,
     ) -> Result<Vec<SitemapArticle>> {
         let rows = article::Entity::find()
-            .filter(public_at_or_before(now))
+            .filter(one_upper_bound(now, until))
             .filter(article::Column::PublicAt.gte(from))
-            .filter(article::Column::PublicAt.lt(until))
             .order_by_desc(article::Column::PublicAt)
             .order_by_desc(article::Column::Id)
             .limit(limit)
@@ -82,5 +82,16 @@ impl SitemapRepo<'_> {
                 })
             })
             .collect())
+    }
+}
+
+/// `public_at <= now` and `public_at < before`, said as the one bound that
+/// matters: SQLite takes only one upper bound as the range of its index walk,
+/// and with both it could walk every article newer than `before` first.
+fn one_upper_bound(now: DateTime<Utc>, before: DateTime<Utc>) -> SimpleExpr {
+    if before <= now {
+        article::Column::PublicAt.lt(before)
+    } else {
+        public_at_or_before(now)
     }
 }

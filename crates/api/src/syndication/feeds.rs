@@ -4,7 +4,7 @@
 //! in the public cache and served with a strong `ETag`, `Last-Modified`,
 //! `Cache-Control: public` and `304` for a client that holds them already.
 
-use actix_web::{get, web, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{route, web, HttpRequest, HttpResponse, ResponseError};
 use masthead_domain::{Article, FieldError};
 use masthead_persistence::{ArticleFilter, ArticleOrder, PageRequest, Visibility};
 use serde::Deserialize;
@@ -71,7 +71,7 @@ enum Scope {
 }
 
 /// The site-wide feeds.
-#[get("/feeds/{file}")]
+#[route("/feeds/{file}", method = "GET", method = "HEAD")]
 pub async fn site_feed(
     state: web::Data<AppState>,
     request: HttpRequest,
@@ -82,7 +82,7 @@ pub async fn site_feed(
 }
 
 /// The feeds of one tag; an unknown slug is 404.
-#[get("/feeds/tags/{slug}/{file}")]
+#[route("/feeds/tags/{slug}/{file}", method = "GET", method = "HEAD")]
 pub async fn tag_feed(
     state: web::Data<AppState>,
     request: HttpRequest,
@@ -94,7 +94,7 @@ pub async fn tag_feed(
 }
 
 /// The feeds of one author; an unknown slug is 404.
-#[get("/feeds/authors/{slug}/{file}")]
+#[route("/feeds/authors/{slug}/{file}", method = "GET", method = "HEAD")]
 pub async fn author_feed(
     state: web::Data<AppState>,
     request: HttpRequest,

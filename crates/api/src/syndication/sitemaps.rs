@@ -17,7 +17,7 @@
 
 use std::io;
 
-use actix_web::{get, web, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{route, web, HttpRequest, HttpResponse, ResponseError};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, SecondsFormat, TimeZone, Utc};
 
 use crate::config::Settings;
@@ -59,13 +59,13 @@ enum Which {
 }
 
 /// The sitemap index.
-#[get("/sitemap.xml")]
+#[route("/sitemap.xml", method = "GET", method = "HEAD")]
 pub async fn index(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
     serve(&state, &request, Which::Index).await
 }
 
 /// One month of articles; `file` is `{yyyy}-{mm}.xml`.
-#[get("/sitemaps/articles/{file}")]
+#[route("/sitemaps/articles/{file}", method = "GET", method = "HEAD")]
 pub async fn articles_of_month(
     state: web::Data<AppState>,
     request: HttpRequest,
@@ -78,19 +78,19 @@ pub async fn articles_of_month(
 }
 
 /// The Google News sitemap.
-#[get("/sitemaps/news.xml")]
+#[route("/sitemaps/news.xml", method = "GET", method = "HEAD")]
 pub async fn news(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
     serve(&state, &request, Which::News).await
 }
 
 /// Tag pages.
-#[get("/sitemaps/tags.xml")]
+#[route("/sitemaps/tags.xml", method = "GET", method = "HEAD")]
 pub async fn tags(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
     serve(&state, &request, Which::Tags).await
 }
 
 /// Author pages.
-#[get("/sitemaps/authors.xml")]
+#[route("/sitemaps/authors.xml", method = "GET", method = "HEAD")]
 pub async fn authors(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
     serve(&state, &request, Which::Authors).await
 }
