@@ -84,7 +84,11 @@ bench_backend() { # bench_backend LABEL DATABASE_URL
   curl -fs "$base/api/v1/articles/$slug" > "$WORK/article.json"
   local small
   small=$(curl -fs "$base/api/v1/articles?limit=100" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["data"]))')
-  wrk_run "$label uncached GET /articles/{slug}, $small articles" "$base/api/v1/articles/$slug" >> "$WORK/results.tsv"
+  {
+    wrk_run "$label uncached GET /articles/{slug}, $small articles" "$base/api/v1/articles/$slug"
+    wrk_run "$label uncached GET /sitemap.xml, $small articles" "$base/sitemap.xml"
+    wrk_run "$label uncached GET /sitemaps/news.xml, $small articles" "$base/sitemaps/news.xml"
+  } >> "$WORK/results.tsv"
   stop
 
   if [ "$label" = sqlite ]; then
@@ -137,6 +141,8 @@ PY
   pages=${walk%% *}; cursor=${walk#* }
   {
     wrk_run "$label uncached GET /articles/{slug}, +$ARTICLES" "$base/api/v1/articles/$slug"
+    wrk_run "$label uncached GET /sitemap.xml, +$ARTICLES" "$base/sitemap.xml"
+    wrk_run "$label uncached GET /sitemaps/news.xml, +$ARTICLES" "$base/sitemaps/news.xml"
     wrk_run "$label uncached page 1 (limit=100)" "$base/api/v1/articles?limit=100"
     if [ -n "$cursor" ]; then
       wrk_run "$label uncached page $((pages + 1)) (limit=100)" "$base/api/v1/articles?limit=100&cursor=$cursor"

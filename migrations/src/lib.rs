@@ -10,6 +10,7 @@ mod m20261129_000003_workflow;
 mod m20261129_000004_replies;
 mod m20261129_000005_idempotency;
 mod m20261129_000006_public_at;
+mod m20261202_000007_corrections;
 
 /// The ordered list of every migration the binary knows.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_replies::Migration),
             Box::new(m20261129_000005_idempotency::Migration),
             Box::new(m20261129_000006_public_at::Migration),
+            Box::new(m20261202_000007_corrections::Migration),
         ]
     }
 }

@@ -64,6 +64,8 @@ async fn the_document_is_openapi_3_1_with_unique_operations_and_a_bearer_scheme(
         "/authors",
         "/authors/{slug}",
         "/pull-quotes",
+        "/site",
+        "/corrections",
         "/admin/articles",
         "/admin/articles/{id}",
         "/auth/login",
@@ -228,6 +230,20 @@ async fn real_responses_of_every_operation_match_the_document() {
             "get",
             "/pull-quotes",
             api.request(Method::GET, "/pull-quotes?cursor=bad", None),
+        )
+        .await;
+        api.call("get", "/site", api.request(Method::GET, "/site", None))
+            .await;
+        api.call(
+            "get",
+            "/corrections",
+            api.request(Method::GET, "/corrections?limit=2", None),
+        )
+        .await;
+        api.call(
+            "get",
+            "/corrections",
+            api.request(Method::GET, "/corrections?cursor=bad", None),
         )
         .await;
 

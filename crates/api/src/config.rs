@@ -51,6 +51,10 @@ pub struct Settings {
     )]
     pub article_path: String,
 
+    /// Site identity of feeds, sitemaps and structured data.
+    #[command(flatten)]
+    pub site: SiteSettings,
+
     /// Origins allowed to call the APIs from a browser, comma-separated (`*` for any).
     #[arg(
         long,
@@ -182,6 +186,85 @@ pub struct Settings {
     pub graphql_max_page_size: u16,
 }
 
+/// Who publishes: the identity feeds, sitemaps and NewsArticle JSON-LD
+/// announce. Every absolute URL they carry starts with `--public-url`.
+#[derive(Debug, Clone, Args)]
+pub struct SiteSettings {
+    /// Name of the publication (feed titles, Google News `publication`).
+    #[arg(long, env = "MASTHEAD_SITE_NAME", default_value = "Masthead")]
+    pub site_name: String,
+
+    /// One-line description of the publication (feed descriptions).
+    #[arg(
+        long,
+        env = "MASTHEAD_SITE_DESCRIPTION",
+        default_value = "News from the Masthead newsroom"
+    )]
+    pub site_description: String,
+
+    /// Language of the content, a BCP 47 tag such as `en` or `pt-BR`.
+    #[arg(long, env = "MASTHEAD_SITE_LANGUAGE", default_value = "en",
+          value_parser = parse_language)]
+    pub site_language: String,
+
+    /// Publisher named in structured data (defaults to the site name).
+    #[arg(long, env = "MASTHEAD_PUBLISHER_NAME")]
+    pub publisher_name: Option<String>,
+
+    /// Absolute URL of the publisher's logo, for structured data.
+    #[arg(long, env = "MASTHEAD_PUBLISHER_LOGO_URL", value_parser = parse_absolute_url)]
+    pub publisher_logo_url: Option<String>,
+
+    /// Path of an author's page on the website; `{slug}` is replaced.
+    #[arg(long, env = "MASTHEAD_AUTHOR_PATH", default_value = "/authors/{slug}")]
+    pub author_path: String,
+
+    /// Path of a tag's page on the website; `{slug}` is replaced.
+    #[arg(long, env = "MASTHEAD_TAG_PATH", default_value = "/tags/{slug}")]
+    pub tag_path: String,
+}
+
+impl SiteSettings {
+    /// The publisher's name: `--publisher-name`, else the site name.
+    pub fn publisher(&self) -> &str {
+        self.publisher_name.as_deref().unwrap_or(&self.site_name)
+    }
+}
+
+/// A BCP 47 language tag, loosely: 1–8 letter primary subtag, then
+/// alphanumeric subtags of 1–8 characters joined by `-`.
+fn parse_language(value: &str) -> Result<String, String> {
+    let well_formed = !value.is_empty()
+        && value.split('-').enumerate().all(|(i, part)| {
+            (1..=8).contains(&part.len())
+                && if i == 0 {
+                    part.chars().all(|c| c.is_ascii_alphabetic())
+                } else {
+                    part.chars().all(|c| c.is_ascii_alphanumeric())
+                }
+        });
+    if well_formed {
+        Ok(value.to_owned())
+    } else {
+        Err(format!(
+            "`{value}` is not a BCP 47 language tag such as `en` or `pt-BR`"
+        ))
+    }
+}
+
+/// An absolute `http(s)` URL.
+fn parse_absolute_url(value: &str) -> Result<String, String> {
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !value.chars().any(char::is_whitespace) => {
+            Ok(value.to_owned())
+        }
+        _ => Err(format!("`{value}` is not an absolute http(s) URL")),
+    }
+}
+
 impl Settings {
     /// Whether to load demo content into an empty database.
     pub fn load_demo(&self) -> bool {
@@ -218,6 +301,26 @@ mod tests {
     struct Cli {
         #[command(flatten)]
         settings: Settings,
+    }
+
+    #[test]
+    fn site_identity_flags_are_checked_at_start() {
+        let parse = |args: &[&str]| {
+            Cli::try_parse_from(std::iter::once("masthead").chain(args.iter().copied()))
+                .map(|cli| cli.settings.site)
+        };
+        let defaults = parse(&[]).unwrap();
+        assert_eq!(defaults.site_language, "en");
+        assert_eq!(defaults.publisher(), "Masthead", "the site name by default");
+        let set = parse(&["--site-name", "The Ledger", "--site-language", "pt-BR"]).unwrap();
+        assert_eq!(set.publisher(), "The Ledger");
+        assert_eq!(set.site_language, "pt-BR");
+        assert!(parse(&["--site-language", "en_GB"]).is_err());
+        assert!(parse(&["--site-language", ""]).is_err());
+        assert!(parse(&["--site-language", "averyverylongtag"]).is_err());
+        assert!(parse(&["--publisher-logo-url", "/logo.png"]).is_err());
+        assert!(parse(&["--publisher-logo-url", "javascript:alert(1)"]).is_err());
+        assert!(parse(&["--publisher-logo-url", "https://example.com/logo.png"]).is_ok());
     }
 
     #[test]

@@ -16,11 +16,13 @@ pub mod graphql;
 pub mod health;
 pub mod public_cache;
 pub mod rate_limit;
+pub mod render;
 pub mod rest;
 pub mod scheduler;
 pub mod security;
 pub mod startup;
 pub mod state;
+pub mod syndication;
 pub mod telemetry;
 
 pub use config::Settings;

@@ -173,6 +173,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .service(health::readyz)
             .configure(rest::routes)
             .configure(graphql::routes)
+            .configure(crate::syndication::routes)
             .default_service(web::to(not_found))
     })
     .shutdown_timeout(15)

@@ -56,3 +56,7 @@ id_type!(
     /// Identifies a reader's [`crate::Reply`].
     ReplyId
 );
+id_type!(
+    /// Identifies a [`crate::correction::Correction`].
+    CorrectionId
+);

@@ -18,6 +18,7 @@
 
 pub mod article;
 pub mod block;
+pub mod correction;
 pub mod diff;
 mod emoji;
 pub mod error;
@@ -40,8 +41,9 @@ pub mod user;
 
 pub use article::{Article, ArticleContent, ArticleInput, FeatureImage, ReplyPolicy, Seo, Title};
 pub use block::{Block, BlockInput, ListBlock, PullQuote};
+pub use correction::{Correction, CorrectionKind, NewCorrection};
 pub use error::{DomainError, FieldError, ValidationErrors};
-pub use ids::{ArticleId, ReplyId, TagId, UserId};
+pub use ids::{ArticleId, CorrectionId, ReplyId, TagId, UserId};
 pub use lifecycle::{ArticleStatus, Lifecycle};
 pub use reply::{ModerationAction, NewReply, Reply, ReplyBody, ReplyStatus};
 pub use rich_text::RichText;

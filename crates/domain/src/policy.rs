@@ -8,6 +8,7 @@
 //! | edit / delete article      | yes   | yes    | own, while draft or in review |
 //! | submit for review          | yes   | yes    | own                         |
 //! | publish, schedule, unpublish, archive | yes | yes | no                |
+//! | add or retract corrections | yes   | yes    | no                          |
 //! | moderate replies           | yes   | yes    | no                          |
 //! | manage tags                | yes   | yes    | no                          |
 //! | manage users, read audit   | yes   | no     | no                          |
@@ -53,6 +54,8 @@ pub enum Action {
     SubmitArticle(ArticleFacts),
     /// Publish, schedule, unpublish or archive.
     PublishArticle,
+    /// Add a correction to a published article, or retract one.
+    CorrectArticle,
     /// Approve, reject, mark as spam or delete replies.
     ModerateReplies,
     /// Create, rename or delete tags.
@@ -95,6 +98,7 @@ fn describe(action: Action) -> &'static str {
         Action::DeleteArticle(_) => "authors may delete only their own articles before publication",
         Action::SubmitArticle(_) => "authors may submit only their own articles",
         Action::PublishArticle => "publishing needs the editor or admin role",
+        Action::CorrectArticle => "corrections need the editor or admin role",
         Action::ModerateReplies => "moderating replies needs the editor or admin role",
         Action::ManageTags => "managing tags needs the editor or admin role",
         Action::ManageUsers => "managing users needs the admin role",
@@ -147,6 +151,7 @@ mod tests {
     #[test]
     fn editor_may_not_manage_users_or_read_audit() {
         assert!(authorize(actor(Role::Editor), Action::PublishArticle).is_ok());
+        assert!(authorize(actor(Role::Editor), Action::CorrectArticle).is_ok());
         assert!(authorize(actor(Role::Editor), Action::ModerateReplies).is_ok());
         assert!(authorize(
             actor(Role::Editor),
@@ -203,6 +208,7 @@ mod tests {
         .is_err());
         for action in [
             Action::PublishArticle,
+            Action::CorrectArticle,
             Action::ModerateReplies,
             Action::ManageTags,
             Action::ManageUsers,

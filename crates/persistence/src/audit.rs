@@ -68,11 +68,15 @@ pub enum AuditAction {
     ResetPassword,
     /// The sign-in limiter locked an account after repeated failures.
     Lock,
+    /// A correction was added to a published article.
+    Correct,
+    /// A correction was retracted (it stays visible as retracted).
+    RetractCorrection,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [AuditAction; 16] = [
+    pub const ALL: [AuditAction; 18] = [
         AuditAction::Create,
         AuditAction::Update,
         AuditAction::Submit,
@@ -89,6 +93,8 @@ impl AuditAction {
         AuditAction::ChangePassword,
         AuditAction::ResetPassword,
         AuditAction::Lock,
+        AuditAction::Correct,
+        AuditAction::RetractCorrection,
     ];
 
     /// Stable name, as stored and shown in APIs.
@@ -110,6 +116,8 @@ impl AuditAction {
             AuditAction::ChangePassword => "change_password",
             AuditAction::ResetPassword => "reset_password",
             AuditAction::Lock => "lock",
+            AuditAction::Correct => "correct",
+            AuditAction::RetractCorrection => "retract",
         }
     }
 }

@@ -203,6 +203,79 @@ async fn workflow_operations_match_the_document() {
             api.expect("post", restore, request, status).await;
         }
 
+        // Corrections of a public (demo) article.
+        let public: serde_json::Value = app
+            .get("/api/v1/articles?limit=1")
+            .await
+            .json()
+            .await
+            .unwrap();
+        let public_id = public["data"][0]["id"].as_str().unwrap().to_owned();
+        let add = "/admin/articles/{id}/corrections";
+        let add_path = format!("/admin/articles/{public_id}/corrections");
+        let mut added = serde_json::Value::Null;
+        for (session, body, status) in [
+            (
+                Some(&editor),
+                json!({ "text": "A date was wrong.", "kind": "correction" }),
+                201,
+            ),
+            (Some(&editor), json!({ "text": "", "kind": "erratum" }), 422),
+            (Some(&author), json!({ "text": "Mine." }), 403),
+            (None, json!({ "text": "Anyone." }), 401),
+        ] {
+            let answer = api
+                .expect(
+                    "post",
+                    add,
+                    api.request(Method::POST, &add_path, session).json(&body),
+                    status,
+                )
+                .await;
+            if status == 201 {
+                added = answer;
+            }
+        }
+        api.expect(
+            "post",
+            add,
+            api.request(
+                Method::POST,
+                &format!("/admin/articles/{id}/corrections"),
+                Some(&editor),
+            )
+            .json(&json!({ "text": "Not public yet." })),
+            409,
+        )
+        .await;
+        let retract = "/admin/articles/{id}/corrections/{correction_id}/retract";
+        let retract_path = format!("{add_path}/{}/retract", added["id"].as_str().unwrap());
+        for (body, status) in [
+            (json!({ "reason": "" }), 422),
+            (json!({ "reason": "The date was right." }), 200),
+        ] {
+            api.expect(
+                "post",
+                retract,
+                api.request(Method::POST, &retract_path, Some(&admin))
+                    .json(&body),
+                status,
+            )
+            .await;
+        }
+        api.expect(
+            "post",
+            retract,
+            api.request(
+                Method::POST,
+                &format!("{add_path}/{}/retract", uuid::Uuid::now_v7()),
+                Some(&admin),
+            )
+            .json(&json!({ "reason": "r" })),
+            404,
+        )
+        .await;
+
         // The audit log (admins).
         let audit = "/admin/audit";
         let entries = api

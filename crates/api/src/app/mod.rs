@@ -20,6 +20,7 @@
 
 pub mod accounts;
 pub mod articles;
+pub mod corrections;
 pub mod replies;
 pub mod sessions;
 pub mod tags;

@@ -242,3 +242,32 @@ impl Loader<ThreadOf> for ContentLoader {
             .collect())
     }
 }
+
+/// The corrections of an article (retracted ones too), newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CorrectionsOf(pub ArticleId);
+
+impl Loader<CorrectionsOf> for ContentLoader {
+    type Value = std::sync::Arc<Vec<masthead_domain::Correction>>;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        keys: &[CorrectionsOf],
+    ) -> Result<HashMap<CorrectionsOf, Self::Value>, Self::Error> {
+        let ids: Vec<ArticleId> = keys.iter().map(|key| key.0).collect();
+        let mut found = self
+            .store
+            .corrections()
+            .of_articles(&ids)
+            .await
+            .map_err(internal)?;
+        Ok(keys
+            .iter()
+            .map(|key| {
+                let corrections = found.remove(&key.0).unwrap_or_default();
+                (*key, std::sync::Arc::new(corrections))
+            })
+            .collect())
+    }
+}

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod browse;
 pub mod connection;
 pub mod context;
+pub mod corrections;
 pub mod execute;
 pub mod http;
 pub mod ids;
@@ -19,6 +20,7 @@ pub mod nul;
 pub mod query;
 pub mod replies;
 pub mod reply_types;
+pub mod site;
 pub mod subscription;
 pub mod types;
 pub mod workflow;
@@ -43,6 +45,8 @@ pub struct Query(
     workflow::WorkflowQuery,
     browse::BrowseQuery,
     node::NodeQuery,
+    site::SiteQuery,
+    corrections::CorrectionQuery,
 );
 
 /// Every write, merged from one object per concern.
@@ -53,6 +57,7 @@ pub struct Mutation(
     admin::AdminMutation,
     replies::ReplyMutation,
     workflow::WorkflowMutation,
+    corrections::CorrectionMutation,
 );
 
 /// The schema type served at `/graphql`.

@@ -94,6 +94,12 @@ pub struct ArticleDocument {
     #[serde(default)]
     #[schema(value_type = Value, read_only)]
     pub primary_tag: Option<IgnoredAny>,
+    #[serde(default)]
+    #[schema(value_type = Value, read_only)]
+    pub structured_data: Option<IgnoredAny>,
+    #[serde(default)]
+    #[schema(value_type = Value, read_only)]
+    pub corrections: Option<IgnoredAny>,
 }
 
 /// A section as editors write it.

@@ -39,7 +39,12 @@ pub fn summary_fields() -> &'static [String] {
     FIELDS.get_or_init(|| {
         listing::property_names::<ArticleView>()
             .into_iter()
-            .filter(|field| field != "sections")
+            .filter(|field| {
+                !matches!(
+                    field.as_str(),
+                    "sections" | "structured_data" | "corrections"
+                )
+            })
             .collect()
     })
 }
@@ -178,16 +183,26 @@ async fn build_article(state: &AppState, slug: &str) -> Result<CachedBody, Uncac
         .approved_counts(&[article.id])
         .await
         .map_err(ApiError::from)?;
+    let corrections = state
+        .store
+        .corrections()
+        .of_articles(&[article.id])
+        .await
+        .map_err(ApiError::from)?
+        .remove(&article.id)
+        .unwrap_or_default();
     let view = ArticleView::new(
         state,
         &article,
         counts.get(&article.id).copied().unwrap_or(0),
         true,
         now,
-    );
+    )
+    .with_corrections(state, &article, &corrections, now);
     let body = serde_json::to_vec(&view)
         .map_err(|error| ApiError::Internal(format!("serialize: {error}")))?;
-    Ok(CachedBody::new(body, Some(last_modified(&article))))
+    let modified = crate::syndication::model::modified_at(&article, &corrections);
+    Ok(CachedBody::new(body, Some(modified)))
 }
 
 /// The HTTP answer to a public read: the body (or 304), a redirect for a

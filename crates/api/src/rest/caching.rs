@@ -69,12 +69,68 @@ pub fn public_body(
     etag: &EntityTag,
     last_modified: Option<DateTime<Utc>>,
 ) -> HttpResponse {
-    let not_modified = match IfNoneMatch::parse(request) {
-        Ok(IfNoneMatch::Any) => true,
-        // RFC 9110: If-None-Match uses the weak comparison.
-        Ok(IfNoneMatch::Items(tags)) => tags.iter().any(|tag| tag.weak_eq(etag)),
-        Err(_) => false,
-    };
+    public_typed(
+        request,
+        settings,
+        PublicBody {
+            body,
+            etag,
+            last_modified,
+            content_type: "application/json",
+        },
+    )
+}
+
+/// A public body of any media type, with its validators.
+pub struct PublicBody<'a> {
+    /// The exact bytes.
+    pub body: Bytes,
+    /// Their strong validator.
+    pub etag: &'a EntityTag,
+    /// When the content last changed, for `Last-Modified` and `If-Modified-Since`.
+    pub last_modified: Option<DateTime<Utc>>,
+    /// Its `Content-Type`.
+    pub content_type: &'static str,
+}
+
+/// Whether the client already holds this body: a matching `If-None-Match`,
+/// or, only when that header is absent (RFC 9110), an `If-Modified-Since`
+/// no older than `last_modified` (to the second, as HTTP dates go).
+fn not_modified(
+    request: &HttpRequest,
+    etag: &EntityTag,
+    last_modified: Option<DateTime<Utc>>,
+) -> bool {
+    if request.headers().contains_key(header::IF_NONE_MATCH) {
+        return match IfNoneMatch::parse(request) {
+            Ok(IfNoneMatch::Any) => true,
+            // RFC 9110: If-None-Match uses the weak comparison.
+            Ok(IfNoneMatch::Items(tags)) => tags.iter().any(|tag| tag.weak_eq(etag)),
+            Err(_) => false,
+        };
+    }
+    match (last_modified, header::IfModifiedSince::parse(request)) {
+        (Some(modified), Ok(header::IfModifiedSince(since))) => {
+            let since = DateTime::<Utc>::from(SystemTime::from(since));
+            modified.timestamp() <= since.timestamp()
+        }
+        _ => false,
+    }
+}
+
+/// [`public_body`] for any media type (feeds, sitemaps).
+pub fn public_typed(
+    request: &HttpRequest,
+    settings: &Settings,
+    answer: PublicBody<'_>,
+) -> HttpResponse {
+    let PublicBody {
+        body,
+        etag,
+        last_modified,
+        content_type,
+    } = answer;
+    let not_modified = not_modified(request, etag, last_modified);
     let mut response = if not_modified {
         HttpResponse::NotModified()
     } else {
@@ -90,9 +146,7 @@ pub fn public_body(
     if not_modified {
         response.finish()
     } else {
-        response
-            .content_type(header::ContentType::json())
-            .body(body)
+        response.content_type(content_type).body(body)
     }
 }
 

@@ -7,6 +7,7 @@ pub mod articles;
 pub mod auth;
 pub mod body;
 pub mod caching;
+pub mod corrections;
 pub mod http;
 pub mod idempotency;
 pub mod listing;
@@ -14,6 +15,7 @@ pub mod openapi;
 pub mod pull_quotes;
 pub mod replies;
 pub mod reply_views;
+pub mod site;
 pub mod tags;
 pub mod taxonomy;
 pub mod users;
@@ -50,6 +52,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
             .service(taxonomy::authors)
             .service(taxonomy::author)
             .service(pull_quotes::list)
+            .service(site::show)
+            .service(corrections::list)
+            .service(corrections::add)
+            .service(corrections::retract)
             .service(admin_articles::list)
             .service(admin_articles::create)
             .service(admin_articles::show)

@@ -33,7 +33,8 @@ use crate::rest::reply_views::ThreadReplyView;
 use crate::rest::views::UserView;
 use crate::rest::workflow_views::{AuditEntryView, RevisionInfoView};
 use crate::rest::{
-    admin_articles, articles, auth, pull_quotes, replies, tags, taxonomy, users, workflow,
+    admin_articles, articles, auth, corrections, pull_quotes, replies, site, tags, taxonomy, users,
+    workflow,
 };
 use crate::state::AppState;
 
@@ -58,6 +59,10 @@ use crate::state::AppState;
         taxonomy::authors,
         taxonomy::author,
         pull_quotes::list,
+        site::show,
+        corrections::list,
+        corrections::add,
+        corrections::retract,
         admin_articles::list,
         admin_articles::create,
         admin_articles::show,
@@ -93,6 +98,7 @@ use crate::state::AppState;
     ),
     components(schemas(
         Problem,
+        corrections::PlacedCorrectionView,
         ProblemField,
         UserView,
         PullQuoteView,
@@ -109,6 +115,7 @@ use crate::state::AppState;
     tags(
         (name = "articles", description = "Published articles, their replies and pull quotes."),
         (name = "directory", description = "Tags and authors."),
+        (name = "syndication", description = "The site identity and its feeds."),
         (name = "admin", description = "The editors' desk: articles and tags (bearer token)."),
         (name = "workflow", description = "Submitting, publishing, revisions and the audit log (bearer token)."),
         (name = "moderation", description = "The reply moderation queue (editors and admins)."),
@@ -119,7 +126,7 @@ use crate::state::AppState;
 pub struct ApiDoc;
 
 /// List envelopes: (page schema, item schema, sparse summary schema if `fields=` applies).
-const PAGES: [(&str, &str, Option<&str>); 8] = [
+const PAGES: [(&str, &str, Option<&str>); 9] = [
     ("ArticlePage", "Article", Some("ArticleSummary")),
     ("PublicTagPage", "PublicTag", Some("PublicTagSummary")),
     (
@@ -136,6 +143,7 @@ const PAGES: [(&str, &str, Option<&str>); 8] = [
     ("UserPage", "User", None),
     ("RevisionInfoPage", "RevisionInfo", None),
     ("AuditEntryPage", "AuditEntry", None),
+    ("CorrectionPage", "PlacedCorrection", None),
 ];
 
 /// Shared statuses an operation cannot give although the rule would add them:
@@ -341,7 +349,9 @@ fn conventions(mut document: Value) -> Value {
                     if let Some(properties) =
                         object.get_mut("properties").and_then(Value::as_object_mut)
                     {
-                        properties.remove("sections");
+                        for body_only in ["sections", "structured_data", "corrections"] {
+                            properties.remove(body_only);
+                        }
                     }
                     object.insert(
                         "description".into(),

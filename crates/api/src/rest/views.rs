@@ -263,6 +263,16 @@ pub struct ArticleView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(required = true)]
     pub sections: Option<Vec<SectionView>>,
+    /// schema.org `NewsArticle` JSON-LD, as text ready to put inside
+    /// `<script type="application/ld+json">` (`<`, `>`, `&` written as `\u` escapes);
+    /// single public articles only (`null` for one that is not public).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, read_only)]
+    pub structured_data: Option<Option<String>>,
+    /// Corrections, newest first, retracted ones marked (the public article only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(read_only)]
+    pub corrections: Option<Vec<crate::rest::corrections::CorrectionView>>,
 }
 
 impl ArticleView {
@@ -307,7 +317,43 @@ impl ArticleView {
                     caption: image.caption.clone(),
                 }),
             sections: with_body.then(|| article.sections.iter().map(Into::into).collect()),
+            structured_data: with_body.then(|| {
+                let url = state.article_url(article);
+                crate::syndication::json_ld::for_public(
+                    &state.settings,
+                    article,
+                    &url,
+                    article.word_count(),
+                    &[],
+                    now,
+                )
+            }),
+            corrections: None,
         }
+    }
+}
+
+impl ArticleView {
+    /// The public article's view with its `corrections`, which also enter its
+    /// structured data (`correction`, `dateModified`).
+    pub fn with_corrections(
+        mut self,
+        state: &AppState,
+        article: &Article,
+        corrections: &[masthead_domain::Correction],
+        now: DateTime<Utc>,
+    ) -> Self {
+        let url = state.article_url(article);
+        self.structured_data = Some(crate::syndication::json_ld::for_public(
+            &state.settings,
+            article,
+            &url,
+            article.word_count(),
+            corrections,
+            now,
+        ));
+        self.corrections = Some(corrections.iter().map(Into::into).collect());
+        self
     }
 }
 

@@ -9,6 +9,7 @@ pub mod article_section;
 pub mod article_slug;
 pub mod article_tag;
 pub mod audit_entry;
+pub mod correction;
 pub mod idempotency_key;
 pub mod refresh_token;
 pub mod reply;

@@ -59,6 +59,17 @@ impl ArticleNode {
         ))
     }
 
+    async fn corrections_of(
+        &self,
+        ctx: &Context<'_>,
+    ) -> GqlResult<Arc<Vec<masthead_domain::Correction>>> {
+        let corrections = ctx
+            .data::<Loaders>()?
+            .load_one(crate::graphql::loaders::CorrectionsOf(self.article.id))
+            .await?;
+        Ok(corrections.unwrap_or_default())
+    }
+
     async fn body(&self, ctx: &Context<'_>) -> GqlResult<Arc<Vec<Section>>> {
         if self.body_loaded {
             return Ok(Arc::new(self.article.sections.clone()));
@@ -153,6 +164,38 @@ impl ArticleNode {
     /// Its address on the website (configured public URL and article path).
     async fn url(&self, ctx: &Context<'_>) -> GqlResult<String> {
         Ok(state(ctx)?.article_url(&self.article))
+    }
+    /// schema.org `NewsArticle` JSON-LD, as text ready to put inside
+    /// `<script type="application/ld+json">` (`<`, `>`, `&` written as `\u`
+    /// escapes, so no headline can close the element); null unless public.
+    async fn structured_data(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
+        if !self.article.is_public_at(self.now) {
+            return Ok(None);
+        }
+        let state = state(ctx)?;
+        let url = state.article_url(&self.article);
+        let words = self.words(ctx).await?;
+        let corrections = self.corrections_of(ctx).await?;
+        Ok(crate::syndication::json_ld::for_public(
+            &state.settings,
+            &self.article,
+            &url,
+            words,
+            &corrections,
+            self.now,
+        ))
+    }
+    /// Corrections, newest first; retracted ones stay, marked.
+    async fn corrections(
+        &self,
+        ctx: &Context<'_>,
+    ) -> GqlResult<Vec<crate::graphql::corrections::CorrectionNode>> {
+        let corrections = self.corrections_of(ctx).await?;
+        Ok(corrections
+            .iter()
+            .cloned()
+            .map(crate::graphql::corrections::CorrectionNode)
+            .collect())
     }
     /// Search-engine fields, with fallbacks applied in the `effective…` fields.
     async fn seo(&self, ctx: &Context<'_>) -> GqlResult<Seo> {

@@ -1,0 +1,236 @@
+//! An article body as reader HTML: sections with `<h2>` headings (the icon
+//! kept, in a `<span class="icon">`), paragraphs and list items as the
+//! sanitized inline HTML of their rich text, pull quotes as a `<figure>` with
+//! a `<blockquote>` and a `<figcaption>` naming the speaker and, in `<cite>`,
+//! the context. Every plain-text value is escaped; rich text is the output of
+//! [`RichText::html`], which is already sanitized (no raw HTML survives).
+
+use std::fmt::Write as _;
+
+use masthead_domain::{Block, PullQuote, Section};
+use quick_xml::escape::escape;
+
+/// A correction note shown above the body (feeds put it at the top of an item).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note<'a> {
+    /// What kind of note it is, in words (`Correction`, `Clarification`, `Update`).
+    pub label: &'a str,
+    /// When it was published, as readers see it.
+    pub date: String,
+    /// Its text (plain).
+    pub text: &'a str,
+}
+
+/// The body of an article, with `notes` (corrections) at the top.
+pub fn article_body(notes: &[Note<'_>], sections: &[Section]) -> String {
+    let mut html = String::new();
+    for note in notes {
+        let _ = write!(
+            html,
+            "<aside class=\"correction\"><p><strong>{}</strong> ({}): {}</p></aside>",
+            escape(note.label),
+            escape(note.date.as_str()),
+            escape(note.text)
+        );
+    }
+    for section in sections {
+        render_section(&mut html, section);
+    }
+    html
+}
+
+fn render_section(html: &mut String, section: &Section) {
+    html.push_str("<section>");
+    if let Some(heading) = &section.heading {
+        html.push_str("<h2>");
+        if let Some(icon) = &section.icon {
+            let _ = write!(
+                html,
+                "<span class=\"icon\">{}</span> ",
+                escape(icon.as_str())
+            );
+        }
+        html.push_str(&escape(heading.as_str()));
+        html.push_str("</h2>");
+    }
+    for block in &section.blocks {
+        render_block(html, block);
+    }
+    html.push_str("</section>");
+}
+
+fn render_block(html: &mut String, block: &Block) {
+    match block {
+        Block::Paragraph(text) => {
+            let _ = write!(html, "<p>{}</p>", text.html());
+        }
+        Block::PullQuote(quote) => render_quote(html, quote),
+        Block::List(list) => {
+            let tag = if list.ordered { "ol" } else { "ul" };
+            let _ = write!(html, "<{tag}>");
+            for item in &list.items {
+                let _ = write!(html, "<li>{}</li>", item.html());
+            }
+            let _ = write!(html, "</{tag}>");
+        }
+    }
+}
+
+fn render_quote(html: &mut String, quote: &PullQuote) {
+    html.push_str("<figure class=\"pull-quote\"><blockquote><p>");
+    if let Some(icon) = &quote.icon {
+        let _ = write!(
+            html,
+            "<span class=\"icon\">{}</span> ",
+            escape(icon.as_str())
+        );
+    }
+    html.push_str(&escape(quote.text.as_str()));
+    html.push_str("</p></blockquote>");
+    match (&quote.speaker, &quote.context) {
+        (None, None) => {}
+        (speaker, context) => {
+            html.push_str("<figcaption>");
+            if let Some(speaker) = speaker {
+                html.push_str(&escape(speaker.as_str()));
+            }
+            if let Some(context) = context {
+                if speaker.is_some() {
+                    html.push_str(", ");
+                }
+                let _ = write!(html, "<cite>{}</cite>", escape(context.as_str()));
+            }
+            html.push_str("</figcaption>");
+        }
+    }
+    html.push_str("</figure>");
+}
+
+#[cfg(test)]
+mod tests {
+    use masthead_domain::{ListBlock, RichText};
+
+    use super::*;
+
+    fn section(heading: Option<&str>, icon: Option<&str>, blocks: Vec<Block>) -> Section {
+        Section {
+            heading: heading.map(str::to_owned),
+            icon: icon.map(str::to_owned),
+            blocks,
+        }
+    }
+
+    fn quote(text: &str, speaker: Option<&str>, context: Option<&str>) -> Block {
+        Block::PullQuote(PullQuote {
+            text: text.to_owned(),
+            icon: None,
+            speaker: speaker.map(str::to_owned),
+            context: context.map(str::to_owned),
+        })
+    }
+
+    #[test]
+    fn sections_render_headings_with_their_icon_and_blocks_in_order() {
+        let body = article_body(
+            &[],
+            &[
+                section(
+                    None,
+                    None,
+                    vec![Block::Paragraph(RichText::new("The *lede*."))],
+                ),
+                section(
+                    Some("Launch day"),
+                    Some("🚀"),
+                    vec![Block::List(ListBlock {
+                        ordered: true,
+                        items: vec![RichText::new("one"), RichText::new("**two**")],
+                    })],
+                ),
+            ],
+        );
+        assert_eq!(
+            body,
+            "<section><p>The <em>lede</em>.</p></section>\
+             <section><h2><span class=\"icon\">🚀</span> Launch day</h2>\
+             <ol><li>one</li><li><strong>two</strong></li></ol></section>"
+        );
+    }
+
+    #[test]
+    fn a_pull_quote_is_a_blockquote_with_speaker_and_cited_context() {
+        let body = article_body(
+            &[],
+            &[section(
+                None,
+                None,
+                vec![
+                    quote(
+                        "We will rebuild.",
+                        Some("The Mayor"),
+                        Some("at the council"),
+                    ),
+                    quote("Anonymous words.", None, None),
+                    quote("Only where.", None, Some("a leaked memo")),
+                ],
+            )],
+        );
+        assert!(body.contains(
+            "<blockquote><p>We will rebuild.</p></blockquote>\
+             <figcaption>The Mayor, <cite>at the council</cite></figcaption>"
+        ));
+        assert!(body.contains("<p>Anonymous words.</p></blockquote></figure>"));
+        assert!(body.contains("<figcaption><cite>a leaked memo</cite></figcaption>"));
+    }
+
+    #[test]
+    fn hostile_text_is_escaped_everywhere_and_raw_html_never_survives() {
+        let hostile = "</p><script>alert(1)</script>\"'&";
+        let body = article_body(
+            &[Note {
+                label: "Correction",
+                date: "2026-01-01".to_owned(),
+                text: hostile,
+            }],
+            &[section(
+                Some(hostile),
+                Some("<b>"),
+                vec![
+                    Block::Paragraph(RichText::new(format!(
+                        "{hostile} [x](javascript:alert(1)) <img src=x onerror=alert(1)>"
+                    ))),
+                    quote(hostile, Some(hostile), Some(hostile)),
+                    Block::List(ListBlock {
+                        ordered: false,
+                        items: vec![RichText::new(hostile)],
+                    }),
+                ],
+            )],
+        );
+        assert!(!body.contains("<script"), "{body}");
+        assert!(!body.contains("<img"), "{body}");
+        assert!(!body.contains("javascript:"), "{body}");
+        assert!(!body.contains("<b>"), "{body}");
+        assert!(body.contains("&lt;script&gt;"), "{body}");
+    }
+
+    #[test]
+    fn notes_come_first_with_their_kind_and_date() {
+        let body = article_body(
+            &[Note {
+                label: "Correction",
+                date: "2 Dec 2026".to_owned(),
+                text: "The bridge opened in 1931, not 1913.",
+            }],
+            &[section(
+                None,
+                None,
+                vec![Block::Paragraph(RichText::new("Body."))],
+            )],
+        );
+        assert!(body.starts_with(
+            "<aside class=\"correction\"><p><strong>Correction</strong> (2 Dec 2026): \
+             The bridge opened in 1931, not 1913.</p></aside><section>"
+        ));
+    }
+}
