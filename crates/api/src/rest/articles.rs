@@ -1,7 +1,6 @@
 //! Public article reads: cacheable (strong `ETag`, 304, `Cache-Control: public`).
 
-use actix_web::http::{header, StatusCode};
-use actix_web::{get, web, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use masthead_domain::{Article, ArticleId};
 use masthead_persistence::{ArticleFilter, ArticleOrder, Cursor, PageRequest, Visibility};
@@ -10,7 +9,7 @@ use utoipa::IntoParams;
 
 use crate::error::ApiError;
 use crate::public_cache::{CachedBody, Read, Uncached};
-use crate::rest::caching::{public_body, public_cache_control};
+use crate::rest::caching::cached_answer;
 use crate::rest::listing::{self, list_body, Fields};
 use crate::rest::views::ArticleView;
 use crate::state::AppState;
@@ -208,28 +207,7 @@ async fn build_article(state: &AppState, slug: &str) -> Result<CachedBody, Uncac
 /// The HTTP answer to a public read: the body (or 304), a redirect for a
 /// former slug, or the error.
 fn answer(request: &HttpRequest, state: &AppState, read: Read) -> Result<HttpResponse, ApiError> {
-    match read {
-        Ok(entry) => Ok(public_body(
-            request,
-            &state.settings,
-            entry.json.clone(),
-            &entry.etag,
-            entry.last_modified,
-        )),
-        Err(reason) => match &*reason {
-            Uncached::NotFound => Err(ApiError::NotFound),
-            Uncached::Moved(slug) => Ok(HttpResponse::MovedPermanently()
-                .insert_header((header::LOCATION, format!("/api/v1/articles/{slug}")))
-                .insert_header((header::CACHE_CONTROL, public_cache_control(&state.settings)))
-                .finish()),
-            Uncached::Failed(error) => Ok(error.error_response()),
-            Uncached::Answer { status, body } => Ok(HttpResponse::build(
-                StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            )
-            .content_type(header::ContentType::json())
-            .body(body.clone())),
-        },
-    }
+    cached_answer(request, &state.settings, &read, "application/json")
 }
 
 /// The public article with this slug (current or retired), or 404.

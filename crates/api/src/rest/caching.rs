@@ -12,8 +12,9 @@ use std::time::SystemTime;
 use actix_web::http::header::{
     self, EntityTag, Header, HeaderValue, HttpDate, IfMatch, IfNoneMatch,
 };
+use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
-use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, ResponseError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
@@ -22,6 +23,7 @@ use sha2::{Digest, Sha256};
 use crate::app::BasedOn;
 use crate::config::Settings;
 use crate::error::ApiError;
+use crate::public_cache::{Read, Uncached};
 
 /// What every response for signed-in staff says to caches.
 pub const PRIVATE: &str = "private, no-store";
@@ -58,27 +60,53 @@ pub fn public_json(
     last_modified: Option<DateTime<Utc>>,
 ) -> HttpResponse {
     let etag = strong_etag(&body);
-    public_body(request, settings, body.into(), &etag, last_modified)
-}
-
-/// [`public_json`] for a body whose ETag is already known (a cached one).
-pub fn public_body(
-    request: &HttpRequest,
-    settings: &Settings,
-    body: Bytes,
-    etag: &EntityTag,
-    last_modified: Option<DateTime<Utc>>,
-) -> HttpResponse {
     public_typed(
         request,
         settings,
         PublicBody {
-            body,
-            etag,
+            body: body.into(),
+            etag: &etag,
             last_modified,
             content_type: "application/json",
         },
     )
+}
+
+/// The answer to a cached public read of `content_type` (REST, feeds,
+/// sitemaps): the body with its validators (304 when the client holds it), or
+/// what stopped the build — the one mapping of [`Uncached`]. Only the REST
+/// article read answers `Moved` (a retired slug), hence its `Location`.
+pub fn cached_answer(
+    request: &HttpRequest,
+    settings: &Settings,
+    read: &Read,
+    content_type: &'static str,
+) -> Result<HttpResponse, ApiError> {
+    match read {
+        Ok(entry) => Ok(public_typed(
+            request,
+            settings,
+            PublicBody {
+                body: entry.json.clone(),
+                etag: &entry.etag,
+                last_modified: entry.last_modified,
+                content_type,
+            },
+        )),
+        Err(reason) => match &**reason {
+            Uncached::NotFound => Err(ApiError::NotFound),
+            Uncached::Moved(slug) => Ok(HttpResponse::MovedPermanently()
+                .insert_header((header::LOCATION, format!("/api/v1/articles/{slug}")))
+                .insert_header((header::CACHE_CONTROL, public_cache_control(settings)))
+                .finish()),
+            Uncached::Failed(error) => Ok(error.error_response()),
+            Uncached::Answer { status, body } => Ok(HttpResponse::build(
+                StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            )
+            .content_type(content_type)
+            .body(body.clone())),
+        },
+    }
 }
 
 /// A public body of any media type, with its validators.
@@ -118,7 +146,8 @@ fn not_modified(
     }
 }
 
-/// [`public_body`] for any media type (feeds, sitemaps).
+/// A public body of any media type with its validators, or `304` when the
+/// client already holds it.
 pub fn public_typed(
     request: &HttpRequest,
     settings: &Settings,

@@ -4,7 +4,7 @@
 //! see them on the article (`corrections`) and newest first, site-wide, at
 //! `GET /corrections` (cached like every public list).
 
-use actix_web::{get, post, web, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use masthead_domain::policy::Action;
 use masthead_domain::{Article, ArticleId, Correction, CorrectionId};
 use masthead_persistence::{Cursor, PageRequest, Visibility};
@@ -16,7 +16,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::public_cache::{CachedBody, Uncached};
 use crate::rest::body::{limit_for, read_json};
-use crate::rest::caching::public_body;
+use crate::rest::caching::cached_answer;
 use crate::rest::listing::{self, list_body, Fields};
 use crate::rest::views::timestamp;
 use crate::state::AppState;
@@ -224,19 +224,7 @@ pub async fn list(
         .public_cache
         .response(&key, generation, build_list(&state, &query))
         .await;
-    match read {
-        Ok(entry) => Ok(public_body(
-            &request,
-            &state.settings,
-            entry.json.clone(),
-            &entry.etag,
-            entry.last_modified,
-        )),
-        Err(reason) => match &*reason {
-            Uncached::Failed(error) => Ok(error.error_response()),
-            _ => Err(ApiError::NotFound),
-        },
-    }
+    cached_answer(&request, &state.settings, &read, "application/json")
 }
 
 async fn build_list(state: &AppState, query: &CorrectionQuery) -> Result<CachedBody, Uncached> {

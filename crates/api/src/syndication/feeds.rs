@@ -4,14 +4,14 @@
 //! in the public cache and served with a strong `ETag`, `Last-Modified`,
 //! `Cache-Control: public` and `304` for a client that holds them already.
 
-use actix_web::{route, web, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{route, web, HttpRequest, HttpResponse};
 use masthead_domain::{Article, FieldError};
 use masthead_persistence::{ArticleFilter, ArticleOrder, PageRequest, Visibility};
 use serde::Deserialize;
 
 use crate::error::ApiError;
 use crate::public_cache::{CachedBody, Uncached};
-use crate::rest::caching::{public_typed, PublicBody};
+use crate::rest::caching::cached_answer;
 use crate::state::AppState;
 use crate::syndication::model::{Entry, Feed};
 use crate::syndication::site::{author_url, tag_url};
@@ -121,22 +121,7 @@ async fn serve(
         .public_cache
         .response(&key, generation, build(state, &scope, format, limit))
         .await;
-    match read {
-        Ok(entry) => Ok(public_typed(
-            request,
-            &state.settings,
-            PublicBody {
-                body: entry.json.clone(),
-                etag: &entry.etag,
-                last_modified: entry.last_modified,
-                content_type: format.content_type(),
-            },
-        )),
-        Err(reason) => match &*reason {
-            Uncached::Failed(error) => Ok(error.error_response()),
-            _ => Err(ApiError::NotFound),
-        },
-    }
+    cached_answer(request, &state.settings, &read, format.content_type())
 }
 
 /// The `limit` of a feed: 1–100, 50 when absent.

@@ -23,7 +23,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, SecondsFormat, TimeZone, U
 use crate::config::Settings;
 use crate::error::ApiError;
 use crate::public_cache::{CachedBody, Uncached};
-use crate::rest::caching::{public_typed, PublicBody};
+use crate::rest::caching::cached_answer;
 use crate::state::AppState;
 use crate::syndication::site::{author_url, home_url, page_url, tag_url};
 use crate::syndication::xml::Xml;
@@ -138,22 +138,13 @@ async fn serve(state: &AppState, request: &HttpRequest, which: Which) -> HttpRes
         .public_cache
         .response(&key, generation, build(state, which))
         .await;
-    match read {
-        Ok(entry) => public_typed(
-            request,
-            &state.settings,
-            PublicBody {
-                body: entry.json.clone(),
-                etag: &entry.etag,
-                last_modified: entry.last_modified,
-                content_type: "application/xml; charset=utf-8",
-            },
-        ),
-        Err(reason) => match &*reason {
-            Uncached::Failed(error) => error.error_response(),
-            _ => ApiError::NotFound.error_response(),
-        },
-    }
+    cached_answer(
+        request,
+        &state.settings,
+        &read,
+        "application/xml; charset=utf-8",
+    )
+    .unwrap_or_else(|error| error.error_response())
 }
 
 async fn build(state: &AppState, which: Which) -> Result<CachedBody, Uncached> {
