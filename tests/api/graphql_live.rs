@@ -12,7 +12,7 @@ use masthead_domain::{Lifecycle, ReplyStatus, Role};
 use masthead_persistence::testing::TestDatabase;
 use serde_json::{json, Value};
 use support::content::{self, published};
-use support::ws::{connect, next, send, subscribe, until_subscribed, PATIENCE};
+use support::ws::{close_code, connect, next, send, subscribe, until_subscribed, PATIENCE};
 use support::TestApp;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
@@ -241,13 +241,8 @@ async fn subscriptions_see_what_their_caller_may_see() {
             json!({ "type": "connection_init", "payload": { "Authorization": "Bearer forged" } }),
         )
         .await;
-        let closed = tokio::time::timeout(PATIENCE, forged.next())
-            .await
-            .expect("an answer");
-        assert!(
-            matches!(closed, Some(Ok(Message::Close(_))) | None | Some(Err(_))),
-            "a forged token closes the connection: {closed:?}"
-        );
+        let (code, before) = close_code(&mut forged).await;
+        assert_eq!(code, 4403, "a forged token is 4403 Forbidden: {before:?}");
     }
 }
 
@@ -289,7 +284,7 @@ async fn a_connection_holds_a_bounded_number_of_subscriptions() {
 
 /// What a subscription may deliver is decided at every event: an anonymous
 /// subscriber hears nothing of an article once it is unpublished, and a member
-/// of staff whose account is disabled loses the subscription.
+/// of staff whose account is disabled loses the subscription and its connection.
 #[tokio::test]
 async fn subscriptions_lose_what_the_subscriber_may_no_longer_see() {
     for app in TestApp::spawn_all().await {
@@ -404,9 +399,14 @@ async fn subscriptions_lose_what_the_subscriber_may_no_longer_see() {
             article_id: article.id,
             reply_id: last.id,
         });
-        let message = next(&mut staff).await;
-        assert_eq!(message["type"], "complete", "{}: {message}", app.backend);
-        assert_eq!(message["id"], "staff");
+        // Its connection is closed (4403 Forbidden), with nothing delivered.
+        let (code, before) = close_code(&mut staff).await;
+        assert_eq!(code, 4403, "{}: {before:?}", app.backend);
+        assert!(
+            before.iter().all(|message| message["type"] != "next"),
+            "{}: {before:?}",
+            app.backend
+        );
         assert_eq!(
             next(&mut anonymous).await["payload"]["data"]["replyAdded"]["body"],
             "After disabling"

@@ -22,6 +22,7 @@ pub mod replies;
 pub mod reply_types;
 pub mod site;
 pub mod subscription;
+pub mod tenure;
 pub mod types;
 pub mod workflow;
 pub mod workflow_types;
@@ -29,7 +30,6 @@ pub mod ws;
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use async_graphql::http::GraphiQLSource;
 use async_graphql::{MergedObject, Schema};
 
 use crate::config::Settings;
@@ -129,15 +129,11 @@ async fn other_method(http: HttpRequest) -> HttpResponse {
     response
 }
 
-async fn graphiql() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .subscription_endpoint("/graphql")
-                .finish(),
-        )
+/// `GET /graphiql`: the IDE, from assets in the binary (see [`crate::pages`]).
+async fn graphiql(
+    pages: web::Data<crate::pages::Pages>,
+) -> Result<HttpResponse, crate::error::ApiError> {
+    pages.graphiql()
 }
 
 /// Mounts `/graphql` and `/graphiql`.
