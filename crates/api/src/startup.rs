@@ -152,6 +152,7 @@ async fn token_keys(store: &Store, settings: &Settings) -> anyhow::Result<TokenK
 fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let schema = graphql::build_schema(Some(state.clone()), &state.settings);
     let max_body = state.settings.max_body_bytes;
+    let pages = web::Data::new(crate::pages::Pages::new(state.settings.graphiql));
     let server = HttpServer::new(move || {
         App::new()
             .wrap(NormalizePath::new(TrailingSlash::Trim))
@@ -162,6 +163,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .wrap(security::default_headers())
             .app_data(web::Data::new(state.clone()))
             .app_data(web::Data::new(schema.clone()))
+            .app_data(pages.clone())
             .app_data(
                 web::JsonConfig::default()
                     .limit(max_body)
@@ -174,6 +176,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .configure(rest::routes)
             .configure(graphql::routes)
             .configure(crate::syndication::routes)
+            .configure(crate::pages::routes)
             .default_service(web::to(not_found))
     })
     .shutdown_timeout(15)

@@ -290,29 +290,12 @@ pub async fn serve(state: web::Data<AppState>, request: HttpRequest) -> HttpResp
     public_json(&request, &state.settings, body, None)
 }
 
-/// `GET /api/docs`: a browsable reference of the document (Scalar, loaded by the browser).
+/// `GET /api/docs`: a browsable reference of the document (Swagger UI, from
+/// assets in the binary: see [`crate::pages`]).
 #[get("/api/docs")]
-pub async fn docs() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(DOCS_PAGE)
+pub async fn docs(pages: web::Data<crate::pages::Pages>) -> HttpResponse {
+    pages.api_docs()
 }
-
-const DOCS_PAGE: &str = r#"<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>Masthead REST API</title>
-</head>
-<body>
-  <noscript>The reference needs JavaScript; the document itself is at
-    <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</noscript>
-  <script id="api-reference" data-url="/api/v1/openapi.json"></script>
-  <script src="https://cdn.jsdelivr.net/npm/@scalar/api-reference"></script>
-</body>
-</html>
-"#;
 
 fn conventions(mut document: Value) -> Value {
     document["servers"] = json!([{ "url": "/api/v1", "description": "This server" }]);
