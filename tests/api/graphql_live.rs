@@ -6,7 +6,6 @@ use crate::support;
 
 use std::time::Duration;
 
-use futures_util::StreamExt;
 use masthead_api::events::Event;
 use masthead_domain::{Lifecycle, ReplyStatus, Role};
 use masthead_persistence::testing::TestDatabase;
@@ -15,7 +14,6 @@ use support::content::{self, published};
 use support::ws::{close_code, connect, next, send, subscribe, until_subscribed, PATIENCE};
 use support::TestApp;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::Message;
 
 const REPLY_ADDED: &str = "subscription($id: ID!) { replyAdded(articleId: $id) { body status parent { body } article { title } } }";
 const ARTICLE_PUBLISHED: &str = "subscription { articlePublished { title status } }";
