@@ -49,8 +49,9 @@ fn delivered_nothing(before: &[Value]) -> bool {
     before.iter().all(|message| message["type"] != "next")
 }
 
-#[tokio::test]
-async fn a_disabled_account_loses_its_connection_with_4403() {
+/// An admin changes the subscriber's account with `change`; the next event
+/// closes its connection with `code`, delivering nothing.
+async fn account_change_closes_with(change: Value, code: u16) {
     for app in TestApp::spawn_all().await {
         let admin = app.sign_in_new(Role::Admin).await;
         let editor = app.sign_in_new(Role::Editor).await;
@@ -60,37 +61,25 @@ async fn a_disabled_account_loses_its_connection_with_4403() {
                 Method::PATCH,
                 &format!("/api/v1/admin/users/{}", editor.user_id),
                 Some(&admin.access_token),
-                Some(&json!({ "active": false })),
+                Some(&change),
             )
             .await;
         assert_eq!(response.status(), 200, "{}", app.backend);
         announce(&app).await;
-        let (code, before) = close_code(&mut socket).await;
-        assert_eq!(code, 4403, "{}: {before:?}", app.backend);
+        let (closed, before) = close_code(&mut socket).await;
+        assert_eq!(closed, code, "{}: {before:?}", app.backend);
         assert!(delivered_nothing(&before), "{}: {before:?}", app.backend);
     }
 }
 
 #[tokio::test]
+async fn a_disabled_account_loses_its_connection_with_4403() {
+    account_change_closes_with(json!({ "active": false }), 4403).await;
+}
+
+#[tokio::test]
 async fn a_changed_role_loses_its_connection_with_4403() {
-    for app in TestApp::spawn_all().await {
-        let admin = app.sign_in_new(Role::Admin).await;
-        let editor = app.sign_in_new(Role::Editor).await;
-        let mut socket = subscribed(&app, &editor).await;
-        let response = app
-            .send(
-                Method::PATCH,
-                &format!("/api/v1/admin/users/{}", editor.user_id),
-                Some(&admin.access_token),
-                Some(&json!({ "role": "author" })),
-            )
-            .await;
-        assert_eq!(response.status(), 200, "{}", app.backend);
-        announce(&app).await;
-        let (code, before) = close_code(&mut socket).await;
-        assert_eq!(code, 4403, "{}: {before:?}", app.backend);
-        assert!(delivered_nothing(&before), "{}: {before:?}", app.backend);
-    }
+    account_change_closes_with(json!({ "role": "author" }), 4403).await;
 }
 
 #[tokio::test]
