@@ -7,6 +7,7 @@ use std::io::Write;
 use std::process::{Output, Stdio};
 
 use masthead_persistence::testing::TestDatabase;
+use masthead_test_macros::each_database;
 use reqwest::Method;
 use serde_json::json;
 use support::TestApp;
@@ -85,7 +86,7 @@ async fn login_status(app: &TestApp, email: &str, password: &str) -> u16 {
     .as_u16()
 }
 
-#[tokio::test]
+#[each_database]
 async fn user_commands_create_list_change_and_disable_accounts_that_sign_in_over_http() {
     for database in TestDatabase::all().await {
         let url = database.url.clone();
@@ -224,7 +225,7 @@ async fn user_commands_create_list_change_and_disable_accounts_that_sign_in_over
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn user_commands_refuse_bad_input_with_a_clear_message() {
     for database in TestDatabase::all().await {
         let url = database.url.clone();
