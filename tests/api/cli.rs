@@ -364,3 +364,26 @@ async fn with_json_logs_the_first_admins_password_goes_to_a_private_file_not_the
     assert!(!log.contains(&key), "nor is the signing key");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `masthead openapi` prints the document the server serves, so clients can
+/// be generated without a running server (`clients/typescript` does).
+#[tokio::test]
+async fn the_openapi_command_prints_the_served_document() {
+    let app = TestApp::spawn(TestDatabase::sqlite()).await;
+    let served: serde_json::Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    let output = tokio::task::spawn_blocking(|| {
+        support::masthead_command()
+            .arg("openapi")
+            .output()
+            .expect("run masthead openapi")
+    })
+    .await
+    .unwrap();
+    assert_success(&output, "masthead openapi");
+    let printed: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("masthead openapi prints one JSON document");
+    assert_eq!(printed, served);
+    assert!(printed["paths"]
+        .as_object()
+        .is_some_and(|paths| paths.len() > 20));
+}
