@@ -314,7 +314,12 @@ async fn cors_answers_configured_origins_only() {
             .to_str()
             .unwrap()
             .to_lowercase();
-        for header in ["etag", "last-modified", "idempotent-replayed", "retry-after"] {
+        for header in [
+            "etag",
+            "last-modified",
+            "idempotent-replayed",
+            "retry-after",
+        ] {
             assert!(exposed.contains(header), "{header}: {exposed}");
         }
     }

@@ -4,9 +4,9 @@
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::ResponseError;
 use actix_web::middleware::{DefaultHeaders, Next};
 use actix_web::web;
+use actix_web::ResponseError;
 
 use crate::error::ApiError;
 use crate::state::AppState;

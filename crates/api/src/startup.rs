@@ -225,7 +225,11 @@ pub(crate) fn json_error(
             ApiErrorKind::Invalid,
             inner.to_string(),
         ),
-        other => (StatusCode::BAD_REQUEST, ApiErrorKind::MalformedJson, other.to_string()),
+        other => (
+            StatusCode::BAD_REQUEST,
+            ApiErrorKind::MalformedJson,
+            other.to_string(),
+        ),
     };
     actix_web::error::InternalError::from_response(
         error,
