@@ -23,11 +23,14 @@ impl Variant {
     }
 }
 
+/// A value for a property no schema can invent, by its name and index in a list.
+pub type Hint<'a> = Box<dyn Fn(&str, usize) -> Option<Value> + 'a>;
+
 /// Reads schemas of `document`; `hint` gives the values no schema can invent
 /// (ids of existing things, the caller's password), by property name and index.
 pub struct Builder<'a> {
     pub document: &'a Value,
-    pub hint: Box<dyn Fn(&str, usize) -> Option<Value> + 'a>,
+    pub hint: Hint<'a>,
 }
 
 /// `n` random characters of `a-z0-9` (random, so a password of them is not guessable).

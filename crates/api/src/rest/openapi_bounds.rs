@@ -8,11 +8,13 @@
 //! to the generated schemas. A table row that names nothing fails a unit test,
 //! so a renamed field cannot silently lose its bound.
 //!
-//! Lengths count characters as the server counts them after its
-//! normalisation: invisible and format characters (zero-width spaces, joiners)
-//! are ignored and texts are trimmed, so a string within `maxLength` is always
-//! short enough, and one whose only characters are invisible is refused
-//! although `minLength` allows it (each bounded property's description says so).
+//! Lengths count characters (code points, as JSON Schema does) of the text
+//! after the server trims surrounding whitespace: a string within `maxLength`
+//! is always short enough, invisible characters included. Emptiness is
+//! judged after the server's normalisation: a text of only whitespace and
+//! invisible characters (zero-width spaces, joiners) is empty, refused where
+//! a text is required although `minLength` allows it (each bounded
+//! property's description says so).
 
 use masthead_domain::correction::{MAX_REASON, MAX_TEXT};
 use masthead_domain::limits::{
@@ -360,9 +362,9 @@ fn apply_here(schema: &mut Value, bound: Bound) -> bool {
                 object.insert("minLength".into(), json!(min));
             }
             object.insert("maxLength".into(), json!(max));
-            let about = "Counted in characters after trimming, invisible and format \
-                characters (zero-width spaces, joiners) not counted; a text of only \
-                such characters counts as empty.";
+            let about = "Length in characters after trimming surrounding whitespace, \
+                invisible characters included; a text of only whitespace and invisible \
+                characters (zero-width spaces, joiners) counts as empty.";
             let description = match object.get("description").and_then(Value::as_str) {
                 Some(text) => format!("{text} {about}"),
                 None => about.to_owned(),
