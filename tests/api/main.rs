@@ -37,6 +37,7 @@ mod graphql_write;
 mod http_hardening;
 mod nul_text;
 mod public_cache;
+mod readme_walkthrough;
 mod replies_bounds;
 mod replies_events;
 mod replies_moderation;

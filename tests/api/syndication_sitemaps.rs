@@ -11,6 +11,7 @@ use std::process::Command;
 
 use chrono::{TimeZone, Utc};
 use masthead_domain::{ArticleStatus, Lifecycle, Role};
+use masthead_test_macros::each_database;
 use support::content::{self, published};
 use support::TestApp;
 
@@ -72,7 +73,7 @@ fn locs(xml: &str) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
+#[each_database]
 async fn the_sitemaps_list_every_public_article_by_month_and_validate_against_their_schemas() {
     for app in TestApp::spawn_all_empty_with(|settings| {
         settings.public_url = SITE.to_owned();
@@ -229,7 +230,7 @@ async fn the_sitemaps_list_every_public_article_by_month_and_validate_against_th
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_publish_shows_in_the_sitemaps_at_once() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let ada = content::staff(&app.store, "Ada Soon", Role::Author).await;
