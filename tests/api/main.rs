@@ -9,6 +9,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod openapi_conformance;
+mod openapi_requests;
 mod reply_support;
 mod support;
 

@@ -315,7 +315,14 @@ async fn cors_answers_configured_origins_only() {
             .to_str()
             .unwrap()
             .to_lowercase();
-        assert!(exposed.contains("etag"), "{exposed}");
+        for header in [
+            "etag",
+            "last-modified",
+            "idempotent-replayed",
+            "retry-after",
+        ] {
+            assert!(exposed.contains(header), "{header}: {exposed}");
+        }
     }
 }
 

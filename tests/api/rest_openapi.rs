@@ -395,8 +395,10 @@ async fn real_responses_of_every_operation_match_the_document() {
 
         // What GET returns is what PUT and POST accept.
         let write = json!({ "$ref": "#/components/schemas/ArticleWrite" });
-        api.validate(&write, &article, "a public article as a write document");
-        api.validate(&write, &read, "an editor's article as a write document");
+        api.validate_request(&write, &article, "a public article as a write document");
+        api.validate_request(&write, &read, "an editor's article as a write document");
+        let update = json!({ "$ref": "#/components/schemas/ArticleUpdateWrite" });
+        api.validate_request(&update, &read, "an editor's article as a replacement");
         api.assert_area_succeeded("core");
     }
 }
