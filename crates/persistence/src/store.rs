@@ -23,7 +23,9 @@ use crate::reader::Reader;
 /// writer here ("database is locked" at once, which `busy_timeout` does not
 /// cover), and a write transaction never waits on a connection the pool
 /// cannot give. Reads use the pool and, in WAL mode, never wait for writers.
-/// On PostgreSQL, which locks rows, the writer is the pool itself.
+/// On PostgreSQL, which locks rows, writers share a pool of their own
+/// ([`POSTGRES_WRITERS`] connections), so a burst of writers can take every
+/// writer connection but never the connections public reads need.
 #[derive(Debug, Clone)]
 pub struct Store {
     db: DatabaseConnection,
@@ -47,10 +49,15 @@ impl Store {
         // An in-memory database lives in its pool: a second pool would be
         // another, empty database, so there the pool is also the writer.
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        if store.backend() == DatabaseBackend::Sqlite && !in_memory {
+        let writers = match store.backend() {
             // One writer connection; waiting writers queue for it, up to the
             // busy timeout SQLite itself would give a writer.
-            let mut writer = Database::connect(pool_options(url, 1, SQLITE_WRITER_WAIT))
+            DatabaseBackend::Sqlite if !in_memory => Some(1),
+            DatabaseBackend::Postgres => Some(POSTGRES_WRITERS),
+            _ => None,
+        };
+        if let Some(connections) = writers {
+            let mut writer = Database::connect(pool_options(url, connections, WRITER_WAIT))
                 .await
                 .map_err(PersistenceError::Unavailable)?;
             let counter = store.statements.clone();
@@ -211,9 +218,14 @@ impl Store {
     }
 }
 
-/// How long a SQLite writer waits for its turn before the request is
+/// How long a writer waits for its connection before the request is
 /// answered `503` (as long as SQLite's own `busy_timeout`).
-const SQLITE_WRITER_WAIT: Duration = Duration::from_secs(5);
+const WRITER_WAIT: Duration = Duration::from_secs(5);
+
+/// Connections of the PostgreSQL writer pool, beside the 16 for reads: enough
+/// for row-level concurrency, few enough that writers queue here rather than
+/// in the server's CPU.
+pub const POSTGRES_WRITERS: u32 = 8;
 
 /// Pool settings for `url`: SQLite in WAL mode with an explicit busy timeout
 /// and `synchronous = NORMAL`, the durable-enough setting for WAL.
