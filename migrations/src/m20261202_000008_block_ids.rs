@@ -136,7 +136,9 @@ async fn backfill_sections(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         .columns([ArticleSections::ArticleId, ArticleSections::Position])
         .from(ArticleSections::Table)
         .to_owned();
-    let rows = db.query_all(db.get_database_backend().build(&select)).await?;
+    let rows = db
+        .query_all(db.get_database_backend().build(&select))
+        .await?;
     for row in rows {
         let article: Uuid = row.try_get("", "article_id")?;
         let position: i32 = row.try_get("", "position")?;
@@ -162,7 +164,9 @@ async fn backfill_blocks(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         ])
         .from(ArticleBlocks::Table)
         .to_owned();
-    let rows = db.query_all(db.get_database_backend().build(&select)).await?;
+    let rows = db
+        .query_all(db.get_database_backend().build(&select))
+        .await?;
     for row in rows {
         let article: Uuid = row.try_get("", "article_id")?;
         let section: i32 = row.try_get("", "section_position")?;

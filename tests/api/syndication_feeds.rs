@@ -198,11 +198,13 @@ async fn feed_ids_stay_the_same_when_the_slug_changes() {
             slug: Some("a-brand-new-slug".into()),
             standfirst: Some("What happened with Newer story.".into()),
             sections: vec![SectionInput {
+                id: None,
                 heading: None,
                 icon: None,
-                blocks: vec![BlockInput::Paragraph {
+                blocks: vec![BlockContentInput::Paragraph {
                     text: "Moved.".into(),
-                }],
+                }
+                .into()],
             }],
             authors: vec![room.ada.id],
             tags: vec![room.city.id],

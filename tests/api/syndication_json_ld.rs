@@ -37,11 +37,13 @@ async fn a_public_article_carries_news_article_json_ld_that_cannot_break_out_of_
             title: HOSTILE.into(),
             standfirst: Some("A standfirst with <b>tags</b>.".into()),
             sections: vec![SectionInput {
+                id: None,
                 heading: None,
                 icon: None,
-                blocks: vec![BlockInput::Paragraph {
+                blocks: vec![BlockContentInput::Paragraph {
                     text: "Four words right here.".into(),
-                }],
+                }
+                .into()],
             }],
             authors: vec![ada.id],
             tags: vec![city.id, rivers.id],

@@ -18,12 +18,14 @@ async fn story_with_history(app: &TestApp, author: &Session, editor: &Session) -
     let mut second = content(author_id, "Talks resume in Geneva", "The corrected lede.");
     second.sections.push(
         SectionInput {
+            id: None,
             heading: Some("📌 At stake".into()),
             icon: None,
-            blocks: vec![BlockInput::List {
+            blocks: vec![BlockContentInput::List {
                 ordered: false,
                 items: vec!["Borders".into(), "Trade".into()],
-            }],
+            }
+            .into()],
         }
         .validate()
         .unwrap(),

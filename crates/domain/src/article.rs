@@ -597,9 +597,12 @@ mod tests {
         let mut input = valid();
         input.sections[0].id = Some(section.id);
         input.sections[0].blocks[0].id = Some(section.blocks[0].id);
-        input.sections[0]
-            .blocks
-            .push(BlockContentInput::Paragraph { text: "New.".into() }.into());
+        input.sections[0].blocks.push(
+            BlockContentInput::Paragraph {
+                text: "New.".into(),
+            }
+            .into(),
+        );
         let saved = input.validate_with(&known).unwrap();
         assert_eq!(saved.sections[0].id, section.id);
         assert_eq!(saved.sections[0].blocks[0].id, section.blocks[0].id);
@@ -645,10 +648,7 @@ mod tests {
         twice.sections[0].id = Some(first.sections[0].id);
         twice.sections.push(twice.sections[0].clone());
         twice.sections[1].blocks.clear();
-        assert_eq!(
-            fields_of(twice.validate_with(&known)),
-            ["sections[1].id"]
-        );
+        assert_eq!(fields_of(twice.validate_with(&known)), ["sections[1].id"]);
     }
 
     fn fields_of(result: Result<ArticleContent, ValidationErrors>) -> Vec<String> {

@@ -119,9 +119,7 @@ impl BlockInput {
     /// belongs to the article is the article's check.
     pub fn validate(self) -> Result<Block, ValidationErrors> {
         let id = self.id.unwrap_or_else(BlockId::generate);
-        self.content
-            .validate()
-            .map(|content| Block { id, content })
+        self.content.validate().map(|content| Block { id, content })
     }
 }
 
@@ -252,7 +250,8 @@ mod tests {
 
     #[test]
     fn pull_quote_takes_its_icon_from_the_text() {
-        let Ok(BlockContent::PullQuote(q)) = quote("🗣️ “Talk directly.”").validate() else {
+        let Ok(BlockContent::PullQuote(q)) = quote("🗣️ “Talk directly.”").validate()
+        else {
             panic!()
         };
         assert_eq!(q.icon.as_deref(), Some("🗣️"));

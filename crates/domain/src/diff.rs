@@ -125,7 +125,12 @@ pub fn diff_sections(old: &[Section], new: &[Section]) -> Vec<SectionChange> {
     let old_blocks: HashMap<BlockId, (usize, usize)> = old
         .iter()
         .enumerate()
-        .flat_map(|(i, s)| s.blocks.iter().enumerate().map(move |(b, block)| (block.id, (i, b))))
+        .flat_map(|(i, s)| {
+            s.blocks
+                .iter()
+                .enumerate()
+                .map(move |(b, block)| (block.id, (i, b)))
+        })
         .collect();
     let new_blocks: HashSet<BlockId> = new
         .iter()
@@ -162,8 +167,7 @@ pub fn diff_sections(old: &[Section], new: &[Section]) -> Vec<SectionChange> {
             next_old += 1;
         }
         next_old = next_old.max(i + 1);
-        let heading_changed =
-            old[i].heading != section.heading || old[i].icon != section.icon;
+        let heading_changed = old[i].heading != section.heading || old[i].icon != section.icon;
         let blocks = diff_blocks(i, old, section, &old_blocks, &new_blocks);
         let change = if heading_changed || !blocks.is_empty() {
             Change::Changed
@@ -501,7 +505,10 @@ mod tests {
         let d = diff(&a, &b);
         assert_eq!(d.sections.len(), 6);
         assert_eq!(
-            d.sections.iter().filter(|s| s.change == Change::Added).count(),
+            d.sections
+                .iter()
+                .filter(|s| s.change == Change::Added)
+                .count(),
             3
         );
     }

@@ -106,11 +106,17 @@ mod tests {
         let article = ArticleId::generate();
         assert_eq!(SectionId::legacy(article, 1), SectionId::legacy(article, 1));
         assert_ne!(SectionId::legacy(article, 1), SectionId::legacy(article, 2));
-        assert_ne!(BlockId::legacy(article, 0, 1), BlockId::legacy(article, 1, 0));
+        assert_ne!(
+            BlockId::legacy(article, 0, 1),
+            BlockId::legacy(article, 1, 0)
+        );
         assert_ne!(
             BlockId::legacy(article, 0, 0),
             BlockId::legacy(ArticleId::generate(), 0, 0)
         );
-        assert_ne!(SectionId::legacy(article, 0).0, BlockId::legacy(article, 0, 0).0);
+        assert_ne!(
+            SectionId::legacy(article, 0).0,
+            BlockId::legacy(article, 0, 0).0
+        );
     }
 }

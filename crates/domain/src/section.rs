@@ -1,9 +1,9 @@
 //! Sections: the headed parts of an article's body.
 
 use crate::block::{icon_field, Block, BlockInput};
-use crate::ids::SectionId;
 use crate::emoji::split_leading_emoji;
 use crate::error::{FieldError, ValidationErrors};
+use crate::ids::SectionId;
 use crate::limits::{BLOCKS_PER_SECTION_MAX, HEADING_MAX};
 use crate::text;
 

@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use masthead_domain::{Block, BlockContent, BlockId, ListBlock, PullQuote, RichText, Section, SectionId};
+use masthead_domain::{
+    Block, BlockContent, BlockId, ListBlock, PullQuote, RichText, Section, SectionId,
+};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 

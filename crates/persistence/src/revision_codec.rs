@@ -230,7 +230,10 @@ mod tests {
         let article = ArticleId::generate();
         let content = decode(LEGACY, article).unwrap();
         assert_eq!(content.sections[1].id, SectionId::legacy(article, 1));
-        assert_eq!(content.sections[0].blocks[1].id, BlockId::legacy(article, 0, 1));
+        assert_eq!(
+            content.sections[0].blocks[1].id,
+            BlockId::legacy(article, 0, 1)
+        );
         assert_eq!(decode(LEGACY, article).unwrap(), content, "deterministic");
     }
 

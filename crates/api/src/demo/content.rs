@@ -126,27 +126,30 @@ pub fn articles() -> Vec<DemoArticle> {
 }
 
 fn paragraph(text: &str) -> BlockInput {
-    BlockInput::Paragraph { text: text.into() }
+    BlockContentInput::Paragraph { text: text.into() }.into()
 }
 
 fn pull_quote(text: &str, speaker: &str, context: &str) -> BlockInput {
-    BlockInput::PullQuote {
+    BlockContentInput::PullQuote {
         text: text.into(),
         icon: None,
         speaker: Some(speaker.into()),
         context: Some(context.into()),
     }
+    .into()
 }
 
 fn bullets(items: &[&str]) -> BlockInput {
-    BlockInput::List {
+    BlockContentInput::List {
         ordered: false,
         items: items.iter().map(|item| (*item).into()).collect(),
     }
+    .into()
 }
 
 fn lede(blocks: Vec<BlockInput>) -> SectionInput {
     SectionInput {
+        id: None,
         heading: None,
         icon: None,
         blocks,
@@ -155,6 +158,7 @@ fn lede(blocks: Vec<BlockInput>) -> SectionInput {
 
 fn section(heading: &str, blocks: Vec<BlockInput>) -> SectionInput {
     SectionInput {
+        id: None,
         heading: Some(heading.into()),
         icon: None,
         blocks,

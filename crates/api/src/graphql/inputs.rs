@@ -251,6 +251,7 @@ mod tests {
             ..SeoInput::default()
         });
         bad.sections = vec![SectionInput {
+            id: None,
             heading: None,
             icon: None,
             blocks: vec![BlockInput::Paragraph(ParagraphInput { text: " ".into() })],

@@ -381,6 +381,7 @@ impl ArticleDocument {
                     .collect();
                 origins.push(section_origins);
                 SectionInput {
+                    id: None,
                     heading: section.heading,
                     icon: section.icon,
                     blocks,
@@ -438,7 +439,10 @@ fn block_input(block: BlockDocument) -> (BlockInput, Vec<Origin>) {
     match block {
         BlockDocument::Paragraph { markdown, text, .. } => {
             let (source, origin) = source_of(markdown, text);
-            (BlockInput::Paragraph { text: source }, vec![origin])
+            (
+                BlockContentInput::Paragraph { text: source }.into(),
+                vec![origin],
+            )
         }
         BlockDocument::PullQuote {
             text,
@@ -446,12 +450,13 @@ fn block_input(block: BlockDocument) -> (BlockInput, Vec<Origin>) {
             speaker,
             context,
         } => (
-            BlockInput::PullQuote {
+            BlockContentInput::PullQuote {
                 text,
                 icon,
                 speaker,
                 context,
-            },
+            }
+            .into(),
             Vec::new(),
         ),
         BlockDocument::List { ordered, items } => {
@@ -462,7 +467,7 @@ fn block_input(block: BlockDocument) -> (BlockInput, Vec<Origin>) {
                     InlineDocument::Object { markdown, text } => source_of(markdown, text),
                 })
                 .unzip();
-            (BlockInput::List { ordered, items }, origins)
+            (BlockContentInput::List { ordered, items }.into(), origins)
         }
     }
 }
