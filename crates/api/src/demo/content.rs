@@ -14,7 +14,9 @@
 //! once the store has assigned ids. All people, places and organisations are
 //! invented.
 
-use masthead_domain::{ArticleInput, BlockInput, ReplyPolicy, Role, SectionInput, TagInput};
+use masthead_domain::{
+    ArticleInput, BlockContentInput, BlockInput, ReplyPolicy, Role, SectionInput, TagInput,
+};
 
 /// A member of staff in the demo newsroom.
 #[derive(Debug, Clone)]
@@ -568,7 +570,7 @@ fn rail_strike() -> DemoArticle {
 mod tests {
     use super::*;
     use masthead_domain::limits::REPLY_DEPTH_MAX;
-    use masthead_domain::{ArticleContent, Block, DisplayName, Email, NewReply, Slug, UserId};
+    use masthead_domain::{ArticleContent, BlockContent, DisplayName, Email, NewReply, Slug, UserId};
 
     fn validated(article: &DemoArticle) -> ArticleContent {
         let mut input = article.input.clone();
@@ -621,7 +623,7 @@ mod tests {
         let paragraphs = lede
             .blocks
             .iter()
-            .filter(|b| matches!(b, Block::Paragraph(_)))
+            .filter(|b| matches!(b.content, BlockContent::Paragraph(_)))
             .count();
         assert_eq!(paragraphs, 2);
     }
@@ -653,8 +655,8 @@ mod tests {
             .sections
             .iter()
             .flat_map(|s| &s.blocks)
-            .filter_map(|b| match b {
-                Block::PullQuote(q) => Some(q),
+            .filter_map(|b| match &b.content {
+                BlockContent::PullQuote(q) => Some(q),
                 _ => None,
             })
             .collect();
@@ -671,8 +673,8 @@ mod tests {
     fn flagship_has_an_at_stake_list() {
         let content = validated(&flagship());
         let found = content.sections.iter().any(|section| {
-            section.blocks.windows(2).any(|pair| match pair {
-                [Block::Paragraph(intro), Block::List(list)] => {
+            section.blocks.windows(2).any(|pair| match (&pair[0].content, &pair[1].content) {
+                (BlockContent::Paragraph(intro), BlockContent::List(list)) => {
                     intro.text().ends_with("At stake:") && !list.ordered && list.items.len() >= 3
                 }
                 _ => false,
@@ -694,8 +696,8 @@ mod tests {
             .sections
             .iter()
             .flat_map(|s| &s.blocks)
-            .filter_map(|b| match b {
-                Block::Paragraph(text) => Some(text.html()),
+            .filter_map(|b| match &b.content {
+                BlockContent::Paragraph(text) => Some(text.html()),
                 _ => None,
             })
             .collect();

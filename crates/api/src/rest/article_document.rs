@@ -15,8 +15,8 @@
 //!   `slug`, which is kept when absent).
 
 use masthead_domain::{
-    ArticleInput, BlockInput, FieldError, ReplyPolicy, SectionInput, TagId, UserId,
-    ValidationErrors,
+    ArticleInput, BlockContentInput, BlockId, BlockInput, BodyIds, FieldError, ReplyPolicy,
+    SectionId, SectionInput, TagId, UserId, ValidationErrors,
 };
 use serde::de::{Error as _, IgnoredAny};
 use serde::{Deserialize, Deserializer};
@@ -107,6 +107,10 @@ pub struct ArticleDocument {
 #[serde(deny_unknown_fields)]
 #[schema(as = SectionWrite)]
 pub struct SectionDocument {
+    /// The section's id as GET returned it, to keep the section; absent for a new one.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = "uuid")]
+    pub id: Option<uuid::Uuid>,
     /// Heading; a leading emoji becomes the icon. `null` for the lede.
     #[serde(default)]
     pub heading: Option<String>,
@@ -125,6 +129,10 @@ pub struct SectionDocument {
 pub enum BlockDocument {
     /// A paragraph: `markdown` is the source (`text` is used when it is absent).
     Paragraph {
+        /// The block's id as GET returned it, to keep the block; absent for a new block.
+        #[serde(default)]
+        #[schema(value_type = Option<String>, format = "uuid")]
+        id: Option<uuid::Uuid>,
         #[serde(default)]
         markdown: Option<String>,
         #[serde(default)]
@@ -135,6 +143,10 @@ pub enum BlockDocument {
     },
     /// A pull quote; a leading emoji of `text` becomes the icon when `icon` is absent.
     PullQuote {
+        /// The block's id as GET returned it, to keep the block; absent for a new block.
+        #[serde(default)]
+        #[schema(value_type = Option<String>, format = "uuid")]
+        id: Option<uuid::Uuid>,
         #[serde(default)]
         text: String,
         #[serde(default)]
@@ -146,6 +158,10 @@ pub enum BlockDocument {
     },
     /// A list of Markdown items.
     List {
+        /// The block's id as GET returned it, to keep the block; absent for a new block.
+        #[serde(default)]
+        #[schema(value_type = Option<String>, format = "uuid")]
+        id: Option<uuid::Uuid>,
         #[serde(default)]
         ordered: bool,
         #[serde(default)]
@@ -348,9 +364,12 @@ enum Origin {
 impl ArticleDocument {
     /// The domain input, with `default_author` as the byline when none is given.
     /// Errors carry document paths (`feature_image.alt`, `sections[0].blocks[1].markdown`).
+    /// `known` are the ids of the article's current body (none on create): the
+    /// only ids a section or block may send back.
     pub fn validate(
         self,
         default_author: Option<UserId>,
+        known: &BodyIds,
     ) -> Result<masthead_domain::ArticleContent, ValidationErrors> {
         let mut errors = ValidationErrors::default();
         let mut authors: Vec<UserId> = ids(&mut errors, "authors", &self.authors);
@@ -381,7 +400,7 @@ impl ArticleDocument {
                     .collect();
                 origins.push(section_origins);
                 SectionInput {
-                    id: None,
+                    id: section.id.map(SectionId),
                     heading: section.heading,
                     icon: section.icon,
                     blocks,
@@ -405,7 +424,7 @@ impl ArticleDocument {
             feature_image_alt: image.as_ref().and_then(|image| image.alt.clone()),
             feature_image_caption: image.and_then(|image| image.caption),
         };
-        match input.validate() {
+        match input.validate_with(known) {
             Ok(content) if errors.is_empty() => Ok(content),
             Ok(_) => Err(errors),
             Err(domain) => {
@@ -434,32 +453,45 @@ impl ArticleDocument {
     }
 }
 
+/// A block input keeping the block `id` names (a new block without one).
+fn kept(id: Option<uuid::Uuid>, content: BlockContentInput) -> BlockInput {
+    BlockInput {
+        id: id.map(BlockId),
+        content,
+    }
+}
+
 /// A block's domain input and, per text it holds, where its source came from.
 fn block_input(block: BlockDocument) -> (BlockInput, Vec<Origin>) {
     match block {
-        BlockDocument::Paragraph { markdown, text, .. } => {
+        BlockDocument::Paragraph {
+            id, markdown, text, ..
+        } => {
             let (source, origin) = source_of(markdown, text);
             (
-                BlockContentInput::Paragraph { text: source }.into(),
+                kept(id, BlockContentInput::Paragraph { text: source }),
                 vec![origin],
             )
         }
         BlockDocument::PullQuote {
+            id,
             text,
             icon,
             speaker,
             context,
         } => (
-            BlockContentInput::PullQuote {
-                text,
-                icon,
-                speaker,
-                context,
-            }
-            .into(),
+            kept(
+                id,
+                BlockContentInput::PullQuote {
+                    text,
+                    icon,
+                    speaker,
+                    context,
+                },
+            ),
             Vec::new(),
         ),
-        BlockDocument::List { ordered, items } => {
+        BlockDocument::List { id, ordered, items } => {
             let (items, origins) = items
                 .into_iter()
                 .map(|item| match item {
@@ -467,7 +499,7 @@ fn block_input(block: BlockDocument) -> (BlockInput, Vec<Origin>) {
                     InlineDocument::Object { markdown, text } => source_of(markdown, text),
                 })
                 .unzip();
-            (BlockContentInput::List { ordered, items }.into(), origins)
+            (kept(id, BlockContentInput::List { ordered, items }), origins)
         }
     }
 }
@@ -545,7 +577,7 @@ mod tests {
 
     fn fields(value: Value) -> Vec<String> {
         document(value)
-            .validate(Some(UserId::generate()))
+            .validate(Some(UserId::generate()), &BodyIds::default())
             .unwrap_err()
             .0
             .into_iter()
@@ -567,11 +599,12 @@ mod tests {
             "seo": {"meta_title": null, "meta_description": null, "canonical_url": null},
             "feature_image": null
         }))
-        .validate(None)
+        .validate(None, &BodyIds::default())
         .unwrap();
         assert_eq!(content.authors, [author]);
         assert_eq!(content.title.as_str(), "Headline");
-        let masthead_domain::Block::Paragraph(text) = &content.sections[0].blocks[0] else {
+        let masthead_domain::BlockContent::Paragraph(text) = &content.sections[0].blocks[0].content
+        else {
             panic!()
         };
         assert_eq!(text.source(), "**bold**");
@@ -619,11 +652,11 @@ mod tests {
     fn an_empty_byline_on_create_is_the_caller() {
         let caller = UserId::generate();
         let content = document(json!({"title": "t"}))
-            .validate(Some(caller))
+            .validate(Some(caller), &BodyIds::default())
             .unwrap();
         assert_eq!(content.authors, [caller]);
         let errors = document(json!({"title": "t", "authors": []}))
-            .validate(None)
+            .validate(None, &BodyIds::default())
             .unwrap_err();
         assert_eq!(errors.0[0].field, "authors", "an update must keep a byline");
     }
