@@ -24,6 +24,7 @@ mod auth_user_creation;
 mod cli;
 mod client_address;
 mod concurrent_writers;
+mod content_model;
 mod demo_content;
 mod graphql_batching;
 mod graphql_cluster;

@@ -8,7 +8,7 @@ use crate::support;
 
 use chrono::Duration;
 use masthead_domain::{Article, ArticleInput, ArticleStatus, Lifecycle, Role, SectionInput};
-use masthead_domain::{BlockInput, Tag, User};
+use masthead_domain::{BlockContentInput, Tag, User};
 use serde_json::{json, Value};
 use support::content::{self, published};
 use support::TestApp;

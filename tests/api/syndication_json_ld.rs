@@ -4,7 +4,7 @@
 
 use crate::support;
 
-use masthead_domain::{ArticleInput, BlockInput, Lifecycle, Role, SectionInput};
+use masthead_domain::{ArticleInput, BlockContentInput, Lifecycle, Role, SectionInput};
 use serde_json::{json, Value};
 use support::content::{self, published};
 use support::TestApp;

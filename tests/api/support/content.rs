@@ -4,8 +4,8 @@
 
 use chrono::Duration;
 use masthead_domain::{
-    Article, ArticleInput, ArticleStatus, BlockInput, DisplayName, Email, Lifecycle, NewReply,
-    Reply, ReplyId, ReplyStatus, Role, SectionInput, Tag, TagId, TagInput, User, UserId,
+    Article, ArticleInput, ArticleStatus, BlockContentInput, DisplayName, Email, Lifecycle,
+    NewReply, Reply, ReplyId, ReplyStatus, Role, SectionInput, Tag, TagId, TagInput, User, UserId,
 };
 use masthead_persistence::replies::ReplyDraft;
 use masthead_persistence::users::NewUser;

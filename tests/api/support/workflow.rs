@@ -3,7 +3,7 @@
 //! authenticated requests.
 
 use masthead_domain::{
-    ArticleContent, ArticleInput, BlockInput, Lifecycle, SectionInput, Slug, UserId,
+    ArticleContent, ArticleInput, BlockContentInput, Lifecycle, SectionInput, Slug, UserId,
 };
 use serde_json::Value;
 

@@ -8,9 +8,7 @@
 //! validation runs once.
 
 use masthead_domain::policy::{Action, Actor};
-use masthead_domain::{
-    Article, ArticleContent, ArticleId, BodyIds, Lifecycle, ValidationErrors,
-};
+use masthead_domain::{Article, ArticleContent, ArticleId, BodyIds, Lifecycle, ValidationErrors};
 use masthead_persistence::Visibility;
 
 use crate::app::{facts, BasedOn};

@@ -570,7 +570,9 @@ fn rail_strike() -> DemoArticle {
 mod tests {
     use super::*;
     use masthead_domain::limits::REPLY_DEPTH_MAX;
-    use masthead_domain::{ArticleContent, BlockContent, DisplayName, Email, NewReply, Slug, UserId};
+    use masthead_domain::{
+        ArticleContent, BlockContent, DisplayName, Email, NewReply, Slug, UserId,
+    };
 
     fn validated(article: &DemoArticle) -> ArticleContent {
         let mut input = article.input.clone();
@@ -673,12 +675,17 @@ mod tests {
     fn flagship_has_an_at_stake_list() {
         let content = validated(&flagship());
         let found = content.sections.iter().any(|section| {
-            section.blocks.windows(2).any(|pair| match (&pair[0].content, &pair[1].content) {
-                (BlockContent::Paragraph(intro), BlockContent::List(list)) => {
-                    intro.text().ends_with("At stake:") && !list.ordered && list.items.len() >= 3
-                }
-                _ => false,
-            })
+            section
+                .blocks
+                .windows(2)
+                .any(|pair| match (&pair[0].content, &pair[1].content) {
+                    (BlockContent::Paragraph(intro), BlockContent::List(list)) => {
+                        intro.text().ends_with("At stake:")
+                            && !list.ordered
+                            && list.items.len() >= 3
+                    }
+                    _ => false,
+                })
         });
         assert!(found);
     }

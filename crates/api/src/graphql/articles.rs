@@ -25,8 +25,8 @@ impl ArticleMutation {
         let article = articles::create(state(ctx)?, caller(ctx), |actor, known| {
             input.validate(actor.id, known)
         })
-            .await
-            .map_err(|error| input_errors(ctx, error))?;
+        .await
+        .map_err(|error| input_errors(ctx, error))?;
         Ok(ArticleNode::new(article, masthead_persistence::now()))
     }
 

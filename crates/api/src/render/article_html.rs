@@ -138,7 +138,9 @@ mod tests {
                 section(
                     None,
                     None,
-                    vec![Block::new(BlockContent::Paragraph(RichText::new("The *lede*.")))],
+                    vec![Block::new(BlockContent::Paragraph(RichText::new(
+                        "The *lede*.",
+                    )))],
                 ),
                 section(
                     Some("Launch day"),

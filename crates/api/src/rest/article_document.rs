@@ -109,8 +109,8 @@ pub struct ArticleDocument {
 pub struct SectionDocument {
     /// The section's id as GET returned it, to keep the section; absent for a new one.
     #[serde(default)]
-    #[schema(value_type = Option<String>, format = "uuid")]
-    pub id: Option<uuid::Uuid>,
+    #[schema(format = "uuid")]
+    pub id: Option<String>,
     /// Heading; a leading emoji becomes the icon. `null` for the lede.
     #[serde(default)]
     pub heading: Option<String>,
@@ -131,8 +131,8 @@ pub enum BlockDocument {
     Paragraph {
         /// The block's id as GET returned it, to keep the block; absent for a new block.
         #[serde(default)]
-        #[schema(value_type = Option<String>, format = "uuid")]
-        id: Option<uuid::Uuid>,
+        #[schema(format = "uuid")]
+        id: Option<String>,
         #[serde(default)]
         markdown: Option<String>,
         #[serde(default)]
@@ -145,8 +145,8 @@ pub enum BlockDocument {
     PullQuote {
         /// The block's id as GET returned it, to keep the block; absent for a new block.
         #[serde(default)]
-        #[schema(value_type = Option<String>, format = "uuid")]
-        id: Option<uuid::Uuid>,
+        #[schema(format = "uuid")]
+        id: Option<String>,
         #[serde(default)]
         text: String,
         #[serde(default)]
@@ -160,8 +160,8 @@ pub enum BlockDocument {
     List {
         /// The block's id as GET returned it, to keep the block; absent for a new block.
         #[serde(default)]
-        #[schema(value_type = Option<String>, format = "uuid")]
-        id: Option<uuid::Uuid>,
+        #[schema(format = "uuid")]
+        id: Option<String>,
         #[serde(default)]
         ordered: bool,
         #[serde(default)]
@@ -387,20 +387,27 @@ impl ArticleDocument {
         let sections = self
             .sections
             .into_iter()
-            .map(|section| {
+            .enumerate()
+            .map(|(i, section)| {
                 let mut section_origins = Vec::new();
                 let blocks = section
                     .blocks
                     .into_iter()
-                    .map(|block| {
-                        let (block, block_origins) = block_input(block);
+                    .enumerate()
+                    .map(|(j, block)| {
+                        let (id, content, block_origins) = block_input(block);
                         section_origins.push(block_origins);
-                        block
+                        let field = format!("sections[{i}].blocks[{j}].id");
+                        BlockInput {
+                            id: parse_id(&mut errors, &field, id).map(BlockId),
+                            content,
+                        }
                     })
                     .collect();
                 origins.push(section_origins);
+                let field = format!("sections[{i}].id");
                 SectionInput {
-                    id: section.id.map(SectionId),
+                    id: parse_id(&mut errors, &field, section.id).map(SectionId),
                     heading: section.heading,
                     icon: section.icon,
                     blocks,
@@ -453,23 +460,26 @@ impl ArticleDocument {
     }
 }
 
-/// A block input keeping the block `id` names (a new block without one).
-fn kept(id: Option<uuid::Uuid>, content: BlockContentInput) -> BlockInput {
-    BlockInput {
-        id: id.map(BlockId),
-        content,
-    }
+/// A section's or block's id as sent: a UUID, else an error at `field`.
+fn parse_id(errors: &mut ValidationErrors, field: &str, id: Option<String>) -> Option<uuid::Uuid> {
+    let id = id?;
+    errors.collect(
+        uuid::Uuid::parse_str(&id)
+            .map_err(|_| FieldError::new(field, "must be an id (a UUID) as GET returned it")),
+    )
 }
 
-/// A block's domain input and, per text it holds, where its source came from.
-fn block_input(block: BlockDocument) -> (BlockInput, Vec<Origin>) {
+/// A block's id as sent, its content input and, per text it holds, where its
+/// source came from.
+fn block_input(block: BlockDocument) -> (Option<String>, BlockContentInput, Vec<Origin>) {
     match block {
         BlockDocument::Paragraph {
             id, markdown, text, ..
         } => {
             let (source, origin) = source_of(markdown, text);
             (
-                kept(id, BlockContentInput::Paragraph { text: source }),
+                id,
+                BlockContentInput::Paragraph { text: source },
                 vec![origin],
             )
         }
@@ -480,15 +490,13 @@ fn block_input(block: BlockDocument) -> (BlockInput, Vec<Origin>) {
             speaker,
             context,
         } => (
-            kept(
-                id,
-                BlockContentInput::PullQuote {
-                    text,
-                    icon,
-                    speaker,
-                    context,
-                },
-            ),
+            id,
+            BlockContentInput::PullQuote {
+                text,
+                icon,
+                speaker,
+                context,
+            },
             Vec::new(),
         ),
         BlockDocument::List { id, ordered, items } => {
@@ -499,7 +507,7 @@ fn block_input(block: BlockDocument) -> (BlockInput, Vec<Origin>) {
                     InlineDocument::Object { markdown, text } => source_of(markdown, text),
                 })
                 .unzip();
-            (kept(id, BlockContentInput::List { ordered, items }), origins)
+            (id, BlockContentInput::List { ordered, items }, origins)
         }
     }
 }

@@ -11,9 +11,7 @@ pub mod tag;
 
 pub use article::{ArticleNode, FeatureImage, Seo};
 pub use article_list::{ArticleConnection, ArticleEdge, ArticleFilterInput};
-pub use body::{
-    BlockNode, InlineTextNode, ListNode, ParagraphNode, PullQuoteNode, SectionNode,
-};
+pub use body::{BlockNode, InlineTextNode, ListNode, ParagraphNode, PullQuoteNode, SectionNode};
 pub use enums::{
     ArticleOrderBy, ArticleStatusValue, ReplyPolicyValue, ReplyStatusValue, RoleValue,
 };
