@@ -185,8 +185,8 @@ pub fn diff_sections(old: &[Section], new: &[Section]) -> Vec<SectionChange> {
             blocks,
         });
     }
-    for i in next_old..old.len() {
-        if !new_ids.contains_key(&old[i].id) {
+    for (i, section) in old.iter().enumerate().skip(next_old) {
+        if !new_ids.contains_key(&section.id) {
             changes.push(removed(i));
         }
     }
