@@ -19,17 +19,12 @@ pub struct Migration;
 enum ArticleSections {
     Table,
     Id,
-    ArticleId,
-    Position,
 }
 
 #[derive(DeriveIden)]
 enum ArticleBlocks {
     Table,
     Id,
-    ArticleId,
-    SectionPosition,
-    Position,
 }
 
 /// The namespace of the ids of sections and blocks saved before they had ids.
@@ -58,8 +53,8 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        backfill_sections(manager).await?;
-        backfill_blocks(manager).await?;
+        backfill(manager, "article_sections", &["position"]).await?;
+        backfill(manager, "article_blocks", &["section_position", "position"]).await?;
         if manager.get_database_backend() == DbBackend::Postgres {
             // SQLite cannot add NOT NULL to an existing column; there every
             // write sets the id and the backfill leaves none empty.
@@ -130,56 +125,34 @@ impl MigrationTrait for Migration {
     }
 }
 
-async fn backfill_sections(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+/// Gives every row of `table` the legacy id of its article and positions
+/// (`<article>/<position>…`, positions in the order of `positions`).
+async fn backfill(
+    manager: &SchemaManager<'_>,
+    table: &str,
+    positions: &[&str],
+) -> Result<(), DbErr> {
     let db = manager.get_connection();
+    let backend = db.get_database_backend();
     let select = Query::select()
-        .columns([ArticleSections::ArticleId, ArticleSections::Position])
-        .from(ArticleSections::Table)
+        .column(Alias::new("article_id"))
+        .columns(positions.iter().map(|column| Alias::new(*column)))
+        .from(Alias::new(table))
         .to_owned();
-    let rows = db
-        .query_all(db.get_database_backend().build(&select))
-        .await?;
-    for row in rows {
+    for row in db.query_all(backend.build(&select)).await? {
         let article: Uuid = row.try_get("", "article_id")?;
-        let position: i32 = row.try_get("", "position")?;
-        let id = legacy(&format!("{article}/{position}"));
-        let update = Query::update()
-            .table(ArticleSections::Table)
-            .value(ArticleSections::Id, id)
-            .and_where(Expr::col(ArticleSections::ArticleId).eq(article))
-            .and_where(Expr::col(ArticleSections::Position).eq(position))
-            .to_owned();
-        db.execute(db.get_database_backend().build(&update)).await?;
-    }
-    Ok(())
-}
-
-async fn backfill_blocks(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
-    let db = manager.get_connection();
-    let select = Query::select()
-        .columns([
-            ArticleBlocks::ArticleId,
-            ArticleBlocks::SectionPosition,
-            ArticleBlocks::Position,
-        ])
-        .from(ArticleBlocks::Table)
-        .to_owned();
-    let rows = db
-        .query_all(db.get_database_backend().build(&select))
-        .await?;
-    for row in rows {
-        let article: Uuid = row.try_get("", "article_id")?;
-        let section: i32 = row.try_get("", "section_position")?;
-        let position: i32 = row.try_get("", "position")?;
-        let id = legacy(&format!("{article}/{section}/{position}"));
-        let update = Query::update()
-            .table(ArticleBlocks::Table)
-            .value(ArticleBlocks::Id, id)
-            .and_where(Expr::col(ArticleBlocks::ArticleId).eq(article))
-            .and_where(Expr::col(ArticleBlocks::SectionPosition).eq(section))
-            .and_where(Expr::col(ArticleBlocks::Position).eq(position))
-            .to_owned();
-        db.execute(db.get_database_backend().build(&update)).await?;
+        let mut name = article.to_string();
+        let mut update = Query::update();
+        update
+            .table(Alias::new(table))
+            .and_where(Expr::col(Alias::new("article_id")).eq(article));
+        for column in positions {
+            let position: i32 = row.try_get("", column)?;
+            name.push_str(&format!("/{position}"));
+            update.and_where(Expr::col(Alias::new(*column)).eq(position));
+        }
+        update.value(Alias::new("id"), legacy(&name));
+        db.execute(backend.build(&update)).await?;
     }
     Ok(())
 }
