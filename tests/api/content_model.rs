@@ -5,6 +5,7 @@
 use crate::support;
 
 use masthead_domain::Role;
+use masthead_test_macros::each_database;
 use reqwest::Method;
 use serde_json::{json, Value};
 use support::content::{self, published};
@@ -58,7 +59,7 @@ fn ids(document: &Value) -> Vec<Vec<String>> {
         .collect()
 }
 
-#[tokio::test]
+#[each_database]
 async fn lists_pages_and_graphql_report_the_same_figures_for_a_long_article() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -120,7 +121,7 @@ async fn lists_pages_and_graphql_report_the_same_figures_for_a_long_article() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn pull_quotes_come_newest_publication_first_across_pages() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let author = content::staff(&app.store, "Quote Writer", Role::Author).await;
@@ -173,7 +174,7 @@ async fn pull_quotes_come_newest_publication_first_across_pages() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn rest_ids_are_kept_when_sent_back_and_new_blocks_get_new_ones() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -310,7 +311,7 @@ const UPDATE: &str = r#"mutation($id: ID!, $input: ArticleInput!, $version: Int!
     updateArticle(id: $id, input: $input, expectedVersion: $version) { version }
 }"#;
 
-#[tokio::test]
+#[each_database]
 async fn graphql_blocks_narrow_by_typename_and_keep_their_ids_across_a_reorder() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;

@@ -9,6 +9,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod openapi_conformance;
+mod openapi_requests;
 mod reply_support;
 mod support;
 
@@ -37,6 +38,7 @@ mod graphql_write;
 mod http_hardening;
 mod nul_text;
 mod public_cache;
+mod readme_walkthrough;
 mod replies_bounds;
 mod replies_events;
 mod replies_moderation;

@@ -16,7 +16,7 @@ use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::signing_key;
 use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
-use crate::error::{problem_response, ApiError};
+use crate::error::{problem_response, ApiError, ApiErrorKind};
 use crate::events::Events;
 use crate::public_cache::PublicCache;
 use crate::state::AppState;
@@ -186,7 +186,13 @@ fn cors(origins: &[String]) -> Cors {
     let cors = Cors::default()
         .allow_any_method()
         .allow_any_header()
-        .expose_headers(["etag", "location", "retry-after"])
+        .expose_headers([
+            "etag",
+            "location",
+            "retry-after",
+            "last-modified",
+            "idempotent-replayed",
+        ])
         .max_age(3600);
     if origins.iter().any(|origin| origin == "*") {
         cors.allow_any_origin()
@@ -206,20 +212,24 @@ pub(crate) fn json_error(
     let (status, code, detail) = match &error {
         JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => (
             StatusCode::PAYLOAD_TOO_LARGE,
-            "PAYLOAD_TOO_LARGE",
+            ApiErrorKind::PayloadTooLarge,
             "the request body is too large".to_owned(),
         ),
         JsonPayloadError::ContentType => (
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "UNSUPPORTED_MEDIA_TYPE",
+            ApiErrorKind::UnsupportedMediaType,
             "send application/json".to_owned(),
         ),
         JsonPayloadError::Deserialize(inner) if inner.is_data() => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            "BAD_USER_INPUT",
+            ApiErrorKind::Invalid,
             inner.to_string(),
         ),
-        other => (StatusCode::BAD_REQUEST, "MALFORMED_JSON", other.to_string()),
+        other => (
+            StatusCode::BAD_REQUEST,
+            ApiErrorKind::MalformedJson,
+            other.to_string(),
+        ),
     };
     actix_web::error::InternalError::from_response(
         error,

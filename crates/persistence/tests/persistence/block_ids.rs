@@ -11,6 +11,7 @@ use masthead_domain::{
 use masthead_migrations::{Migrator, MigratorTrait};
 use masthead_persistence::testing::TestDatabase;
 use masthead_persistence::{ArticleFilter, ArticleOrder, PageRequest, Store, Visibility};
+use masthead_test_macros::each_database;
 use sea_orm::{ConnectionTrait, Database, Statement};
 use support::*;
 
@@ -64,7 +65,7 @@ fn as_sent(sections: &[masthead_domain::Section]) -> Vec<SectionInput> {
         .collect()
 }
 
-#[tokio::test]
+#[each_database]
 async fn ids_survive_saves_reorders_and_restores() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -153,7 +154,7 @@ async fn ids_survive_saves_reorders_and_restores() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn the_migration_gives_existing_rows_legacy_ids_and_recounts_words() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -208,7 +209,7 @@ async fn the_migration_gives_existing_rows_legacy_ids_and_recounts_words() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn lists_without_bodies_show_the_stored_word_count() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
