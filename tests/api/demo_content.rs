@@ -19,7 +19,7 @@ query Flagship($slug: String!) {
         __typename
         ... on Paragraph { text html }
         ... on PullQuote { text icon speaker context }
-        ... on ListBlock { ordered items { text html } }
+        ... on List { ordered items { text html } }
       }
     }
   }
@@ -134,7 +134,7 @@ async fn the_demo_article_reads_the_same_over_graphql() {
                 .map(|b| match b["type"].as_str().unwrap() {
                     "paragraph" => "Paragraph",
                     "pull_quote" => "PullQuote",
-                    _ => "ListBlock",
+                    _ => "List",
                 })
                 .collect();
             assert_eq!(kinds, rest_kinds);

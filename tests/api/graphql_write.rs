@@ -15,7 +15,7 @@ const CREATE: &str = r#"mutation($input: ArticleInput!) {
         authors { slug } tags { slug }
         seo { metaTitle effectiveTitle } featureImage { url alt caption }
         sections { heading icon blocks { __typename
-            ... on Paragraph { text } ... on PullQuote { text icon speaker } ... on ListBlock { ordered items { text } } } }
+            ... on Paragraph { text } ... on PullQuote { text icon speaker } ... on List { ordered items { text } } } }
     }
 }"#;
 

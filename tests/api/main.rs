@@ -26,6 +26,7 @@ mod browser_pages;
 mod cli;
 mod client_address;
 mod concurrent_writers;
+mod content_model;
 mod demo_content;
 mod graphql_batching;
 mod graphql_cluster;

@@ -8,7 +8,7 @@ use crate::support;
 
 use chrono::Duration;
 use masthead_domain::{Article, ArticleInput, ArticleStatus, Lifecycle, Role, SectionInput};
-use masthead_domain::{BlockInput, Tag, User};
+use masthead_domain::{BlockContentInput, Tag, User};
 use masthead_test_macros::each_database;
 use serde_json::{json, Value};
 use support::content::{self, published};
@@ -199,11 +199,13 @@ async fn feed_ids_stay_the_same_when_the_slug_changes() {
             slug: Some("a-brand-new-slug".into()),
             standfirst: Some("What happened with Newer story.".into()),
             sections: vec![SectionInput {
+                id: None,
                 heading: None,
                 icon: None,
-                blocks: vec![BlockInput::Paragraph {
+                blocks: vec![BlockContentInput::Paragraph {
                     text: "Moved.".into(),
-                }],
+                }
+                .into()],
             }],
             authors: vec![room.ada.id],
             tags: vec![room.city.id],

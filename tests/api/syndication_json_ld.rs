@@ -4,7 +4,7 @@
 
 use crate::support;
 
-use masthead_domain::{ArticleInput, BlockInput, Lifecycle, Role, SectionInput};
+use masthead_domain::{ArticleInput, BlockContentInput, Lifecycle, Role, SectionInput};
 use masthead_test_macros::each_database;
 use serde_json::{json, Value};
 use support::content::{self, published};
@@ -38,11 +38,13 @@ async fn a_public_article_carries_news_article_json_ld_that_cannot_break_out_of_
             title: HOSTILE.into(),
             standfirst: Some("A standfirst with <b>tags</b>.".into()),
             sections: vec![SectionInput {
+                id: None,
                 heading: None,
                 icon: None,
-                blocks: vec![BlockInput::Paragraph {
+                blocks: vec![BlockContentInput::Paragraph {
                     text: "Four words right here.".into(),
-                }],
+                }
+                .into()],
             }],
             authors: vec![ada.id],
             tags: vec![city.id, rivers.id],

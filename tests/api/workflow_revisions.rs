@@ -4,7 +4,7 @@
 
 use crate::support;
 
-use masthead_domain::{BlockInput, Role, SectionInput};
+use masthead_domain::{BlockContentInput, Role, SectionInput};
 use masthead_test_macros::each_database;
 use serde_json::{json, Value};
 use support::workflow::{content, json, user_id, Story};
@@ -19,17 +19,32 @@ async fn story_with_history(app: &TestApp, author: &Session, editor: &Session) -
     let mut second = content(author_id, "Talks resume in Geneva", "The corrected lede.");
     second.sections.push(
         SectionInput {
+            id: None,
             heading: Some("📌 At stake".into()),
             icon: None,
-            blocks: vec![BlockInput::List {
+            blocks: vec![BlockContentInput::List {
                 ordered: false,
                 items: vec!["Borders".into(), "Trade".into()],
-            }],
+            }
+            .into()],
         }
         .validate()
         .unwrap(),
     );
     let id = story.id.parse().unwrap();
+    // An edit keeps the ids of what it edits, as a client sending them back does.
+    let draft = store
+        .articles()
+        .by_id(id, masthead_persistence::Visibility::Staff)
+        .await
+        .unwrap()
+        .unwrap();
+    for (new, old) in second.sections.iter_mut().zip(&draft.sections) {
+        new.id = old.id;
+        for (block, kept) in new.blocks.iter_mut().zip(&old.blocks) {
+            block.id = kept.id;
+        }
+    }
     let saved = store
         .articles()
         .acting_as(user_id(editor))
@@ -371,7 +386,7 @@ const ONE: &str = r#"
 query One($id: ID!, $n: Int!) {
   revision(articleId: $id, number: $n) {
     number slug standfirst authorIds
-    sections { heading blocks { kind text markdown } }
+    sections { id heading blocks { __typename ... on RevisionParagraph { id text markdown } } }
   }
 }"#;
 
@@ -380,7 +395,8 @@ query Diff($id: ID!) {
   revisionDiff(articleId: $id, from: 1, to: 2) {
     from to fields
     sections { change oldIndex newIndex headingChanged
-      blocks { change before { kind text } after { kind text } }
+      blocks { id change oldSection before { __typename ... on RevisionParagraph { text } }
+        after { __typename ... on RevisionParagraph { text } } }
       after { heading } }
   }
 }"#;

@@ -37,7 +37,7 @@ export const ArticlePage = graphql(`
           __typename
           ... on Paragraph { html }
           ... on PullQuote { text speaker context }
-          ... on ListBlock { ordered items { html } }
+          ... on List { ordered items { html } }
         }
       }
     }
@@ -56,7 +56,7 @@ export async function articleHtml(endpoint: string, slug: string): Promise<strin
           return `<p>${block.html}</p>`;
         case "PullQuote":
           return `<blockquote>${block.text}<cite>${block.speaker ?? ""}</cite></blockquote>`;
-        case "ListBlock": {
+        case "List": {
           const items = block.items.map((item) => `<li>${item.html}</li>`).join("");
           return block.ordered ? `<ol>${items}</ol>` : `<ul>${items}</ul>`;
         }

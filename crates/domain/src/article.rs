@@ -1,12 +1,13 @@
 //! The article: the story a newsroom publishes, and its editable content.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 
 use crate::error::{FieldError, ValidationErrors};
-use crate::ids::{ArticleId, TagId, UserId};
+use crate::ids::{ArticleId, BlockId, SectionId, TagId, UserId};
 use crate::lifecycle::Lifecycle;
 use crate::limits::{
     AUTHORS_MAX, META_DESCRIPTION_MAX, META_TITLE_MAX, SECTIONS_MAX, STANDFIRST_MAX, TAGS_MAX,
@@ -172,10 +173,41 @@ pub struct ArticleInput {
     pub feature_image_caption: Option<String>,
 }
 
+/// The section and block ids of an article's current body: the only ids a
+/// save may send back (a new article has none).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BodyIds {
+    sections: Vec<SectionId>,
+    blocks: Vec<BlockId>,
+}
+
+impl BodyIds {
+    /// The ids of `sections`.
+    pub fn of(sections: &[Section]) -> Self {
+        Self {
+            sections: sections.iter().map(|section| section.id).collect(),
+            blocks: sections
+                .iter()
+                .flat_map(|section| section.blocks.iter().map(|block| block.id))
+                .collect(),
+        }
+    }
+}
+
 impl ArticleInput {
-    /// Checks every bound at once and names each failing field by its path.
+    /// Checks every bound at once and names each failing field by its path,
+    /// for a new article: any section or block id sent is unknown.
     pub fn validate(self) -> Result<ArticleContent, ValidationErrors> {
+        self.validate_with(&BodyIds::default())
+    }
+
+    /// [`Self::validate`] for a save of an article whose body has `known` ids:
+    /// a section or block sent with an id keeps it when the id is one of
+    /// `known`; an unknown or repeated id is an error at its path
+    /// (`sections[1].blocks[0].id`); one without an id gets a fresh id.
+    pub fn validate_with(self, known: &BodyIds) -> Result<ArticleContent, ValidationErrors> {
         let mut errors = ValidationErrors::default();
+        check_body_ids(&self.sections, known, &mut errors);
         let title = errors.collect(Title::parse("title", &self.title));
         let slug = match self.slug.as_deref().map(str::trim) {
             None | Some("") => None,
@@ -291,6 +323,43 @@ fn validate_sections(inputs: Vec<SectionInput>, errors: &mut ValidationErrors) -
     sections
 }
 
+/// Records every sent id that is not `known` or repeats an earlier one.
+fn check_body_ids(sections: &[SectionInput], known: &BodyIds, errors: &mut ValidationErrors) {
+    let mut seen_sections: HashMap<SectionId, usize> = HashMap::new();
+    let mut seen_blocks: HashMap<BlockId, (usize, usize)> = HashMap::new();
+    for (i, section) in sections.iter().enumerate() {
+        if let Some(id) = section.id {
+            let field = format!("sections[{i}].id");
+            if let Some(first) = seen_sections.insert(id, i) {
+                errors.0.push(FieldError::new(
+                    field,
+                    format!("repeats the id of sections[{first}]"),
+                ));
+            } else if !known.sections.contains(&id) {
+                errors.0.push(FieldError::new(
+                    field,
+                    "is not the id of a section of this article (leave it out for a new section)",
+                ));
+            }
+        }
+        for (j, block) in section.blocks.iter().enumerate() {
+            let Some(id) = block.id else { continue };
+            let field = format!("sections[{i}].blocks[{j}].id");
+            if let Some((fi, fj)) = seen_blocks.insert(id, (i, j)) {
+                errors.0.push(FieldError::new(
+                    field,
+                    format!("repeats the id of sections[{fi}].blocks[{fj}]"),
+                ));
+            } else if !known.blocks.contains(&id) {
+                errors.0.push(FieldError::new(
+                    field,
+                    "is not the id of a block of this article (leave it out for a new block)",
+                ));
+            }
+        }
+    }
+}
+
 fn has_duplicates<T: PartialEq>(ids: &[T]) -> bool {
     (1..ids.len()).any(|i| ids[..i].contains(&ids[i]))
 }
@@ -364,6 +433,10 @@ pub struct Article {
     pub feature_image: Option<FeatureImage>,
     /// Bumped on every write; the optimistic-locking token.
     pub version: i32,
+    /// Words in standfirst and body as computed when the content was saved
+    /// ([`ArticleContent::word_count`]): stored, so lists without bodies show
+    /// the same figure as the article itself.
+    pub word_count: usize,
     /// When it was first saved.
     pub created_at: DateTime<Utc>,
     /// When its content last changed.
@@ -376,14 +449,14 @@ impl Article {
         self.tags.first()
     }
 
-    /// Words in standfirst and body.
+    /// Words in standfirst and body (the stored figure; bodies need not be loaded).
     pub fn word_count(&self) -> usize {
-        body_word_count(&self.standfirst, &self.sections)
+        self.word_count
     }
 
-    /// Minutes to read, rounded up.
+    /// Minutes to read, rounded up, from the stored word count.
     pub fn reading_time_minutes(&self) -> usize {
-        reading::reading_time_minutes(self.word_count())
+        reading::reading_time_minutes(self.word_count)
     }
 
     /// True when the public may read it at `now`.
@@ -400,18 +473,20 @@ impl Article {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::block::BlockInput;
+    use crate::block::{BlockContentInput, BlockInput};
 
     fn valid() -> ArticleInput {
         ArticleInput {
             title: "A headline".into(),
             authors: vec![UserId::generate()],
             sections: vec![SectionInput {
+                id: None,
                 heading: None,
                 icon: None,
-                blocks: vec![BlockInput::Paragraph {
+                blocks: vec![BlockContentInput::Paragraph {
                     text: "Lede words here.".into(),
-                }],
+                }
+                .into()],
             }],
             ..ArticleInput::default()
         }
@@ -506,11 +581,78 @@ mod tests {
         let mut input = valid();
         input.sections.push(SectionInput::default());
         input.sections.push(SectionInput {
+            id: None,
             heading: Some("Ok".into()),
             icon: None,
-            blocks: vec![BlockInput::Paragraph { text: "".into() }],
+            blocks: vec![BlockContentInput::Paragraph { text: "".into() }.into()],
         });
         assert_eq!(fields(input), ["sections[2].blocks[0].text"]);
+    }
+
+    #[test]
+    fn sent_ids_are_kept_when_known_and_fresh_when_absent() {
+        let first = valid().validate().unwrap();
+        let known = BodyIds::of(&first.sections);
+        let section = &first.sections[0];
+        let mut input = valid();
+        input.sections[0].id = Some(section.id);
+        input.sections[0].blocks[0].id = Some(section.blocks[0].id);
+        input.sections[0].blocks.push(
+            BlockContentInput::Paragraph {
+                text: "New.".into(),
+            }
+            .into(),
+        );
+        let saved = input.validate_with(&known).unwrap();
+        assert_eq!(saved.sections[0].id, section.id);
+        assert_eq!(saved.sections[0].blocks[0].id, section.blocks[0].id);
+        assert_ne!(saved.sections[0].blocks[1].id, section.blocks[0].id);
+        // Without ids, a save makes new ones.
+        let fresh = valid().validate_with(&known).unwrap();
+        assert_ne!(fresh.sections[0].id, section.id);
+    }
+
+    #[test]
+    fn unknown_and_repeated_ids_are_refused_at_their_path() {
+        let first = valid().validate().unwrap();
+        let known = BodyIds::of(&first.sections);
+        let block = first.sections[0].blocks[0].id;
+        let mut input = valid();
+        input.sections[0].id = Some(SectionId::generate());
+        input.sections[0].blocks[0].id = Some(block);
+        input.sections[0].blocks.push(BlockInput {
+            id: Some(block),
+            content: BlockContentInput::Paragraph { text: "x".into() },
+        });
+        input.sections[0].blocks.push(BlockInput {
+            id: Some(BlockId::generate()),
+            content: BlockContentInput::Paragraph { text: "y".into() },
+        });
+        let errors = input.clone().validate_with(&known).unwrap_err();
+        let fields: Vec<_> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "sections[0].id",
+                "sections[0].blocks[1].id",
+                "sections[0].blocks[2].id"
+            ]
+        );
+        assert!(errors.0[1].message.contains("sections[0].blocks[0]"));
+        // A new article knows no ids at all.
+        let mut new = valid();
+        new.sections[0].blocks[0].id = Some(block);
+        assert_eq!(fields_of(new.validate()), ["sections[0].blocks[0].id"]);
+        // A section repeated: the second names the first.
+        let mut twice = valid();
+        twice.sections[0].id = Some(first.sections[0].id);
+        twice.sections.push(twice.sections[0].clone());
+        twice.sections[1].blocks.clear();
+        assert_eq!(fields_of(twice.validate_with(&known)), ["sections[1].id"]);
+    }
+
+    fn fields_of(result: Result<ArticleContent, ValidationErrors>) -> Vec<String> {
+        result.unwrap_err().0.into_iter().map(|e| e.field).collect()
     }
 
     #[test]

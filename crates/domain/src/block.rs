@@ -2,13 +2,45 @@
 
 use crate::emoji::split_leading_emoji;
 use crate::error::{FieldError, ValidationErrors};
+use crate::ids::BlockId;
 use crate::limits::{ATTRIBUTION_MAX, LIST_ITEMS_MAX, PARAGRAPH_MAX, PULL_QUOTE_MAX};
 use crate::rich_text::RichText;
 use crate::text;
 
-/// One piece of a section's body, in reading order.
+/// One piece of a section's body, in reading order, with the identity it keeps
+/// across saves, reorders and restores.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Block {
+pub struct Block {
+    /// Stable identity (a client sends it back to keep the block).
+    pub id: BlockId,
+    /// What the block holds.
+    pub content: BlockContent,
+}
+
+impl Block {
+    /// A block with a fresh id.
+    pub fn new(content: BlockContent) -> Self {
+        Self {
+            id: BlockId::generate(),
+            content,
+        }
+    }
+
+    /// The block's words, for word counts and search.
+    pub fn plain_text(&self) -> String {
+        self.content.plain_text()
+    }
+
+    /// The kind's stable name, as stored and as REST's `type` tag shows it.
+    pub fn kind(&self) -> &'static str {
+        self.content.kind()
+    }
+}
+
+/// What a block holds: one of the three kinds (the vocabulary every API uses:
+/// paragraph, pull quote, list).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlockContent {
     /// A paragraph of inline rich text.
     Paragraph(RichText),
     /// A quote lifted out of the story and set large.
@@ -17,13 +49,13 @@ pub enum Block {
     List(ListBlock),
 }
 
-impl Block {
+impl BlockContent {
     /// The block's words, for word counts and search.
     pub fn plain_text(&self) -> String {
         match self {
-            Block::Paragraph(text) => text.text(),
-            Block::PullQuote(quote) => quote.text.clone(),
-            Block::List(list) => list
+            BlockContent::Paragraph(text) => text.text(),
+            BlockContent::PullQuote(quote) => quote.text.clone(),
+            BlockContent::List(list) => list
                 .items
                 .iter()
                 .map(RichText::text)
@@ -35,9 +67,9 @@ impl Block {
     /// The kind's stable name, as stored and as shown in APIs.
     pub fn kind(&self) -> &'static str {
         match self {
-            Block::Paragraph(_) => "paragraph",
-            Block::PullQuote(_) => "pull_quote",
-            Block::List(_) => "list",
+            BlockContent::Paragraph(_) => "paragraph",
+            BlockContent::PullQuote(_) => "pull_quote",
+            BlockContent::List(_) => "list",
         }
     }
 }
@@ -65,9 +97,35 @@ pub struct ListBlock {
     pub items: Vec<RichText>,
 }
 
-/// A block as a client sends it, before validation.
+/// A block as a client sends it, before validation: the id of a block it
+/// keeps (absent for a new block) and the content.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BlockInput {
+pub struct BlockInput {
+    /// The id of an existing block of the article, to keep it; `None` for a new one.
+    pub id: Option<BlockId>,
+    /// The content.
+    pub content: BlockContentInput,
+}
+
+impl From<BlockContentInput> for BlockInput {
+    fn from(content: BlockContentInput) -> Self {
+        Self { id: None, content }
+    }
+}
+
+impl BlockInput {
+    /// Checks every bound, naming fields relative to this block (`text`,
+    /// `items[3]`); a block without an id gets a fresh one. Whether a given id
+    /// belongs to the article is the article's check.
+    pub fn validate(self) -> Result<Block, ValidationErrors> {
+        let id = self.id.unwrap_or_else(BlockId::generate);
+        self.content.validate().map(|content| Block { id, content })
+    }
+}
+
+/// A block's content as a client sends it, before validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlockContentInput {
     /// See [`Block::Paragraph`]; `text` is Markdown source.
     Paragraph {
         /// Markdown source.
@@ -93,16 +151,16 @@ pub enum BlockInput {
     },
 }
 
-impl BlockInput {
+impl BlockContentInput {
     /// Checks every bound, naming fields relative to this block (`text`, `items[3]`).
-    pub fn validate(self) -> Result<Block, ValidationErrors> {
+    pub fn validate(self) -> Result<BlockContent, ValidationErrors> {
         let mut errors = ValidationErrors::default();
         match self {
-            BlockInput::Paragraph { text } => {
+            BlockContentInput::Paragraph { text } => {
                 let text = errors.collect(text::required("text", &text, PARAGRAPH_MAX));
-                errors.finish(|| Block::Paragraph(RichText::new(text.unwrap_or_default())))
+                errors.finish(|| BlockContent::Paragraph(RichText::new(text.unwrap_or_default())))
             }
-            BlockInput::PullQuote {
+            BlockContentInput::PullQuote {
                 text,
                 icon,
                 speaker,
@@ -129,7 +187,7 @@ impl BlockInput {
                     ))
                     .flatten();
                 errors.finish(|| {
-                    Block::PullQuote(PullQuote {
+                    BlockContent::PullQuote(PullQuote {
                         text: text.unwrap_or_default(),
                         icon,
                         speaker,
@@ -137,7 +195,7 @@ impl BlockInput {
                     })
                 })
             }
-            BlockInput::List { ordered, items } => {
+            BlockContentInput::List { ordered, items } => {
                 if items.is_empty() {
                     errors
                         .0
@@ -162,7 +220,7 @@ impl BlockInput {
                             .map(RichText::new)
                     })
                     .collect();
-                errors.finish(|| Block::List(ListBlock { ordered, items }))
+                errors.finish(|| BlockContent::List(ListBlock { ordered, items }))
             }
         }
     }
@@ -181,8 +239,8 @@ pub(crate) fn icon_field(given: &str) -> Result<Option<String>, FieldError> {
 mod tests {
     use super::*;
 
-    fn quote(text: &str) -> BlockInput {
-        BlockInput::PullQuote {
+    fn quote(text: &str) -> BlockContentInput {
+        BlockContentInput::PullQuote {
             text: text.into(),
             icon: None,
             speaker: Some("A. Speaker".into()),
@@ -192,7 +250,8 @@ mod tests {
 
     #[test]
     fn pull_quote_takes_its_icon_from_the_text() {
-        let Ok(Block::PullQuote(q)) = quote("🗣️ “Talk directly.”").validate() else {
+        let Ok(BlockContent::PullQuote(q)) = quote("🗣️ “Talk directly.”").validate()
+        else {
             panic!()
         };
         assert_eq!(q.icon.as_deref(), Some("🗣️"));
@@ -215,7 +274,7 @@ mod tests {
 
     #[test]
     fn explicit_icon_must_be_one_emoji() {
-        let input = BlockInput::PullQuote {
+        let input = BlockContentInput::PullQuote {
             text: "x".into(),
             icon: Some("not emoji".into()),
             speaker: None,
@@ -226,7 +285,7 @@ mod tests {
 
     #[test]
     fn attribution_bound() {
-        let input = BlockInput::PullQuote {
+        let input = BlockContentInput::PullQuote {
             text: "x".into(),
             icon: None,
             speaker: Some("s".repeat(ATTRIBUTION_MAX + 1)),
@@ -244,21 +303,21 @@ mod tests {
 
     #[test]
     fn paragraph_bound() {
-        let ok = BlockInput::Paragraph {
+        let ok = BlockContentInput::Paragraph {
             text: "p".repeat(PARAGRAPH_MAX),
         };
         assert!(ok.validate().is_ok());
-        let too_long = BlockInput::Paragraph {
+        let too_long = BlockContentInput::Paragraph {
             text: "p".repeat(PARAGRAPH_MAX + 1),
         };
         assert_eq!(too_long.validate().unwrap_err().0[0].field, "text");
-        let blank = BlockInput::Paragraph { text: "  ".into() };
+        let blank = BlockContentInput::Paragraph { text: "  ".into() };
         assert_eq!(blank.validate().unwrap_err().0[0].field, "text");
     }
 
     #[test]
     fn list_bounds() {
-        let list = |n: usize| BlockInput::List {
+        let list = |n: usize| BlockContentInput::List {
             ordered: false,
             items: vec!["item".into(); n],
         };
@@ -268,7 +327,7 @@ mod tests {
             "items"
         );
         assert_eq!(list(0).validate().unwrap_err().0[0].field, "items");
-        let blank_item = BlockInput::List {
+        let blank_item = BlockContentInput::List {
             ordered: true,
             items: vec!["a".into(), " ".into()],
         };

@@ -1,19 +1,19 @@
 //! What changed between two saves of an article: the editor's "compare
 //! revisions" view.
 //!
-//! Sections and blocks have no identity of their own (they are ordered
-//! values), so changes are found by alignment, in three passes:
-//!
-//! 1. a longest common subsequence of *equal* items anchors what did not change;
-//! 2. between two anchors, a common subsequence of *similar* items (a section
-//!    with the same heading, a block of the same kind) pairs what was edited;
-//! 3. what is left is paired by position when *compatible*, else reported as
-//!    removed (old side) and added (new side).
+//! Sections and blocks keep their ids across saves, so they are matched by id:
+//! an id only on the old side was removed, one only on the new side added,
+//! one on both sides is `changed` when its content differs and `moved` when
+//! only its place did (it left the longest run of items that kept their
+//! order, or went to another section). A block is reported under the section
+//! it is in now, with the section it came from (`old_section`).
 //!
 //! Unchanged sections and blocks are not reported.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::article::ArticleContent;
-use crate::block::Block;
+use crate::ids::{BlockId, SectionId};
 use crate::section::Section;
 
 /// How an item differs between the old and the new content.
@@ -23,8 +23,10 @@ pub enum Change {
     Added,
     /// Only in the old content.
     Removed,
-    /// In both, edited.
+    /// In both, edited (and possibly moved).
     Changed,
+    /// In both, the same, at another place.
+    Moved,
 }
 
 impl Change {
@@ -34,16 +36,21 @@ impl Change {
             Change::Added => "added",
             Change::Removed => "removed",
             Change::Changed => "changed",
+            Change::Moved => "moved",
         }
     }
 }
 
-/// One block that differs. Indexes are positions within the section on each side.
+/// One block that differs. Indexes are positions within their section on each side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BlockChange {
-    /// Added, removed or changed.
+    /// The block's id.
+    pub id: BlockId,
+    /// Added, removed, changed or moved.
     pub change: Change,
-    /// Position in the old section (absent when added).
+    /// The old section it was in (absent when added).
+    pub old_section: Option<usize>,
+    /// Position in its old section (absent when added).
     pub old_index: Option<usize>,
     /// Position in the new section (absent when removed).
     pub new_index: Option<usize>,
@@ -52,15 +59,17 @@ pub struct BlockChange {
 /// One section that differs. Indexes are positions within the body on each side.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SectionChange {
-    /// Added, removed or changed.
+    /// The section's id.
+    pub id: SectionId,
+    /// Added, removed, changed or moved.
     pub change: Change,
     /// Position in the old body (absent when added).
     pub old_index: Option<usize>,
     /// Position in the new body (absent when removed).
     pub new_index: Option<usize>,
-    /// The heading or icon differs (changed sections only).
+    /// The heading or icon differs (sections in both only).
     pub heading_changed: bool,
-    /// The blocks that differ (changed sections only; an added or removed
+    /// The blocks that differ (sections in both only; an added or removed
     /// section is added or removed whole).
     pub blocks: Vec<BlockChange>,
 }
@@ -71,7 +80,8 @@ pub struct ContentDiff {
     /// Names of the non-body fields that differ, in a fixed order: `title`,
     /// `slug`, `standfirst`, `authors`, `tags`, `reply_policy`, `seo`, `feature_image`.
     pub fields: Vec<&'static str>,
-    /// Sections added, removed or changed, in body order.
+    /// Sections added, removed, changed or moved, in body order (a removed
+    /// section where it stood).
     pub sections: Vec<SectionChange>,
 }
 
@@ -106,240 +116,243 @@ pub fn diff(old: &ArticleContent, new: &ArticleContent) -> ContentDiff {
     }
 }
 
-/// Compares two bodies section by section, and changed sections block by block.
+/// Compares two bodies section by section, and blocks by id across the body.
 pub fn diff_sections(old: &[Section], new: &[Section]) -> Vec<SectionChange> {
-    let same_heading = |a: &Section, b: &Section| a.heading == b.heading && a.icon == b.icon;
-    align(old, new, same_heading, |_, _| true)
-        .into_iter()
-        .filter_map(|step| match step {
-            Step::Same(..) => None,
-            Step::Added(j) => Some(SectionChange {
+    let old_at: HashMap<SectionId, usize> =
+        old.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+    let new_ids: HashMap<SectionId, usize> =
+        new.iter().enumerate().map(|(j, s)| (s.id, j)).collect();
+    let old_blocks: HashMap<BlockId, (usize, usize)> = old
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| {
+            s.blocks
+                .iter()
+                .enumerate()
+                .map(move |(b, block)| (block.id, (i, b)))
+        })
+        .collect();
+    let new_blocks: HashSet<BlockId> = new
+        .iter()
+        .flat_map(|s| s.blocks.iter().map(|block| block.id))
+        .collect();
+    let kept = in_order(new.iter().filter_map(|s| old_at.get(&s.id).copied()));
+    let removed = |i: usize| SectionChange {
+        id: old[i].id,
+        change: Change::Removed,
+        old_index: Some(i),
+        new_index: None,
+        heading_changed: false,
+        blocks: Vec::new(),
+    };
+    let mut changes = Vec::new();
+    let mut next_old = 0;
+    for (j, section) in new.iter().enumerate() {
+        let Some(&i) = old_at.get(&section.id) else {
+            changes.push(SectionChange {
+                id: section.id,
                 change: Change::Added,
                 old_index: None,
                 new_index: Some(j),
                 heading_changed: false,
                 blocks: Vec::new(),
-            }),
-            Step::Removed(i) => Some(SectionChange {
-                change: Change::Removed,
-                old_index: Some(i),
-                new_index: None,
-                heading_changed: false,
-                blocks: Vec::new(),
-            }),
-            Step::Paired(i, j) => Some(SectionChange {
-                change: Change::Changed,
-                old_index: Some(i),
+            });
+            continue;
+        };
+        // Sections removed before this one's old place are reported here.
+        while next_old < i {
+            if !new_ids.contains_key(&old[next_old].id) {
+                changes.push(removed(next_old));
+            }
+            next_old += 1;
+        }
+        next_old = next_old.max(i + 1);
+        let heading_changed = old[i].heading != section.heading || old[i].icon != section.icon;
+        let blocks = diff_blocks(i, old, section, &old_blocks, &new_blocks);
+        let change = if heading_changed || !blocks.is_empty() {
+            Change::Changed
+        } else if !kept.contains(&i) {
+            Change::Moved
+        } else {
+            continue;
+        };
+        changes.push(SectionChange {
+            id: section.id,
+            change,
+            old_index: Some(i),
+            new_index: Some(j),
+            heading_changed,
+            blocks,
+        });
+    }
+    for (i, section) in old.iter().enumerate().skip(next_old) {
+        if !new_ids.contains_key(&section.id) {
+            changes.push(removed(i));
+        }
+    }
+    changes
+}
+
+/// The block changes of `section`, the new side of old section `i`: its
+/// added, changed and moved blocks in order, then the blocks of old section
+/// `i` that are nowhere in the new body (`new_blocks`).
+fn diff_blocks(
+    i: usize,
+    old: &[Section],
+    section: &Section,
+    old_blocks: &HashMap<BlockId, (usize, usize)>,
+    new_blocks: &HashSet<BlockId>,
+) -> Vec<BlockChange> {
+    let stayed = in_order(section.blocks.iter().filter_map(|block| {
+        old_blocks
+            .get(&block.id)
+            .filter(|(s, _)| *s == i)
+            .map(|(_, b)| *b)
+    }));
+    let mut changes = Vec::new();
+    for (j, block) in section.blocks.iter().enumerate() {
+        let change = match old_blocks.get(&block.id) {
+            None => BlockChange {
+                id: block.id,
+                change: Change::Added,
+                old_section: None,
+                old_index: None,
                 new_index: Some(j),
-                heading_changed: !same_heading(&old[i], &new[j]),
-                blocks: diff_blocks(&old[i].blocks, &new[j].blocks),
-            }),
-        })
-        .collect()
-}
-
-/// Compares two runs of blocks; a block only pairs with one of its own kind.
-pub fn diff_blocks(old: &[Block], new: &[Block]) -> Vec<BlockChange> {
-    let same_kind = |a: &Block, b: &Block| a.kind() == b.kind();
-    align(old, new, same_kind, same_kind)
-        .into_iter()
-        .filter_map(|step| {
-            let (change, old_index, new_index) = match step {
-                Step::Same(..) => return None,
-                Step::Added(j) => (Change::Added, None, Some(j)),
-                Step::Removed(i) => (Change::Removed, Some(i), None),
-                Step::Paired(i, j) => (Change::Changed, Some(i), Some(j)),
-            };
-            Some(BlockChange {
-                change,
-                old_index,
-                new_index,
-            })
-        })
-        .collect()
-}
-
-/// One step of an alignment of two sequences.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Step {
-    Same(usize, usize),
-    Paired(usize, usize),
-    Removed(usize),
-    Added(usize),
-}
-
-/// Aligns `old` with `new` in the three passes the module describes.
-fn align<T: PartialEq>(
-    old: &[T],
-    new: &[T],
-    similar: impl Fn(&T, &T) -> bool,
-    compatible: impl Fn(&T, &T) -> bool,
-) -> Vec<Step> {
-    let mut steps = Vec::new();
-    let anchors = common_subsequence(old, new, |a, b| a == b);
-    for_each_gap(old.len(), new.len(), &anchors, |gap| match gap {
-        Gap::Anchor(i, j) => steps.push(Step::Same(i, j)),
-        Gap::Between(olds, news) => {
-            let pairs = common_subsequence(&old[olds.clone()], &new[news.clone()], &similar);
-            let pairs: Vec<(usize, usize)> = pairs
-                .into_iter()
-                .map(|(i, j)| (i + olds.start, j + news.start))
-                .collect();
-            for_each_gap_in(olds, news, &pairs, |inner| match inner {
-                Gap::Anchor(i, j) => steps.push(Step::Paired(i, j)),
-                Gap::Between(olds, news) => {
-                    pair_by_position(old, new, olds, news, &compatible, &mut steps)
+            },
+            Some(&(s, b)) => {
+                let before = &old[s].blocks[b];
+                let change = if before.content != block.content {
+                    Change::Changed
+                } else if s != i || !stayed.contains(&b) {
+                    Change::Moved
+                } else {
+                    continue;
+                };
+                BlockChange {
+                    id: block.id,
+                    change,
+                    old_section: Some(s),
+                    old_index: Some(b),
+                    new_index: Some(j),
                 }
+            }
+        };
+        changes.push(change);
+    }
+    // Blocks gone from the whole body, reported by the section they left.
+    for (b, block) in old[i].blocks.iter().enumerate() {
+        if !new_blocks.contains(&block.id) {
+            changes.push(BlockChange {
+                id: block.id,
+                change: Change::Removed,
+                old_section: Some(i),
+                old_index: Some(b),
+                new_index: None,
             });
         }
-    });
-    steps
+    }
+    changes
 }
 
-/// Pairs leftovers in order while they are compatible; the rest are removed or added.
-fn pair_by_position<T>(
-    old: &[T],
-    new: &[T],
-    olds: std::ops::Range<usize>,
-    news: std::ops::Range<usize>,
-    compatible: &impl Fn(&T, &T) -> bool,
-    steps: &mut Vec<Step>,
-) {
-    let mut news = news.peekable();
-    for i in olds {
-        match news.peek() {
-            Some(&j) if compatible(&old[i], &new[j]) => {
-                steps.push(Step::Paired(i, j));
-                news.next();
+/// The members of `positions` (old positions in new order) that keep their
+/// relative order: a longest increasing subsequence. Whatever is not in it moved.
+fn in_order(positions: impl Iterator<Item = usize>) -> Vec<usize> {
+    let positions: Vec<usize> = positions.collect();
+    let n = positions.len();
+    // lengths[k] = length of the longest increasing run ending at k; O(n²) is
+    // fine: bodies are bounded by SECTIONS_MAX and BLOCKS_PER_SECTION_MAX.
+    let mut lengths = vec![1usize; n];
+    let mut previous = vec![usize::MAX; n];
+    for k in 0..n {
+        for p in 0..k {
+            if positions[p] < positions[k] && lengths[p] + 1 > lengths[k] {
+                lengths[k] = lengths[p] + 1;
+                previous[k] = p;
             }
-            _ => steps.push(Step::Removed(i)),
         }
     }
-    steps.extend(news.map(Step::Added));
-}
-
-enum Gap {
-    Anchor(usize, usize),
-    Between(std::ops::Range<usize>, std::ops::Range<usize>),
-}
-
-fn for_each_gap(old_len: usize, new_len: usize, anchors: &[(usize, usize)], f: impl FnMut(Gap)) {
-    for_each_gap_in(0..old_len, 0..new_len, anchors, f);
-}
-
-/// Walks `olds`/`news` as alternating gaps and anchors (anchors are absolute indexes, in order).
-fn for_each_gap_in(
-    olds: std::ops::Range<usize>,
-    news: std::ops::Range<usize>,
-    anchors: &[(usize, usize)],
-    mut f: impl FnMut(Gap),
-) {
-    let (mut i, mut j) = (olds.start, news.start);
-    for &(a, b) in anchors {
-        if a > i || b > j {
-            f(Gap::Between(i..a, j..b));
-        }
-        f(Gap::Anchor(a, b));
-        (i, j) = (a + 1, b + 1);
-    }
-    if olds.end > i || news.end > j {
-        f(Gap::Between(i..olds.end, j..news.end));
-    }
-}
-
-/// Index pairs of a longest common subsequence under `eq` (classic dynamic
-/// programming; bodies are bounded by `SECTIONS_MAX` and `BLOCKS_PER_SECTION_MAX`).
-fn common_subsequence<T>(old: &[T], new: &[T], eq: impl Fn(&T, &T) -> bool) -> Vec<(usize, usize)> {
-    let (n, m) = (old.len(), new.len());
-    if n == 0 || m == 0 {
+    let Some(mut k) = (0..n).max_by_key(|&k| (lengths[k], usize::MAX - k)) else {
         return Vec::new();
+    };
+    let mut run = vec![positions[k]];
+    while previous[k] != usize::MAX {
+        k = previous[k];
+        run.push(positions[k]);
     }
-    // lengths[i][j] = LCS length of old[i..] and new[j..].
-    let mut lengths = vec![0u32; (n + 1) * (m + 1)];
-    let at = |i: usize, j: usize| i * (m + 1) + j;
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            lengths[at(i, j)] = if eq(&old[i], &new[j]) {
-                lengths[at(i + 1, j + 1)] + 1
-            } else {
-                lengths[at(i + 1, j)].max(lengths[at(i, j + 1)])
-            };
-        }
-    }
-    let mut pairs = Vec::new();
-    let (mut i, mut j) = (0, 0);
-    while i < n && j < m {
-        if eq(&old[i], &new[j]) {
-            pairs.push((i, j));
-            i += 1;
-            j += 1;
-        } else if lengths[at(i + 1, j)] >= lengths[at(i, j + 1)] {
-            i += 1;
-        } else {
-            j += 1;
-        }
-    }
-    pairs
+    run
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::article::ArticleInput;
-    use crate::block::BlockInput;
+    use crate::block::{Block, BlockContentInput, BlockInput};
     use crate::ids::UserId;
     use crate::section::SectionInput;
 
     fn paragraph(text: &str) -> BlockInput {
-        BlockInput::Paragraph { text: text.into() }
+        BlockContentInput::Paragraph { text: text.into() }.into()
+    }
+
+    fn block(text: &str) -> Block {
+        paragraph(text).validate().unwrap()
     }
 
     fn quote(text: &str) -> BlockInput {
-        BlockInput::PullQuote {
+        BlockContentInput::PullQuote {
             text: text.into(),
             icon: None,
             speaker: Some("A. Speaker".into()),
             context: None,
         }
+        .into()
     }
 
-    fn section(heading: Option<&str>, blocks: Vec<BlockInput>) -> SectionInput {
+    fn section(heading: Option<&str>, blocks: Vec<BlockInput>) -> Section {
         SectionInput {
+            id: None,
             heading: heading.map(Into::into),
             icon: None,
             blocks,
-        }
-    }
-
-    fn content(title: &str, sections: Vec<SectionInput>) -> ArticleContent {
-        ArticleInput {
-            title: title.into(),
-            authors: vec![UserId(uuid::Uuid::nil())],
-            sections,
-            ..ArticleInput::default()
         }
         .validate()
         .unwrap()
     }
 
-    fn body() -> Vec<SectionInput> {
-        vec![
+    fn content() -> ArticleContent {
+        let mut content = ArticleInput {
+            title: "Title".into(),
+            authors: vec![UserId(uuid::Uuid::nil())],
+            ..ArticleInput::default()
+        }
+        .validate()
+        .unwrap();
+        content.sections = vec![
             section(None, vec![paragraph("Lede."), paragraph("Second.")]),
             section(Some("🌍 World"), vec![paragraph("One."), quote("Said.")]),
             section(Some("At stake"), vec![paragraph("Three.")]),
-        ]
+        ];
+        content
+    }
+
+    fn summary(d: &ContentDiff) -> Vec<(Change, Option<usize>, Option<usize>)> {
+        d.sections
+            .iter()
+            .map(|s| (s.change, s.old_index, s.new_index))
+            .collect()
     }
 
     #[test]
     fn identical_contents_have_no_diff() {
-        let a = content("Title", body());
+        let a = content();
         assert!(diff(&a, &a.clone()).is_empty());
     }
 
     #[test]
     fn changed_fields_are_named_in_order() {
-        let a = content("Title", body());
-        let mut b = content("Other title", body());
+        let a = content();
+        let mut b = a.clone();
+        b.title = crate::Title::parse("title", "Other title").unwrap();
         b.standfirst = "New standfirst".into();
         assert_eq!(diff(&a, &b).fields, ["title", "standfirst"]);
         assert!(diff(&a, &b).sections.is_empty());
@@ -347,13 +360,15 @@ mod tests {
 
     #[test]
     fn an_inserted_section_is_added_and_the_rest_unchanged() {
-        let a = content("T", body());
-        let mut sections = body();
-        sections.insert(1, section(Some("New"), vec![paragraph("Fresh.")]));
-        let d = diff(&a, &content("T", sections));
+        let a = content();
+        let mut b = a.clone();
+        let inserted = section(Some("New"), vec![paragraph("Fresh.")]);
+        b.sections.insert(1, inserted.clone());
+        let d = diff(&a, &b);
         assert_eq!(
             d.sections,
             [SectionChange {
+                id: inserted.id,
                 change: Change::Added,
                 old_index: None,
                 new_index: Some(1),
@@ -364,38 +379,47 @@ mod tests {
     }
 
     #[test]
-    fn a_removed_section_is_removed() {
-        let a = content("T", body());
-        let mut sections = body();
-        sections.remove(2);
-        let d = diff(&a, &content("T", sections));
-        assert_eq!(d.sections.len(), 1);
-        assert_eq!(d.sections[0].change, Change::Removed);
-        assert_eq!(d.sections[0].old_index, Some(2));
+    fn a_removed_section_is_removed_where_it_stood() {
+        let a = content();
+        let mut b = a.clone();
+        b.sections.remove(1);
+        b.sections[1].blocks[0] = Block {
+            content: block("Three, edited.").content,
+            ..b.sections[1].blocks[0].clone()
+        };
+        assert_eq!(
+            summary(&diff(&a, &b)),
+            [
+                (Change::Removed, Some(1), None),
+                (Change::Changed, Some(2), Some(1)),
+            ]
+        );
     }
 
     #[test]
     fn an_edited_block_changes_its_section_and_only_that_block() {
-        let a = content("T", body());
-        let mut sections = body();
-        sections[1].blocks[0] = paragraph("One, corrected.");
-        sections[1].blocks.push(paragraph("Added at the end."));
-        let d = diff(&a, &content("T", sections));
-        assert_eq!(d.sections.len(), 1);
-        let changed = &d.sections[0];
-        assert_eq!(changed.change, Change::Changed);
-        assert_eq!((changed.old_index, changed.new_index), (Some(1), Some(1)));
-        assert!(!changed.heading_changed);
+        let a = content();
+        let mut b = a.clone();
+        b.sections[1].blocks[0].content = block("One, corrected.").content;
+        let added = block("Added at the end.");
+        b.sections[1].blocks.push(added.clone());
+        let d = diff(&a, &b);
+        assert_eq!(summary(&d), [(Change::Changed, Some(1), Some(1))]);
+        assert!(!d.sections[0].heading_changed);
         assert_eq!(
-            changed.blocks,
+            d.sections[0].blocks,
             [
                 BlockChange {
+                    id: a.sections[1].blocks[0].id,
                     change: Change::Changed,
+                    old_section: Some(1),
                     old_index: Some(0),
                     new_index: Some(0),
                 },
                 BlockChange {
+                    id: added.id,
                     change: Change::Added,
+                    old_section: None,
                     old_index: None,
                     new_index: Some(2),
                 },
@@ -404,60 +428,108 @@ mod tests {
     }
 
     #[test]
-    fn a_section_with_an_edit_and_an_insertion_before_it_pairs_by_heading() {
-        let a = content("T", body());
-        let mut sections = body();
-        sections[2].blocks[0] = paragraph("Three, updated.");
-        sections.insert(2, section(Some("Inserted"), vec![paragraph("New.")]));
-        let d = diff(&a, &content("T", sections));
-        let kinds: Vec<_> = d
-            .sections
+    fn reordered_blocks_are_moves_not_deletes_and_inserts() {
+        let a = content();
+        let mut b = a.clone();
+        b.sections[1].blocks.swap(0, 1);
+        let d = diff(&a, &b);
+        assert_eq!(summary(&d), [(Change::Changed, Some(1), Some(1))]);
+        let blocks: Vec<_> = d.sections[0]
+            .blocks
             .iter()
-            .map(|s| (s.change, s.old_index, s.new_index))
+            .map(|c| (c.change, c.old_index, c.new_index))
             .collect();
+        // One of the two left the run that kept its order: one move.
+        assert_eq!(blocks, [(Change::Moved, Some(0), Some(1))]);
+    }
+
+    #[test]
+    fn a_block_moved_to_another_section_names_where_it_came_from() {
+        let a = content();
+        let mut b = a.clone();
+        let moved = b.sections[0].blocks.remove(1);
+        b.sections[2].blocks.insert(0, moved.clone());
+        let d = diff(&a, &b);
+        // The section it left lost nothing else; the one it joined reports the move.
+        assert_eq!(summary(&d), [(Change::Changed, Some(2), Some(2))]);
         assert_eq!(
-            kinds,
-            [
-                (Change::Added, None, Some(2)),
-                (Change::Changed, Some(2), Some(3)),
-            ]
+            d.sections[0].blocks,
+            [BlockChange {
+                id: moved.id,
+                change: Change::Moved,
+                old_section: Some(0),
+                old_index: Some(1),
+                new_index: Some(0),
+            }]
         );
     }
 
     #[test]
+    fn a_removed_block_is_reported_by_its_section() {
+        let a = content();
+        let mut b = a.clone();
+        b.sections[1].blocks.remove(1);
+        let d = diff(&a, &b);
+        let blocks: Vec<_> = d.sections[0]
+            .blocks
+            .iter()
+            .map(|c| (c.change, c.old_section, c.old_index, c.new_index))
+            .collect();
+        assert_eq!(blocks, [(Change::Removed, Some(1), Some(1), None)]);
+    }
+
+    #[test]
+    fn reordered_sections_are_moves() {
+        let a = content();
+        let mut b = a.clone();
+        let last = b.sections.remove(2);
+        b.sections.insert(0, last);
+        assert_eq!(summary(&diff(&a, &b)), [(Change::Moved, Some(2), Some(0))]);
+    }
+
+    #[test]
     fn a_renamed_section_is_changed_with_its_heading_flagged() {
-        let a = content("T", body());
-        let mut sections = body();
-        sections[2].heading = Some("What is at stake".into());
-        let d = diff(&a, &content("T", sections));
-        assert_eq!(d.sections.len(), 1);
-        assert_eq!(d.sections[0].change, Change::Changed);
+        let a = content();
+        let mut b = a.clone();
+        b.sections[2].heading = Some("What is at stake".into());
+        let d = diff(&a, &b);
+        assert_eq!(summary(&d), [(Change::Changed, Some(2), Some(2))]);
         assert!(d.sections[0].heading_changed);
         assert!(d.sections[0].blocks.is_empty());
     }
 
     #[test]
-    fn a_block_replaced_by_one_of_another_kind_is_removed_and_added() {
-        let old = [Block::Paragraph(crate::RichText::new("x"))];
-        let new = [BlockInput::List {
-            ordered: false,
-            items: vec!["y".into()],
-        }
-        .validate()
-        .unwrap()];
-        let changes = diff_blocks(&old, &new);
-        let kinds: Vec<_> = changes.iter().map(|c| c.change).collect();
-        assert_eq!(kinds, [Change::Removed, Change::Added]);
+    fn the_same_words_with_new_ids_are_new_items() {
+        let a = content();
+        let b = content();
+        let d = diff(&a, &b);
+        assert_eq!(d.sections.len(), 6);
+        assert_eq!(
+            d.sections
+                .iter()
+                .filter(|s| s.change == Change::Added)
+                .count(),
+            3
+        );
     }
 
     #[test]
     fn everything_against_nothing() {
-        let a = content("T", body());
-        let empty = content("T", vec![]);
+        let a = content();
+        let mut empty = a.clone();
+        empty.sections.clear();
         let removed = diff(&a, &empty);
         assert_eq!(removed.sections.len(), 3);
         assert!(removed.sections.iter().all(|s| s.change == Change::Removed));
         let added = diff(&empty, &a);
         assert!(added.sections.iter().all(|s| s.change == Change::Added));
+    }
+
+    #[test]
+    fn in_order_keeps_the_longest_run() {
+        assert_eq!(in_order([0, 1, 2].into_iter()), [2, 1, 0]);
+        let run = in_order([1, 0, 2].into_iter());
+        assert_eq!(run.len(), 2);
+        assert!(in_order(std::iter::empty()).is_empty());
     }
 }

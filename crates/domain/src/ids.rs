@@ -60,3 +60,63 @@ id_type!(
     /// Identifies a [`crate::correction::Correction`].
     CorrectionId
 );
+id_type!(
+    /// Identifies a [`crate::Section`] of an article's body, kept across saves,
+    /// reorders and restores.
+    SectionId
+);
+id_type!(
+    /// Identifies a [`crate::Block`], kept across saves, reorders, moves between
+    /// sections and restores: what client caches and revision diffs key blocks on.
+    BlockId
+);
+
+/// The namespace of the UUID v5 ids given to sections and blocks saved before
+/// they had ids (a fixed, random value: changing it would change those ids).
+const LEGACY_NAMESPACE: Uuid = Uuid::from_u128(0x6d1c_4a8e_9b3f_4e57_a0c2_5f8d_31e7_b904);
+
+impl SectionId {
+    /// The id of section `section` of `article` as saved before sections had
+    /// ids: the same on every read, and what the migration gave the live rows.
+    pub fn legacy(article: ArticleId, section: usize) -> Self {
+        Self(Uuid::new_v5(
+            &LEGACY_NAMESPACE,
+            format!("{article}/{section}").as_bytes(),
+        ))
+    }
+}
+
+impl BlockId {
+    /// The id of block `block` of section `section` of `article` as saved before
+    /// blocks had ids (see [`SectionId::legacy`]).
+    pub fn legacy(article: ArticleId, section: usize, block: usize) -> Self {
+        Self(Uuid::new_v5(
+            &LEGACY_NAMESPACE,
+            format!("{article}/{section}/{block}").as_bytes(),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn legacy_ids_are_deterministic_and_distinct() {
+        let article = ArticleId::generate();
+        assert_eq!(SectionId::legacy(article, 1), SectionId::legacy(article, 1));
+        assert_ne!(SectionId::legacy(article, 1), SectionId::legacy(article, 2));
+        assert_ne!(
+            BlockId::legacy(article, 0, 1),
+            BlockId::legacy(article, 1, 0)
+        );
+        assert_ne!(
+            BlockId::legacy(article, 0, 0),
+            BlockId::legacy(ArticleId::generate(), 0, 0)
+        );
+        assert_ne!(
+            SectionId::legacy(article, 0).0,
+            BlockId::legacy(article, 0, 0).0
+        );
+    }
+}

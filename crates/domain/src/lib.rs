@@ -39,11 +39,13 @@ pub mod text;
 pub mod thread;
 pub mod user;
 
-pub use article::{Article, ArticleContent, ArticleInput, FeatureImage, ReplyPolicy, Seo, Title};
-pub use block::{Block, BlockInput, ListBlock, PullQuote};
+pub use article::{
+    Article, ArticleContent, ArticleInput, BodyIds, FeatureImage, ReplyPolicy, Seo, Title,
+};
+pub use block::{Block, BlockContent, BlockContentInput, BlockInput, ListBlock, PullQuote};
 pub use correction::{Correction, CorrectionKind, NewCorrection};
 pub use error::{DomainError, FieldError, ValidationErrors};
-pub use ids::{ArticleId, CorrectionId, ReplyId, TagId, UserId};
+pub use ids::{ArticleId, BlockId, CorrectionId, ReplyId, SectionId, TagId, UserId};
 pub use lifecycle::{ArticleStatus, Lifecycle};
 pub use reply::{ModerationAction, NewReply, Reply, ReplyBody, ReplyStatus};
 pub use rich_text::RichText;

@@ -3,6 +3,7 @@
 use crate::block::{icon_field, Block, BlockInput};
 use crate::emoji::split_leading_emoji;
 use crate::error::{FieldError, ValidationErrors};
+use crate::ids::SectionId;
 use crate::limits::{BLOCKS_PER_SECTION_MAX, HEADING_MAX};
 use crate::text;
 
@@ -10,6 +11,8 @@ use crate::text;
 /// usually has no heading.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
+    /// Stable identity (a client sends it back to keep the section).
+    pub id: SectionId,
     /// Heading words, without the leading emoji.
     pub heading: Option<String>,
     /// The heading's leading emoji, split off so frontends can style it.
@@ -21,6 +24,8 @@ pub struct Section {
 /// A section as a client sends it, before validation.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SectionInput {
+    /// The id of an existing section of the article, to keep it; `None` for a new one.
+    pub id: Option<SectionId>,
     /// Heading, possibly starting with an emoji that becomes the icon.
     pub heading: Option<String>,
     /// Explicit icon; wins over one found in the heading.
@@ -30,8 +35,10 @@ pub struct SectionInput {
 }
 
 impl SectionInput {
-    /// Checks every bound, naming fields relative to this section (`heading`, `blocks[0].text`).
+    /// Checks every bound, naming fields relative to this section (`heading`,
+    /// `blocks[0].text`); a section without an id gets a fresh one.
     pub fn validate(self) -> Result<Section, ValidationErrors> {
+        let id = self.id.unwrap_or_else(SectionId::generate);
         let mut errors = ValidationErrors::default();
         let (found_icon, heading) = match self.heading.as_deref() {
             Some(raw) => split_leading_emoji(raw),
@@ -62,6 +69,7 @@ impl SectionInput {
             }
         }
         errors.finish(|| Section {
+            id,
             heading,
             icon,
             blocks,
@@ -72,16 +80,19 @@ impl SectionInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::block::BlockContentInput;
 
     fn paragraph() -> BlockInput {
-        BlockInput::Paragraph {
+        BlockContentInput::Paragraph {
             text: "Words.".into(),
         }
+        .into()
     }
 
     #[test]
     fn heading_icon_is_split_off() {
         let section = SectionInput {
+            id: None,
             heading: Some("⏳ NATO Leaders Watching".into()),
             icon: None,
             blocks: vec![paragraph()],
@@ -95,6 +106,7 @@ mod tests {
     #[test]
     fn invisible_headings_and_paragraphs_count_as_empty() {
         let section = SectionInput {
+            id: None,
             heading: Some("⏳ \u{200B}\u{2060}".into()),
             icon: None,
             blocks: vec![paragraph()],
@@ -103,11 +115,13 @@ mod tests {
         .unwrap();
         assert_eq!(section.heading, None, "an icon with no visible words");
         let errors = SectionInput {
+            id: None,
             heading: None,
             icon: None,
-            blocks: vec![BlockInput::Paragraph {
+            blocks: vec![BlockContentInput::Paragraph {
                 text: "\u{200B}\u{FEFF}".into(),
-            }],
+            }
+            .into()],
         }
         .validate()
         .unwrap_err();
@@ -118,6 +132,7 @@ mod tests {
     #[test]
     fn lede_has_no_heading() {
         let section = SectionInput {
+            id: None,
             heading: None,
             icon: None,
             blocks: vec![paragraph()],
@@ -131,6 +146,7 @@ mod tests {
     #[test]
     fn blocks_bound() {
         let section = |n| SectionInput {
+            id: None,
             heading: None,
             icon: None,
             blocks: vec![paragraph(); n],
@@ -149,6 +165,7 @@ mod tests {
     #[test]
     fn heading_bound() {
         let section = |h: String| SectionInput {
+            id: None,
             heading: Some(h),
             icon: None,
             blocks: vec![],
@@ -167,13 +184,15 @@ mod tests {
     #[test]
     fn nested_errors_carry_their_path() {
         let errors = SectionInput {
+            id: None,
             heading: None,
             icon: None,
             blocks: vec![
                 paragraph(),
-                BlockInput::Paragraph {
+                BlockContentInput::Paragraph {
                     text: String::new(),
-                },
+                }
+                .into(),
             ],
         }
         .validate()

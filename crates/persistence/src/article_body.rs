@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use masthead_domain::{Block, ListBlock, PullQuote, RichText, Section};
+use masthead_domain::{
+    Block, BlockContent, BlockId, ListBlock, PullQuote, RichText, Section, SectionId,
+};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
@@ -35,6 +37,7 @@ pub(crate) async fn replace(
             .map(|(position, section)| article_section::ActiveModel {
                 article_id: Set(article_id),
                 position: Set(position as i32),
+                id: Set(section.id.0),
                 heading: Set(section.heading.clone()),
                 icon: Set(section.icon.clone()),
             });
@@ -73,6 +76,7 @@ pub(crate) fn block_row(
         article_id: Set(article_id),
         section_position: Set(section_position),
         position: Set(position),
+        id: Set(block.id.0),
         kind: Set(block.kind().to_owned()),
         text: Set(None),
         icon: Set(None),
@@ -82,16 +86,16 @@ pub(crate) fn block_row(
         ordered: Set(None),
         items: Set(None),
     };
-    match block {
-        Block::Paragraph(text) => row.text = Set(Some(text.source().to_owned())),
-        Block::PullQuote(quote) => {
+    match &block.content {
+        BlockContent::Paragraph(text) => row.text = Set(Some(text.source().to_owned())),
+        BlockContent::PullQuote(quote) => {
             row.text = Set(Some(quote.text.clone()));
             row.icon = Set(quote.icon.clone());
             row.speaker = Set(quote.speaker.clone());
             row.speaker_key = Set(quote.speaker.as_deref().map(speaker_key));
             row.context = Set(quote.context.clone());
         }
-        Block::List(list) => {
+        BlockContent::List(list) => {
             let items: Vec<&str> = list.items.iter().map(RichText::source).collect();
             row.ordered = Set(Some(list.ordered));
             row.items = Set(Some(serde_json::Value::from(items).to_string()));
@@ -129,6 +133,7 @@ pub(crate) async fn load(
         .await?;
     for row in sections {
         bodies.entry(row.article_id).or_default().push(Section {
+            id: SectionId(row.id),
             heading: row.heading,
             icon: row.icon,
             blocks: Vec::new(),
@@ -151,11 +156,18 @@ pub(crate) async fn load(
 
 /// Rebuilds a domain block from its row.
 pub(crate) fn block_from_row(row: article_block::Model) -> Result<Block> {
+    Ok(Block {
+        id: BlockId(row.id),
+        content: content_from_row(row)?,
+    })
+}
+
+fn content_from_row(row: article_block::Model) -> Result<BlockContent> {
     match row.kind.as_str() {
-        "paragraph" => Ok(Block::Paragraph(RichText::new(
+        "paragraph" => Ok(BlockContent::Paragraph(RichText::new(
             row.text.unwrap_or_default(),
         ))),
-        "pull_quote" => Ok(Block::PullQuote(PullQuote {
+        "pull_quote" => Ok(BlockContent::PullQuote(PullQuote {
             text: row.text.unwrap_or_default(),
             icon: row.icon,
             speaker: row.speaker,
@@ -164,7 +176,7 @@ pub(crate) fn block_from_row(row: article_block::Model) -> Result<Block> {
         "list" => {
             let items: Vec<String> = serde_json::from_str(row.items.as_deref().unwrap_or("[]"))
                 .map_err(|error| PersistenceError::Corrupt(format!("list items: {error}")))?;
-            Ok(Block::List(ListBlock {
+            Ok(BlockContent::List(ListBlock {
                 ordered: row.ordered.unwrap_or(false),
                 items: items.into_iter().map(RichText::new).collect(),
             }))

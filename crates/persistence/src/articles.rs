@@ -863,6 +863,7 @@ fn article_from_row(
         },
         feature_image,
         version: row.version,
+        word_count: usize::try_from(row.word_count).unwrap_or(0),
         created_at: row.created_at,
         updated_at: row.updated_at,
     })

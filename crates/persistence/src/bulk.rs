@@ -3,7 +3,9 @@
 //! `create` per article. Generated articles have no revision history.
 
 use chrono::Duration;
-use masthead_domain::{ArticleId, Block, PullQuote, RichText, Section, TagId, UserId};
+use masthead_domain::{
+    ArticleId, Block, BlockContent, PullQuote, RichText, Section, SectionId, TagId, UserId,
+};
 use sea_orm::{EntityTrait, Set, TransactionTrait};
 
 use crate::article_body::block_row;
@@ -39,15 +41,14 @@ impl Store {
                 let number = first_number + index;
                 let id = ArticleId::generate().0;
                 let body = generated_body(number);
-                let words = masthead_domain::article::body_word_count("", &body) as i32;
+                let standfirst = format!("A generated article for load tests, number {number}.");
+                let words = masthead_domain::article::body_word_count(&standfirst, &body) as i32;
                 let published = now - Duration::minutes(index as i64 + 1);
                 articles.push(article::ActiveModel {
                     id: Set(id),
                     slug: Set(format!("generated-{number}")),
                     title: Set(format!("Generated story number {number}")),
-                    standfirst: Set(format!(
-                        "A generated article for load tests, number {number}."
-                    )),
+                    standfirst: Set(standfirst),
                     status: Set("published".to_owned()),
                     reply_policy: Set("moderated".to_owned()),
                     version: Set(1),
@@ -86,6 +87,7 @@ impl Store {
                     sections.push(article_section::ActiveModel {
                         article_id: Set(id),
                         position: Set(section_position as i32),
+                        id: Set(section.id.0),
                         heading: Set(section.heading.clone()),
                         icon: Set(section.icon.clone()),
                     });
@@ -139,9 +141,10 @@ impl Store {
 }
 
 fn generated_body(number: usize) -> Vec<Section> {
-    let paragraph = |text: String| Block::Paragraph(RichText::new(text));
+    let paragraph = |text: String| Block::new(BlockContent::Paragraph(RichText::new(text)));
     vec![
         Section {
+            id: SectionId::generate(),
             heading: None,
             icon: None,
             blocks: vec![paragraph(format!(
@@ -149,16 +152,17 @@ fn generated_body(number: usize) -> Vec<Section> {
             ))],
         },
         Section {
+            id: SectionId::generate(),
             heading: Some("What happened".to_owned()),
             icon: Some("🧩".to_owned()),
             blocks: vec![
                 paragraph("Officials met on Monday and agreed to meet again, which is how most weeks go.".to_owned()),
-                Block::PullQuote(PullQuote {
+                Block::new(BlockContent::PullQuote(PullQuote {
                     text: format!("“We will keep talking,” said speaker {}.", number % 50),
                     icon: Some("💬".to_owned()),
                     speaker: Some(format!("Speaker {}", number % 50)),
                     context: Some("at a press briefing".to_owned()),
-                }),
+                })),
             ],
         },
     ]

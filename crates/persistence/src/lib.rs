@@ -37,6 +37,7 @@ pub mod tags;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod users;
+mod word_counts;
 
 pub use articles::{ArticleFilter, ArticleOrder, Visibility};
 pub use error::PersistenceError;

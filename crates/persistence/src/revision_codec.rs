@@ -1,10 +1,15 @@
 //! The stored form of a revision's content: JSON that mirrors the domain's
 //! editable content. Private to storage; the wire formats are the APIs'
 //! business, and a domain type carries no serialization derive.
+//!
+//! Sections and blocks carry their ids. Revisions saved before they had ids
+//! read with the ids the migration gave the live rows (UUID v5 of the article
+//! and the position: [`SectionId::legacy`], [`BlockId::legacy`]), so restoring
+//! and comparing old revisions works.
 
 use masthead_domain::{
-    ArticleContent, Block, FeatureImage, ListBlock, PullQuote, RichText, Section, Seo, Slug, TagId,
-    Title, UserId,
+    ArticleContent, ArticleId, Block, BlockContent, BlockId, FeatureImage, ListBlock, PullQuote,
+    RichText, Section, SectionId, Seo, Slug, TagId, Title, UserId,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -30,14 +35,26 @@ struct StoredContent {
 
 #[derive(Serialize, Deserialize)]
 struct StoredSection {
+    /// Absent in revisions saved before sections had ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<Uuid>,
     heading: Option<String>,
     icon: Option<String>,
     blocks: Vec<StoredBlock>,
 }
 
 #[derive(Serialize, Deserialize)]
+struct StoredBlock {
+    /// Absent in revisions saved before blocks had ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<Uuid>,
+    #[serde(flatten)]
+    content: StoredContentBlock,
+}
+
+#[derive(Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
-enum StoredBlock {
+enum StoredContentBlock {
     Paragraph {
         text: String,
     },
@@ -70,6 +87,7 @@ pub(crate) fn encode(content: &ArticleContent) -> Result<String> {
             .sections
             .iter()
             .map(|section| StoredSection {
+                id: Some(section.id.0),
                 heading: section.heading.clone(),
                 icon: section.icon.clone(),
                 blocks: section.blocks.iter().map(stored_block).collect(),
@@ -94,17 +112,24 @@ pub(crate) fn encode(content: &ArticleContent) -> Result<String> {
 }
 
 fn stored_block(block: &Block) -> StoredBlock {
-    match block {
-        Block::Paragraph(text) => StoredBlock::Paragraph {
+    StoredBlock {
+        id: Some(block.id.0),
+        content: stored_content(&block.content),
+    }
+}
+
+fn stored_content(content: &BlockContent) -> StoredContentBlock {
+    match content {
+        BlockContent::Paragraph(text) => StoredContentBlock::Paragraph {
             text: text.source().to_owned(),
         },
-        Block::PullQuote(quote) => StoredBlock::PullQuote {
+        BlockContent::PullQuote(quote) => StoredContentBlock::PullQuote {
             text: quote.text.clone(),
             icon: quote.icon.clone(),
             speaker: quote.speaker.clone(),
             context: quote.context.clone(),
         },
-        Block::List(list) => StoredBlock::List {
+        BlockContent::List(list) => StoredContentBlock::List {
             ordered: list.ordered,
             items: list
                 .items
@@ -115,8 +140,9 @@ fn stored_block(block: &Block) -> StoredBlock {
     }
 }
 
-/// The content of stored JSON text; anything unreadable is corruption.
-pub(crate) fn decode(json: &str) -> Result<ArticleContent> {
+/// The content of stored JSON text of a revision of `article`; anything
+/// unreadable is corruption.
+pub(crate) fn decode(json: &str, article: ArticleId) -> Result<ArticleContent> {
     let corrupt = |what: String| PersistenceError::Corrupt(format!("revision content: {what}"));
     let stored: StoredContent =
         serde_json::from_str(json).map_err(|error| corrupt(error.to_string()))?;
@@ -131,10 +157,24 @@ pub(crate) fn decode(json: &str) -> Result<ArticleContent> {
         sections: stored
             .sections
             .into_iter()
-            .map(|section| Section {
+            .enumerate()
+            .map(|(s, section)| Section {
+                id: section
+                    .id
+                    .map_or_else(|| SectionId::legacy(article, s), SectionId),
                 heading: section.heading,
                 icon: section.icon,
-                blocks: section.blocks.into_iter().map(domain_block).collect(),
+                blocks: section
+                    .blocks
+                    .into_iter()
+                    .enumerate()
+                    .map(|(b, block)| Block {
+                        id: block
+                            .id
+                            .map_or_else(|| BlockId::legacy(article, s, b), BlockId),
+                        content: domain_content(block.content),
+                    })
+                    .collect(),
             })
             .collect(),
         authors: stored.authors.into_iter().map(UserId).collect(),
@@ -153,23 +193,56 @@ pub(crate) fn decode(json: &str) -> Result<ArticleContent> {
     })
 }
 
-fn domain_block(block: StoredBlock) -> Block {
+fn domain_content(block: StoredContentBlock) -> BlockContent {
     match block {
-        StoredBlock::Paragraph { text } => Block::Paragraph(RichText::new(text)),
-        StoredBlock::PullQuote {
+        StoredContentBlock::Paragraph { text } => BlockContent::Paragraph(RichText::new(text)),
+        StoredContentBlock::PullQuote {
             text,
             icon,
             speaker,
             context,
-        } => Block::PullQuote(PullQuote {
+        } => BlockContent::PullQuote(PullQuote {
             text,
             icon,
             speaker,
             context,
         }),
-        StoredBlock::List { ordered, items } => Block::List(ListBlock {
+        StoredContentBlock::List { ordered, items } => BlockContent::List(ListBlock {
             ordered,
             items: items.into_iter().map(RichText::new).collect(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LEGACY: &str = r#"{"title":"Old","slug":null,"standfirst":"","sections":[
+        {"heading":null,"icon":null,"blocks":[{"type":"paragraph","text":"One."},
+         {"type":"pull_quote","text":"Said.","icon":null,"speaker":"S","context":null}]},
+        {"heading":"Two","icon":null,"blocks":[{"type":"list","ordered":false,"items":["a"]}]}],
+        "authors":[],"tags":[],"reply_policy":"moderated","meta_title":null,
+        "meta_description":null,"canonical_url":null,"feature_image":null}"#;
+
+    #[test]
+    fn revisions_without_ids_read_with_the_legacy_ids_of_their_positions() {
+        let article = ArticleId::generate();
+        let content = decode(LEGACY, article).unwrap();
+        assert_eq!(content.sections[1].id, SectionId::legacy(article, 1));
+        assert_eq!(
+            content.sections[0].blocks[1].id,
+            BlockId::legacy(article, 0, 1)
+        );
+        assert_eq!(decode(LEGACY, article).unwrap(), content, "deterministic");
+    }
+
+    #[test]
+    fn ids_survive_a_round_trip() {
+        let article = ArticleId::generate();
+        let mut content = decode(LEGACY, article).unwrap();
+        content.sections[0].blocks[0].id = BlockId::generate();
+        let again = decode(&encode(&content).unwrap(), ArticleId::generate()).unwrap();
+        assert_eq!(again, content);
     }
 }

@@ -203,7 +203,7 @@ impl RevisionRepo<'_> {
         let Some(row) = row else {
             return Ok(None);
         };
-        let content = decode(&row.content)?;
+        let content = decode(&row.content, article)?;
         let info = self.infos(vec![InfoRow::from(row)]).await?.remove(0);
         Ok(Some(Revision { info, content }))
     }

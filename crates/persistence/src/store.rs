@@ -128,9 +128,18 @@ impl Store {
 
     /// Applies pending migrations, refusing a schema newer than this binary.
     /// Each migration runs in a transaction on PostgreSQL (SeaORM's default there).
+    /// Word counts are recomputed in Rust after the migration that asks for it.
     pub async fn migrate(&self) -> Result<()> {
         self.refuse_newer_schema().await?;
+        let recount = Migrator::get_pending_migrations(&self.db)
+            .await?
+            .iter()
+            .any(|m| m.name() == crate::word_counts::RECOMPUTE_AFTER);
         Migrator::up(&self.db, None).await?;
+        if recount {
+            let changed = self.recompute_word_counts().await?;
+            tracing::info!(changed, "recomputed stored word counts");
+        }
         Ok(())
     }
 

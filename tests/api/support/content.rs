@@ -4,8 +4,8 @@
 
 use chrono::Duration;
 use masthead_domain::{
-    Article, ArticleInput, ArticleStatus, BlockInput, DisplayName, Email, Lifecycle, NewReply,
-    Reply, ReplyId, ReplyStatus, Role, SectionInput, Tag, TagId, TagInput, User, UserId,
+    Article, ArticleInput, ArticleStatus, BlockContentInput, DisplayName, Email, Lifecycle,
+    NewReply, Reply, ReplyId, ReplyStatus, Role, SectionInput, Tag, TagId, TagInput, User, UserId,
 };
 use masthead_persistence::replies::ReplyDraft;
 use masthead_persistence::users::NewUser;
@@ -74,26 +74,31 @@ pub async fn article(
         standfirst: Some(format!("What happened with {title}.")),
         sections: vec![
             SectionInput {
+                id: None,
                 heading: None,
                 icon: None,
-                blocks: vec![BlockInput::Paragraph {
+                blocks: vec![BlockContentInput::Paragraph {
                     text: "The *lede* of the story, in a few words.".into(),
-                }],
+                }
+                .into()],
             },
             SectionInput {
+                id: None,
                 heading: Some("🗣️ What they said".into()),
                 icon: None,
                 blocks: vec![
-                    BlockInput::PullQuote {
+                    BlockContentInput::PullQuote {
                         text: format!("💬 “A quote about {title}.”"),
                         icon: None,
                         speaker: Some(speaker.into()),
                         context: Some("in an interview".into()),
-                    },
-                    BlockInput::List {
+                    }
+                    .into(),
+                    BlockContentInput::List {
                         ordered: false,
                         items: vec!["First stake".into(), "Second stake".into()],
-                    },
+                    }
+                    .into(),
                 ],
             },
         ],

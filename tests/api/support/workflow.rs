@@ -3,7 +3,7 @@
 //! authenticated requests.
 
 use masthead_domain::{
-    ArticleContent, ArticleInput, BlockInput, Lifecycle, SectionInput, Slug, UserId,
+    ArticleContent, ArticleInput, BlockContentInput, Lifecycle, SectionInput, Slug, UserId,
 };
 use serde_json::Value;
 
@@ -104,16 +104,19 @@ pub fn content(author: UserId, title: &str, lede: &str) -> ArticleContent {
         authors: vec![author],
         sections: vec![
             SectionInput {
+                id: None,
                 heading: None,
                 icon: None,
-                blocks: vec![BlockInput::Paragraph { text: lede.into() }],
+                blocks: vec![BlockContentInput::Paragraph { text: lede.into() }.into()],
             },
             SectionInput {
+                id: None,
                 heading: Some("🌍 Reactions".into()),
                 icon: None,
-                blocks: vec![BlockInput::Paragraph {
+                blocks: vec![BlockContentInput::Paragraph {
                     text: "Capitals responded quickly.".into(),
-                }],
+                }
+                .into()],
             },
         ],
         ..ArticleInput::default()

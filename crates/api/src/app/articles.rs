@@ -2,11 +2,13 @@
 //! Both APIs call these; the order of checks is the one in [`crate::app`].
 //!
 //! The content arrives as a closure that validates the wire input once the
-//! caller is known (an absent byline may default to the caller), so input
-//! errors never come before `401`/`403`, and validation runs once.
+//! caller is known (an absent byline may default to the caller) and, for an
+//! update, the ids of the body as read (the only section and block ids a save
+//! may send back), so input errors never come before `401`/`403`/`404`, and
+//! validation runs once.
 
 use masthead_domain::policy::{Action, Actor};
-use masthead_domain::{Article, ArticleContent, ArticleId, Lifecycle, ValidationErrors};
+use masthead_domain::{Article, ArticleContent, ArticleId, BodyIds, Lifecycle, ValidationErrors};
 use masthead_persistence::Visibility;
 
 use crate::app::{facts, BasedOn};
@@ -14,9 +16,10 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// Validated article content, given the actor who saves it.
-pub trait Content: FnOnce(Actor) -> Result<ArticleContent, ValidationErrors> {}
-impl<F: FnOnce(Actor) -> Result<ArticleContent, ValidationErrors>> Content for F {}
+/// Validated article content, given the actor who saves it and the ids of the
+/// body it replaces (none for a new article).
+pub trait Content: FnOnce(Actor, &BodyIds) -> Result<ArticleContent, ValidationErrors> {}
+impl<F: FnOnce(Actor, &BodyIds) -> Result<ArticleContent, ValidationErrors>> Content for F {}
 
 /// Starts a new article as a draft, by the caller.
 pub async fn create(
@@ -25,7 +28,7 @@ pub async fn create(
     content: impl Content,
 ) -> Result<Article, ApiError> {
     let actor = caller.authorize(Action::CreateArticle)?;
-    let content = content(actor)?;
+    let content = content(actor, &BodyIds::default())?;
     Ok(state
         .store
         .articles()
@@ -51,7 +54,7 @@ pub async fn update(
 ) -> Result<Article, ApiError> {
     let (actor, article) = editable(state, caller, id, Action::EditArticle).await?;
     let version = based_on.authorize(&article)?;
-    let content = content(actor)?;
+    let content = content(actor, &BodyIds::of(&article.sections))?;
     state
         .store
         .articles()

@@ -14,7 +14,9 @@
 //! once the store has assigned ids. All people, places and organisations are
 //! invented.
 
-use masthead_domain::{ArticleInput, BlockInput, ReplyPolicy, Role, SectionInput, TagInput};
+use masthead_domain::{
+    ArticleInput, BlockContentInput, BlockInput, ReplyPolicy, Role, SectionInput, TagInput,
+};
 
 /// A member of staff in the demo newsroom.
 #[derive(Debug, Clone)]
@@ -126,27 +128,30 @@ pub fn articles() -> Vec<DemoArticle> {
 }
 
 fn paragraph(text: &str) -> BlockInput {
-    BlockInput::Paragraph { text: text.into() }
+    BlockContentInput::Paragraph { text: text.into() }.into()
 }
 
 fn pull_quote(text: &str, speaker: &str, context: &str) -> BlockInput {
-    BlockInput::PullQuote {
+    BlockContentInput::PullQuote {
         text: text.into(),
         icon: None,
         speaker: Some(speaker.into()),
         context: Some(context.into()),
     }
+    .into()
 }
 
 fn bullets(items: &[&str]) -> BlockInput {
-    BlockInput::List {
+    BlockContentInput::List {
         ordered: false,
         items: items.iter().map(|item| (*item).into()).collect(),
     }
+    .into()
 }
 
 fn lede(blocks: Vec<BlockInput>) -> SectionInput {
     SectionInput {
+        id: None,
         heading: None,
         icon: None,
         blocks,
@@ -155,6 +160,7 @@ fn lede(blocks: Vec<BlockInput>) -> SectionInput {
 
 fn section(heading: &str, blocks: Vec<BlockInput>) -> SectionInput {
     SectionInput {
+        id: None,
         heading: Some(heading.into()),
         icon: None,
         blocks,
@@ -564,7 +570,9 @@ fn rail_strike() -> DemoArticle {
 mod tests {
     use super::*;
     use masthead_domain::limits::REPLY_DEPTH_MAX;
-    use masthead_domain::{ArticleContent, Block, DisplayName, Email, NewReply, Slug, UserId};
+    use masthead_domain::{
+        ArticleContent, BlockContent, DisplayName, Email, NewReply, Slug, UserId,
+    };
 
     fn validated(article: &DemoArticle) -> ArticleContent {
         let mut input = article.input.clone();
@@ -617,7 +625,7 @@ mod tests {
         let paragraphs = lede
             .blocks
             .iter()
-            .filter(|b| matches!(b, Block::Paragraph(_)))
+            .filter(|b| matches!(b.content, BlockContent::Paragraph(_)))
             .count();
         assert_eq!(paragraphs, 2);
     }
@@ -649,8 +657,8 @@ mod tests {
             .sections
             .iter()
             .flat_map(|s| &s.blocks)
-            .filter_map(|b| match b {
-                Block::PullQuote(q) => Some(q),
+            .filter_map(|b| match &b.content {
+                BlockContent::PullQuote(q) => Some(q),
                 _ => None,
             })
             .collect();
@@ -667,12 +675,17 @@ mod tests {
     fn flagship_has_an_at_stake_list() {
         let content = validated(&flagship());
         let found = content.sections.iter().any(|section| {
-            section.blocks.windows(2).any(|pair| match pair {
-                [Block::Paragraph(intro), Block::List(list)] => {
-                    intro.text().ends_with("At stake:") && !list.ordered && list.items.len() >= 3
-                }
-                _ => false,
-            })
+            section
+                .blocks
+                .windows(2)
+                .any(|pair| match (&pair[0].content, &pair[1].content) {
+                    (BlockContent::Paragraph(intro), BlockContent::List(list)) => {
+                        intro.text().ends_with("At stake:")
+                            && !list.ordered
+                            && list.items.len() >= 3
+                    }
+                    _ => false,
+                })
         });
         assert!(found);
     }
@@ -690,8 +703,8 @@ mod tests {
             .sections
             .iter()
             .flat_map(|s| &s.blocks)
-            .filter_map(|b| match b {
-                Block::Paragraph(text) => Some(text.html()),
+            .filter_map(|b| match &b.content {
+                BlockContent::Paragraph(text) => Some(text.html()),
                 _ => None,
             })
             .collect();

@@ -22,9 +22,11 @@ impl ArticleMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The whole article, body included.")] input: ArticleInput,
     ) -> GqlResult<ArticleNode> {
-        let article = articles::create(state(ctx)?, caller(ctx), |actor| input.validate(actor.id))
-            .await
-            .map_err(|error| input_errors(ctx, error))?;
+        let article = articles::create(state(ctx)?, caller(ctx), |actor, known| {
+            input.validate(actor.id, known)
+        })
+        .await
+        .map_err(|error| input_errors(ctx, error))?;
         Ok(ArticleNode::new(article, masthead_persistence::now()))
     }
 
@@ -40,8 +42,8 @@ impl ArticleMutation {
     ) -> GqlResult<ArticleNode> {
         let id = ids::article("id", &id).gql()?;
         let based_on = BasedOn::version(Some(expected_version));
-        let article = articles::update(state(ctx)?, caller(ctx), id, based_on, |actor| {
-            input.validate(actor.id)
+        let article = articles::update(state(ctx)?, caller(ctx), id, based_on, |actor, known| {
+            input.validate(actor.id, known)
         })
         .await
         .map_err(|error| input_errors(ctx, error))?;

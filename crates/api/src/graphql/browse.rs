@@ -1,13 +1,9 @@
 //! Browsing reads: tags, authors and pull quotes across the archive.
 
 use async_graphql::{Context, Object};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use masthead_domain::{ArticleId, FieldError};
 use masthead_persistence::pull_quotes::QuotePosition;
 use masthead_persistence::Visibility;
 
-use crate::error::ApiError;
 use crate::graphql::connection::{connection, PageArgs, PageInfoNode, Total};
 use crate::graphql::context::{state, visibility, GqlResult, OrGql};
 use crate::graphql::loaders::{ArticleById, Loaders};
@@ -68,8 +64,9 @@ impl BrowseQuery {
         Ok(author.as_ref().map(AuthorNode::from))
     }
 
-    /// Pull quotes across the articles the caller may see, newest article first;
-    /// by one speaker (any letter case) when `speaker` is given.
+    /// Pull quotes across the articles the caller may see, newest publication
+    /// first (ties: the greater article id first), in reading order within an
+    /// article; by one speaker (any letter case) when `speaker` is given.
     #[graphql(complexity = "(first.unwrap_or(20).clamp(1, 100) as usize) * child_complexity + 1")]
     async fn pull_quotes(
         &self,
@@ -85,7 +82,7 @@ impl BrowseQuery {
         let size = args.request(ctx)?.size;
         let after = after
             .as_deref()
-            .map(decode_quote_cursor)
+            .map(|cursor| QuotePosition::decode("after", cursor))
             .transpose()
             .gql()?;
         let visibility = visibility(ctx);
@@ -111,13 +108,8 @@ impl BrowseQuery {
         let edges: Vec<PullQuoteEdge> = quotes
             .into_iter()
             .map(|placed| PullQuoteEdge {
-                cursor: encode_quote_cursor(placed.position),
-                node: PullQuoteNode::new(
-                    placed.position.article_id,
-                    placed.position.section,
-                    placed.position.block,
-                    placed.quote,
-                ),
+                cursor: placed.position.encode(),
+                node: PullQuoteNode::new(placed.position.article_id, placed.id, placed.quote),
             })
             .collect();
         Ok(PullQuoteConnection {
@@ -134,44 +126,4 @@ impl BrowseQuery {
             },
         })
     }
-}
-
-fn encode_quote_cursor(position: QuotePosition) -> String {
-    URL_SAFE_NO_PAD.encode(format!(
-        "q|{}|{}|{}",
-        position.article_id, position.section, position.block
-    ))
-}
-
-fn decode_quote_cursor(cursor: &str) -> Result<QuotePosition, ApiError> {
-    let invalid = || ApiError::from(FieldError::new("after", "is not a valid cursor"));
-    if cursor.len() > 200 {
-        return Err(invalid());
-    }
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
-    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
-    let mut parts = text.split('|');
-    if parts.next() != Some("q") {
-        return Err(invalid());
-    }
-    let article: ArticleId = parts
-        .next()
-        .and_then(|p| p.parse().ok())
-        .ok_or_else(invalid)?;
-    let section: i32 = parts
-        .next()
-        .and_then(|p| p.parse().ok())
-        .ok_or_else(invalid)?;
-    let block: i32 = parts
-        .next()
-        .and_then(|p| p.parse().ok())
-        .ok_or_else(invalid)?;
-    if parts.next().is_some() {
-        return Err(invalid());
-    }
-    Ok(QuotePosition {
-        article_id: article,
-        section,
-        block,
-    })
 }

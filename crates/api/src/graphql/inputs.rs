@@ -4,8 +4,8 @@
 
 use async_graphql::{InputObject, OneofObject, ID};
 use masthead_domain::{
-    ArticleContent, BlockInput as DomainBlock, SectionInput as DomainSection, TagId, UserId,
-    ValidationErrors,
+    ArticleContent, BlockContentInput, BlockId, BlockInput as DomainBlock, BodyIds, FieldError,
+    SectionId, SectionInput as DomainSection, TagId, UserId, ValidationErrors,
 };
 
 use crate::graphql::ids::{self, Kind};
@@ -61,6 +61,8 @@ pub struct FeatureImageInput {
 /// A headed part of the body.
 #[derive(InputObject, Debug, Clone)]
 pub struct SectionInput {
+    /// The section's `id` as read, to keep the section; absent for a new one.
+    pub id: Option<ID>,
     /// Heading; a leading emoji becomes the icon. None for the lede.
     pub heading: Option<String>,
     /// Explicit icon (one emoji); wins over one in the heading.
@@ -84,6 +86,8 @@ pub enum BlockInput {
 /// A paragraph of inline Markdown (emphasis, strong, links, code).
 #[derive(InputObject, Debug, Clone)]
 pub struct ParagraphInput {
+    /// The paragraph's `id` as read, to keep the block; absent for a new one.
+    pub id: Option<ID>,
     /// Markdown source, 1-20,000 characters.
     pub text: String,
 }
@@ -91,6 +95,8 @@ pub struct ParagraphInput {
 /// A quote set apart from the text.
 #[derive(InputObject, Debug, Clone)]
 pub struct PullQuoteInput {
+    /// The pull quote's `id` as read (its global ID), to keep the block; absent for a new one.
+    pub id: Option<ID>,
     /// The quoted words; a leading emoji becomes the icon.
     pub text: String,
     /// Explicit icon (one emoji).
@@ -104,6 +110,8 @@ pub struct PullQuoteInput {
 /// A bulleted or numbered list of inline Markdown items.
 #[derive(InputObject, Debug, Clone)]
 pub struct ListInput {
+    /// The list's `id` as read, to keep the block; absent for a new one.
+    pub id: Option<ID>,
     /// Numbered when true.
     #[graphql(default)]
     pub ordered: bool,
@@ -112,9 +120,14 @@ pub struct ListInput {
 }
 
 impl ArticleInput {
-    /// Validates the whole input at once; `default_author` fills an absent byline.
+    /// Validates the whole input at once; `default_author` fills an absent
+    /// byline, `known` are the ids of the body it replaces (none on create).
     /// Every broken field is reported, named by its path in this input.
-    pub fn validate(self, default_author: UserId) -> Result<ArticleContent, ValidationErrors> {
+    pub fn validate(
+        self,
+        default_author: UserId,
+        known: &BodyIds,
+    ) -> Result<ArticleContent, ValidationErrors> {
         let mut errors = ValidationErrors::default();
         let authors = match self.authors {
             None => vec![default_author],
@@ -136,7 +149,8 @@ impl ArticleInput {
             sections: self
                 .sections
                 .into_iter()
-                .map(SectionInput::into_domain)
+                .enumerate()
+                .map(|(i, section)| section.into_domain(i, &mut errors))
                 .collect(),
             authors,
             tags,
@@ -148,7 +162,7 @@ impl ArticleInput {
             feature_image_alt: image.as_ref().and_then(|image| image.alt.clone()),
             feature_image_caption: image.and_then(|image| image.caption),
         };
-        match input.validate() {
+        match input.validate_with(known) {
             Ok(content) if errors.0.is_empty() => Ok(content),
             Ok(_) => Err(errors),
             Err(domain) => {
@@ -162,37 +176,75 @@ impl ArticleInput {
 }
 
 impl SectionInput {
-    fn into_domain(self) -> DomainSection {
+    /// Section `i` as the domain's input; an id that is not a UUID is recorded.
+    fn into_domain(self, i: usize, errors: &mut ValidationErrors) -> DomainSection {
+        let id = self
+            .id
+            .and_then(|id| errors.collect(uuid_id(&format!("sections[{i}].id"), &id)))
+            .map(SectionId);
         DomainSection {
+            id,
             heading: self.heading,
             icon: self.icon,
             blocks: self
                 .blocks
                 .into_iter()
-                .map(BlockInput::into_domain)
+                .enumerate()
+                .map(|(j, block)| block.into_domain(&format!("sections[{i}].blocks[{j}]"), errors))
                 .collect(),
         }
     }
 }
 
 impl BlockInput {
-    fn into_domain(self) -> DomainBlock {
-        match self {
-            BlockInput::Paragraph(paragraph) => DomainBlock::Paragraph {
-                text: paragraph.text,
-            },
-            BlockInput::PullQuote(quote) => DomainBlock::PullQuote {
-                text: quote.text,
-                icon: quote.icon,
-                speaker: quote.speaker,
-                context: quote.context,
-            },
-            BlockInput::List(list) => DomainBlock::List {
-                ordered: list.ordered,
-                items: list.items,
-            },
+    /// The block at `path` as the domain's input; an id that is not a block's is recorded.
+    fn into_domain(self, path: &str, errors: &mut ValidationErrors) -> DomainBlock {
+        let (id, content) = match self {
+            BlockInput::Paragraph(paragraph) => (
+                paragraph.id,
+                BlockContentInput::Paragraph {
+                    text: paragraph.text,
+                },
+            ),
+            BlockInput::PullQuote(quote) => (
+                quote.id,
+                BlockContentInput::PullQuote {
+                    text: quote.text,
+                    icon: quote.icon,
+                    speaker: quote.speaker,
+                    context: quote.context,
+                },
+            ),
+            BlockInput::List(list) => (
+                list.id,
+                BlockContentInput::List {
+                    ordered: list.ordered,
+                    items: list.items,
+                },
+            ),
+        };
+        // Named like the domain's errors: by the block's place, not the one-of field.
+        let id = id
+            .and_then(|id| errors.collect(block_id(&format!("{path}.id"), &id)))
+            .map(BlockId);
+        DomainBlock { id, content }
+    }
+}
+
+/// A section's or block's id: the UUID a read gave.
+fn uuid_id(field: &str, id: &ID) -> Result<uuid::Uuid, FieldError> {
+    id.parse()
+        .map_err(|_| FieldError::new(field, "is not the id of a section or block"))
+}
+
+/// A block's id: its UUID, or a pull quote's global ID (which holds it).
+fn block_id(field: &str, id: &ID) -> Result<uuid::Uuid, FieldError> {
+    if let Some((Kind::PullQuote, key)) = ids::decode(id) {
+        if let Some((_, block)) = crate::graphql::types::PullQuoteNode::parse_key(&key) {
+            return Ok(block.0);
         }
     }
+    uuid_id(field, id)
 }
 
 /// Parses a list of IDs, recording `field[i]` for each one that is not of `kinds`.
@@ -238,7 +290,8 @@ mod tests {
     #[test]
     fn a_missing_byline_is_the_caller() {
         let me = UserId::generate();
-        assert_eq!(input().validate(me).unwrap().authors, vec![me]);
+        let known = BodyIds::default();
+        assert_eq!(input().validate(me, &known).unwrap().authors, vec![me]);
     }
 
     #[test]
@@ -251,12 +304,23 @@ mod tests {
             ..SeoInput::default()
         });
         bad.sections = vec![SectionInput {
+            id: None,
             heading: None,
             icon: None,
-            blocks: vec![BlockInput::Paragraph(ParagraphInput { text: " ".into() })],
+            blocks: vec![
+                BlockInput::Paragraph(ParagraphInput {
+                    id: None,
+                    text: " ".into(),
+                }),
+                BlockInput::List(ListInput {
+                    id: Some(ID("not-a-uuid".into())),
+                    ordered: false,
+                    items: vec!["x".into()],
+                }),
+            ],
         }];
         let fields: Vec<String> = bad
-            .validate(UserId::generate())
+            .validate(UserId::generate(), &BodyIds::default())
             .unwrap_err()
             .0
             .into_iter()
@@ -266,10 +330,21 @@ mod tests {
             fields,
             [
                 "tags[0]",
+                "sections[0].blocks[1].id",
                 "title",
                 "sections[0].blocks[0].text",
                 "seo.meta_title"
             ]
         );
+    }
+
+    #[test]
+    fn a_pull_quote_keeps_its_id_through_its_global_id() {
+        let article = masthead_domain::ArticleId::generate();
+        let block = BlockId::generate();
+        let global = ids::encode(Kind::PullQuote, format!("{article}/{block}"));
+        assert_eq!(block_id("id", &global).unwrap(), block.0);
+        assert_eq!(block_id("id", &ID(block.to_string())).unwrap(), block.0);
+        assert!(block_id("id", &ids::encode(Kind::Tag, block)).is_err());
     }
 }

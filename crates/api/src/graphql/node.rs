@@ -4,7 +4,7 @@
 
 use async_graphql::{Context, Interface, Object, ID};
 use masthead_domain::policy::Action;
-use masthead_domain::{ArticleId, Block, ReplyId, ReplyStatus, UserId};
+use masthead_domain::{ArticleId, BlockContent, ReplyId, ReplyStatus, UserId};
 
 use crate::graphql::context::{
     caller, field_error, sees_drafts, state, visibility, GqlResult, OrGql,
@@ -126,7 +126,7 @@ impl NodeQuery {
                 }
             }
             Kind::PullQuote => {
-                let Some((article_id, section, block)) = PullQuoteNode::parse_key(&key) else {
+                let Some((article_id, block_id)) = PullQuoteNode::parse_key(&key) else {
                     return Ok(None);
                 };
                 let article = state
@@ -136,13 +136,15 @@ impl NodeQuery {
                     .await
                     .gql()?;
                 article.and_then(|article| {
-                    match article.sections.get(section)?.blocks.get(block)? {
-                        Block::PullQuote(quote) => Some(Node::PullQuote(PullQuoteNode::new(
-                            article.id,
-                            section as i32,
-                            block as i32,
-                            quote.clone(),
-                        ))),
+                    let block = article
+                        .sections
+                        .iter()
+                        .flat_map(|section| &section.blocks)
+                        .find(|block| block.id == block_id)?;
+                    match &block.content {
+                        BlockContent::PullQuote(quote) => Some(Node::PullQuote(
+                            PullQuoteNode::new(article.id, block.id, quote.clone()),
+                        )),
                         _ => None,
                     }
                 })

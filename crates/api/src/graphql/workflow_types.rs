@@ -1,18 +1,20 @@
 //! GraphQL types of the editorial workflow: revisions, diffs, audit entries.
 
-use async_graphql::{Enum, SimpleObject, ID};
+use async_graphql::{Enum, SimpleObject, Union, ID};
 use chrono::{DateTime, Utc};
 use masthead_domain::diff::{self, ContentDiff};
-use masthead_domain::{Block, Section};
+use masthead_domain::{Block, BlockContent, Section};
 use masthead_persistence::audit::AuditEntry;
 use masthead_persistence::revisions::{Revision, RevisionInfo};
 
 use crate::graphql::types::AuthorNode;
 
 /// A section of a revision's body. Revisions have their own body types: a
-/// saved body is a record, not a live article (its blocks have no identity).
+/// saved body is a record, not a live article.
 #[derive(SimpleObject)]
 pub struct RevisionSection {
+    /// The section's id then (the same as the live section's while it exists).
+    pub id: ID,
     /// Heading words, without the emoji.
     pub heading: Option<String>,
     /// The heading's leading emoji.
@@ -24,6 +26,7 @@ pub struct RevisionSection {
 impl From<&Section> for RevisionSection {
     fn from(section: &Section) -> Self {
         Self {
+            id: ID(section.id.to_string()),
             heading: section.heading.clone(),
             icon: section.icon.clone(),
             blocks: section.blocks.iter().map(RevisionBlock::from).collect(),
@@ -31,66 +34,82 @@ impl From<&Section> for RevisionSection {
     }
 }
 
-/// A block of a revision's body; which fields are set depends on `kind`.
+/// A block of a revision's body; `__typename` says which kind.
+#[derive(Union)]
+pub enum RevisionBlock {
+    /// A paragraph as saved.
+    Paragraph(RevisionParagraph),
+    /// A pull quote as saved.
+    PullQuote(RevisionPullQuote),
+    /// A list as saved.
+    List(RevisionList),
+}
+
+/// A paragraph as a revision saved it.
 #[derive(SimpleObject)]
-pub struct RevisionBlock {
-    /// `paragraph`, `pull_quote` or `list`.
-    pub kind: String,
-    /// Paragraph: plain words; pull quote: the quoted words.
-    pub text: Option<String>,
-    /// Paragraph: sanitized inline HTML.
-    pub html: Option<String>,
-    /// Paragraph: Markdown source.
-    pub markdown: Option<String>,
-    /// Pull quote: leading emoji.
+pub struct RevisionParagraph {
+    /// The block's id (a UUID).
+    pub id: ID,
+    /// Plain words.
+    pub text: String,
+    /// Sanitized inline HTML.
+    pub html: String,
+    /// Markdown source.
+    pub markdown: String,
+}
+
+/// A pull quote as a revision saved it.
+#[derive(SimpleObject)]
+pub struct RevisionPullQuote {
+    /// The block's id (a UUID).
+    pub id: ID,
+    /// The quoted words.
+    pub text: String,
+    /// Leading emoji.
     pub icon: Option<String>,
-    /// Pull quote: who said it.
+    /// Who said it.
     pub speaker: Option<String>,
-    /// Pull quote: where or how it was said.
+    /// Where or how it was said.
     pub context: Option<String>,
-    /// List: numbered when true.
-    pub ordered: Option<bool>,
-    /// List: the items' Markdown sources.
-    pub items: Option<Vec<String>>,
+}
+
+/// A list as a revision saved it.
+#[derive(SimpleObject)]
+pub struct RevisionList {
+    /// The block's id (a UUID).
+    pub id: ID,
+    /// Numbered when true.
+    pub ordered: bool,
+    /// The items' Markdown sources.
+    pub items: Vec<String>,
 }
 
 impl From<&Block> for RevisionBlock {
     fn from(block: &Block) -> Self {
-        let empty = Self {
-            kind: block.kind().to_owned(),
-            text: None,
-            html: None,
-            markdown: None,
-            icon: None,
-            speaker: None,
-            context: None,
-            ordered: None,
-            items: None,
-        };
-        match block {
-            Block::Paragraph(text) => Self {
-                text: Some(text.text()),
-                html: Some(text.html()),
-                markdown: Some(text.source().to_owned()),
-                ..empty
-            },
-            Block::PullQuote(quote) => Self {
-                text: Some(quote.text.clone()),
+        let id = ID(block.id.to_string());
+        match &block.content {
+            BlockContent::Paragraph(text) => Self::Paragraph(RevisionParagraph {
+                id,
+                text: text.text(),
+                html: text.html(),
+                markdown: text.source().to_owned(),
+            }),
+            BlockContent::PullQuote(quote) => Self::PullQuote(RevisionPullQuote {
+                id,
+                text: quote.text.clone(),
                 icon: quote.icon.clone(),
                 speaker: quote.speaker.clone(),
                 context: quote.context.clone(),
-                ..empty
-            },
-            Block::List(list) => Self {
-                ordered: Some(list.ordered),
-                items: Some(
-                    list.items
-                        .iter()
-                        .map(|item| item.source().to_owned())
-                        .collect(),
-                ),
-                ..empty
-            },
+            }),
+            BlockContent::List(list) => Self::List(RevisionList {
+                id,
+                ordered: list.ordered,
+                items: list
+                    .items
+                    .iter()
+                    .map(|item| item.source().to_owned())
+                    .collect(),
+            }),
         }
     }
 }
@@ -201,8 +220,10 @@ pub enum ChangeKind {
     Added,
     /// Only in the older revision.
     Removed,
-    /// In both, edited.
+    /// In both, edited (and possibly moved).
     Changed,
+    /// In both, the same, at another place.
+    Moved,
 }
 
 impl From<diff::Change> for ChangeKind {
@@ -211,6 +232,7 @@ impl From<diff::Change> for ChangeKind {
             diff::Change::Added => Self::Added,
             diff::Change::Removed => Self::Removed,
             diff::Change::Changed => Self::Changed,
+            diff::Change::Moved => Self::Moved,
         }
     }
 }
@@ -218,8 +240,12 @@ impl From<diff::Change> for ChangeKind {
 /// A block that differs, with both sides where they exist.
 #[derive(SimpleObject)]
 pub struct BlockChange {
-    /// Added, removed or changed.
+    /// The block's id (blocks are matched by id).
+    pub id: ID,
+    /// Added, removed, changed or moved.
     pub change: ChangeKind,
+    /// The section it was in on the older side (another one's index when it moved here).
+    pub old_section: Option<i32>,
     /// Position in the older section.
     pub old_index: Option<i32>,
     /// Position in the newer section.
@@ -233,7 +259,9 @@ pub struct BlockChange {
 /// A section that differs, with both sides where they exist.
 #[derive(SimpleObject)]
 pub struct SectionChange {
-    /// Added, removed or changed.
+    /// The section's id (sections are matched by id).
+    pub id: ID,
+    /// Added, removed, changed or moved.
     pub change: ChangeKind,
     /// Position in the older body.
     pub old_index: Option<i32>,
@@ -278,6 +306,7 @@ impl RevisionDiff {
                 let before = change.old_index.and_then(|i| old.get(i));
                 let after = change.new_index.and_then(|j| new.get(j));
                 SectionChange {
+                    id: ID(change.id.to_string()),
                     change: change.change.into(),
                     old_index: index(change.old_index),
                     new_index: index(change.new_index),
@@ -286,10 +315,14 @@ impl RevisionDiff {
                         .blocks
                         .iter()
                         .map(|block| BlockChange {
+                            id: ID(block.id.to_string()),
                             change: block.change.into(),
+                            old_section: index(block.old_section),
                             old_index: index(block.old_index),
                             new_index: index(block.new_index),
-                            before: before
+                            before: block
+                                .old_section
+                                .and_then(|s| old.get(s))
                                 .zip(block.old_index)
                                 .and_then(|(section, i)| section.blocks.get(i))
                                 .map(RevisionBlock::from),

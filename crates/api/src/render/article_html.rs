@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use masthead_domain::{Block, PullQuote, Section};
+use masthead_domain::{Block, BlockContent, PullQuote, Section};
 use quick_xml::escape::escape;
 
 /// A correction note shown above the body (feeds put it at the top of an item).
@@ -60,12 +60,12 @@ fn render_section(html: &mut String, section: &Section) {
 }
 
 fn render_block(html: &mut String, block: &Block) {
-    match block {
-        Block::Paragraph(text) => {
+    match &block.content {
+        BlockContent::Paragraph(text) => {
             let _ = write!(html, "<p>{}</p>", text.html());
         }
-        Block::PullQuote(quote) => render_quote(html, quote),
-        Block::List(list) => {
+        BlockContent::PullQuote(quote) => render_quote(html, quote),
+        BlockContent::List(list) => {
             let tag = if list.ordered { "ol" } else { "ul" };
             let _ = write!(html, "<{tag}>");
             for item in &list.items {
@@ -114,6 +114,7 @@ mod tests {
 
     fn section(heading: Option<&str>, icon: Option<&str>, blocks: Vec<Block>) -> Section {
         Section {
+            id: masthead_domain::SectionId::generate(),
             heading: heading.map(str::to_owned),
             icon: icon.map(str::to_owned),
             blocks,
@@ -121,12 +122,12 @@ mod tests {
     }
 
     fn quote(text: &str, speaker: Option<&str>, context: Option<&str>) -> Block {
-        Block::PullQuote(PullQuote {
+        Block::new(BlockContent::PullQuote(PullQuote {
             text: text.to_owned(),
             icon: None,
             speaker: speaker.map(str::to_owned),
             context: context.map(str::to_owned),
-        })
+        }))
     }
 
     #[test]
@@ -137,15 +138,17 @@ mod tests {
                 section(
                     None,
                     None,
-                    vec![Block::Paragraph(RichText::new("The *lede*."))],
+                    vec![Block::new(BlockContent::Paragraph(RichText::new(
+                        "The *lede*.",
+                    )))],
                 ),
                 section(
                     Some("Launch day"),
                     Some("🚀"),
-                    vec![Block::List(ListBlock {
+                    vec![Block::new(BlockContent::List(ListBlock {
                         ordered: true,
                         items: vec![RichText::new("one"), RichText::new("**two**")],
-                    })],
+                    }))],
                 ),
             ],
         );
@@ -196,14 +199,14 @@ mod tests {
                 Some(hostile),
                 Some("<b>"),
                 vec![
-                    Block::Paragraph(RichText::new(format!(
+                    Block::new(BlockContent::Paragraph(RichText::new(format!(
                         "{hostile} [x](javascript:alert(1)) <img src=x onerror=alert(1)>"
-                    ))),
+                    )))),
                     quote(hostile, Some(hostile), Some(hostile)),
-                    Block::List(ListBlock {
+                    Block::new(BlockContent::List(ListBlock {
                         ordered: false,
                         items: vec![RichText::new(hostile)],
-                    }),
+                    })),
                 ],
             )],
         );
@@ -225,7 +228,7 @@ mod tests {
             &[section(
                 None,
                 None,
-                vec![Block::Paragraph(RichText::new("Body."))],
+                vec![Block::new(BlockContent::Paragraph(RichText::new("Body.")))],
             )],
         );
         assert!(body.starts_with(

@@ -140,8 +140,8 @@ pub async fn create(
     let operation = {
         let state = state.clone();
         async move {
-            let article = articles::create(&state, caller, |actor| {
-                document.value.validate(Some(actor.id))
+            let article = articles::create(&state, caller, |actor, known| {
+                document.value.validate(Some(actor.id), known)
             })
             .await?;
             let view = full_view(&state, &article).await?;
@@ -216,8 +216,8 @@ pub async fn update(
     let based_on = Precondition::of_write(&request, true)?;
     let document =
         read_json::<ArticleDocument>(&request, payload.into_inner(), limit_for(&request)).await?;
-    let saved = articles::update(&state, caller, article_id(&id)?, based_on, |_| {
-        document.value.validate(None)
+    let saved = articles::update(&state, caller, article_id(&id)?, based_on, |_, known| {
+        document.value.validate(None, known)
     })
     .await?;
     let view = full_view(&state, &saved).await?;

@@ -15,8 +15,8 @@
 //!   `slug`, which is kept when absent).
 
 use masthead_domain::{
-    ArticleInput, BlockInput, FieldError, ReplyPolicy, SectionInput, TagId, UserId,
-    ValidationErrors,
+    ArticleInput, BlockContentInput, BlockId, BlockInput, BodyIds, FieldError, ReplyPolicy,
+    SectionId, SectionInput, TagId, UserId, ValidationErrors,
 };
 use serde::de::{Error as _, IgnoredAny};
 use serde::{Deserialize, Deserializer};
@@ -107,6 +107,10 @@ pub struct ArticleDocument {
 #[serde(deny_unknown_fields)]
 #[schema(as = SectionWrite)]
 pub struct SectionDocument {
+    /// The section's id as GET returned it, to keep the section; absent for a new one.
+    #[serde(default)]
+    #[schema(format = "uuid")]
+    pub id: Option<String>,
     /// Heading; a leading emoji becomes the icon. `null` for the lede.
     #[serde(default)]
     pub heading: Option<String>,
@@ -125,6 +129,10 @@ pub struct SectionDocument {
 pub enum BlockDocument {
     /// A paragraph: `markdown` is the source (`text` is used when it is absent).
     Paragraph {
+        /// The block's id as GET returned it, to keep the block; absent for a new block.
+        #[serde(default)]
+        #[schema(format = "uuid")]
+        id: Option<String>,
         #[serde(default)]
         markdown: Option<String>,
         #[serde(default)]
@@ -135,6 +143,10 @@ pub enum BlockDocument {
     },
     /// A pull quote; a leading emoji of `text` becomes the icon when `icon` is absent.
     PullQuote {
+        /// The block's id as GET returned it, to keep the block; absent for a new block.
+        #[serde(default)]
+        #[schema(format = "uuid")]
+        id: Option<String>,
         #[serde(default)]
         text: String,
         #[serde(default)]
@@ -146,6 +158,10 @@ pub enum BlockDocument {
     },
     /// A list of Markdown items.
     List {
+        /// The block's id as GET returned it, to keep the block; absent for a new block.
+        #[serde(default)]
+        #[schema(format = "uuid")]
+        id: Option<String>,
         #[serde(default)]
         ordered: bool,
         #[serde(default)]
@@ -348,9 +364,12 @@ enum Origin {
 impl ArticleDocument {
     /// The domain input, with `default_author` as the byline when none is given.
     /// Errors carry document paths (`feature_image.alt`, `sections[0].blocks[1].markdown`).
+    /// `known` are the ids of the article's current body (none on create): the
+    /// only ids a section or block may send back.
     pub fn validate(
         self,
         default_author: Option<UserId>,
+        known: &BodyIds,
     ) -> Result<masthead_domain::ArticleContent, ValidationErrors> {
         let mut errors = ValidationErrors::default();
         let mut authors: Vec<UserId> = ids(&mut errors, "authors", &self.authors);
@@ -368,19 +387,27 @@ impl ArticleDocument {
         let sections = self
             .sections
             .into_iter()
-            .map(|section| {
+            .enumerate()
+            .map(|(i, section)| {
                 let mut section_origins = Vec::new();
                 let blocks = section
                     .blocks
                     .into_iter()
-                    .map(|block| {
-                        let (block, block_origins) = block_input(block);
+                    .enumerate()
+                    .map(|(j, block)| {
+                        let (id, content, block_origins) = block_input(block);
                         section_origins.push(block_origins);
-                        block
+                        let field = format!("sections[{i}].blocks[{j}].id");
+                        BlockInput {
+                            id: parse_id(&mut errors, &field, id).map(BlockId),
+                            content,
+                        }
                     })
                     .collect();
                 origins.push(section_origins);
+                let field = format!("sections[{i}].id");
                 SectionInput {
+                    id: parse_id(&mut errors, &field, section.id).map(SectionId),
                     heading: section.heading,
                     icon: section.icon,
                     blocks,
@@ -404,7 +431,7 @@ impl ArticleDocument {
             feature_image_alt: image.as_ref().and_then(|image| image.alt.clone()),
             feature_image_caption: image.and_then(|image| image.caption),
         };
-        match input.validate() {
+        match input.validate_with(known) {
             Ok(content) if errors.is_empty() => Ok(content),
             Ok(_) => Err(errors),
             Err(domain) => {
@@ -433,20 +460,38 @@ impl ArticleDocument {
     }
 }
 
-/// A block's domain input and, per text it holds, where its source came from.
-fn block_input(block: BlockDocument) -> (BlockInput, Vec<Origin>) {
+/// A section's or block's id as sent: a UUID, else an error at `field`.
+fn parse_id(errors: &mut ValidationErrors, field: &str, id: Option<String>) -> Option<uuid::Uuid> {
+    let id = id?;
+    errors.collect(
+        uuid::Uuid::parse_str(&id)
+            .map_err(|_| FieldError::new(field, "must be an id (a UUID) as GET returned it")),
+    )
+}
+
+/// A block's id as sent, its content input and, per text it holds, where its
+/// source came from.
+fn block_input(block: BlockDocument) -> (Option<String>, BlockContentInput, Vec<Origin>) {
     match block {
-        BlockDocument::Paragraph { markdown, text, .. } => {
+        BlockDocument::Paragraph {
+            id, markdown, text, ..
+        } => {
             let (source, origin) = source_of(markdown, text);
-            (BlockInput::Paragraph { text: source }, vec![origin])
+            (
+                id,
+                BlockContentInput::Paragraph { text: source },
+                vec![origin],
+            )
         }
         BlockDocument::PullQuote {
+            id,
             text,
             icon,
             speaker,
             context,
         } => (
-            BlockInput::PullQuote {
+            id,
+            BlockContentInput::PullQuote {
                 text,
                 icon,
                 speaker,
@@ -454,7 +499,7 @@ fn block_input(block: BlockDocument) -> (BlockInput, Vec<Origin>) {
             },
             Vec::new(),
         ),
-        BlockDocument::List { ordered, items } => {
+        BlockDocument::List { id, ordered, items } => {
             let (items, origins) = items
                 .into_iter()
                 .map(|item| match item {
@@ -462,7 +507,7 @@ fn block_input(block: BlockDocument) -> (BlockInput, Vec<Origin>) {
                     InlineDocument::Object { markdown, text } => source_of(markdown, text),
                 })
                 .unzip();
-            (BlockInput::List { ordered, items }, origins)
+            (id, BlockContentInput::List { ordered, items }, origins)
         }
     }
 }
@@ -540,7 +585,7 @@ mod tests {
 
     fn fields(value: Value) -> Vec<String> {
         document(value)
-            .validate(Some(UserId::generate()))
+            .validate(Some(UserId::generate()), &BodyIds::default())
             .unwrap_err()
             .0
             .into_iter()
@@ -562,11 +607,12 @@ mod tests {
             "seo": {"meta_title": null, "meta_description": null, "canonical_url": null},
             "feature_image": null
         }))
-        .validate(None)
+        .validate(None, &BodyIds::default())
         .unwrap();
         assert_eq!(content.authors, [author]);
         assert_eq!(content.title.as_str(), "Headline");
-        let masthead_domain::Block::Paragraph(text) = &content.sections[0].blocks[0] else {
+        let masthead_domain::BlockContent::Paragraph(text) = &content.sections[0].blocks[0].content
+        else {
             panic!()
         };
         assert_eq!(text.source(), "**bold**");
@@ -614,11 +660,11 @@ mod tests {
     fn an_empty_byline_on_create_is_the_caller() {
         let caller = UserId::generate();
         let content = document(json!({"title": "t"}))
-            .validate(Some(caller))
+            .validate(Some(caller), &BodyIds::default())
             .unwrap();
         assert_eq!(content.authors, [caller]);
         let errors = document(json!({"title": "t", "authors": []}))
-            .validate(None)
+            .validate(None, &BodyIds::default())
             .unwrap_err();
         assert_eq!(errors.0[0].field, "authors", "an update must keep a byline");
     }

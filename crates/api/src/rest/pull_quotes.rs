@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::error::ApiError;
 use crate::rest::caching::public_json;
-use crate::rest::listing::{self, decode_text_cursor, encode_text_cursor, list_body, Fields};
+use crate::rest::listing::{self, list_body, Fields};
 use crate::state::AppState;
 
 /// Where a quote stands.
@@ -32,6 +32,9 @@ pub struct ArticleLinkView {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = PlacedPullQuote)]
 pub struct PullQuoteView {
+    /// The quote's block id, the same as in its article's body.
+    #[schema(format = "uuid")]
+    pub id: String,
     pub text: String,
     #[schema(required = true)]
     pub icon: Option<String>,
@@ -58,7 +61,8 @@ pub struct PullQuoteQuery {
     pub fields: Option<String>,
 }
 
-/// Pull quotes in public articles, newest article first, in reading order within one.
+/// Pull quotes in public articles, newest publication first (ties: the greater
+/// article id first), in reading order within one.
 #[utoipa::path(
     get,
     path = "/pull-quotes",
@@ -79,7 +83,11 @@ pub async fn list(
     let limit = listing::page_size(query.limit)?;
     let known = listing::property_names::<PullQuoteView>();
     let fields = Fields::parse(query.fields.as_deref(), &known)?;
-    let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
+    let after = query
+        .cursor
+        .as_deref()
+        .map(|cursor| QuotePosition::decode("cursor", cursor))
+        .transpose()?;
     let speaker = query
         .speaker
         .as_deref()
@@ -109,6 +117,7 @@ pub async fn list(
         .filter_map(|placed| {
             let article = articles.get(&placed.position.article_id)?;
             Some(PullQuoteView {
+                id: placed.id.to_string(),
                 text: placed.quote.text.clone(),
                 icon: placed.quote.icon.clone(),
                 speaker: placed.quote.speaker.clone(),
@@ -123,53 +132,8 @@ pub async fn list(
         })
         .collect();
     let next_cursor = has_next
-        .then(|| quotes.last().map(|last| encode_cursor(last.position)))
+        .then(|| quotes.last().map(|last| last.position.encode()))
         .flatten();
     let body = list_body(&data, next_cursor, &fields)?;
     Ok(public_json(&request, &state.settings, body, None))
-}
-
-fn encode_cursor(position: QuotePosition) -> String {
-    encode_text_cursor(&format!(
-        "{}|{}|{}",
-        position.article_id, position.section, position.block
-    ))
-}
-
-fn decode_cursor(cursor: &str) -> Result<QuotePosition, ApiError> {
-    let invalid = || {
-        ApiError::from(masthead_domain::FieldError::new(
-            "cursor",
-            "is not a valid cursor",
-        ))
-    };
-    let text = decode_text_cursor(cursor)?;
-    let mut parts = text.split('|');
-    let (Some(id), Some(section), Some(block), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(invalid());
-    };
-    Ok(QuotePosition {
-        article_id: id.parse().map_err(|_| invalid())?,
-        section: section.parse().map_err(|_| invalid())?,
-        block: block.parse().map_err(|_| invalid())?,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quote_cursors_round_trip_and_refuse_garbage() {
-        let position = QuotePosition {
-            article_id: ArticleId::generate(),
-            section: 2,
-            block: 5,
-        };
-        assert_eq!(decode_cursor(&encode_cursor(position)).unwrap(), position);
-        assert!(decode_cursor(&encode_text_cursor("x|1")).is_err());
-        assert!(decode_cursor(&encode_text_cursor("x|1|2")).is_err());
-    }
 }

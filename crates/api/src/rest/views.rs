@@ -2,7 +2,7 @@
 //! from the domain so the wire format can evolve without touching the rules.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use masthead_domain::{Article, Author, Block, RichText, Section, Tag};
+use masthead_domain::{Article, Author, Block, BlockContent, RichText, Section, Tag};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -88,6 +88,9 @@ impl From<&RichText> for InlineView {
 pub enum BlockView {
     /// A paragraph of inline rich text.
     Paragraph {
+        /// Stable id: kept across saves and reorders; send it back to keep the block.
+        #[schema(format = "uuid")]
+        id: String,
         /// Plain words.
         text: String,
         /// Sanitized HTML.
@@ -97,6 +100,9 @@ pub enum BlockView {
     },
     /// A quote set apart, with who said it and where.
     PullQuote {
+        /// Stable id: kept across saves and reorders; send it back to keep the block.
+        #[schema(format = "uuid")]
+        id: String,
         text: String,
         #[schema(required = true)]
         icon: Option<String>,
@@ -107,6 +113,9 @@ pub enum BlockView {
     },
     /// A bulleted or numbered list of inline rich text.
     List {
+        /// Stable id: kept across saves and reorders; send it back to keep the block.
+        #[schema(format = "uuid")]
+        id: String,
         ordered: bool,
         items: Vec<InlineView>,
     },
@@ -114,26 +123,30 @@ pub enum BlockView {
 
 impl From<&Block> for BlockView {
     fn from(block: &Block) -> Self {
-        match block {
-            Block::Paragraph(text) => {
+        let id = block.id.to_string();
+        match &block.content {
+            BlockContent::Paragraph(text) => {
                 let InlineView {
                     text,
                     html,
                     markdown,
                 } = text.into();
                 Self::Paragraph {
+                    id,
                     text,
                     html,
                     markdown,
                 }
             }
-            Block::PullQuote(quote) => Self::PullQuote {
+            BlockContent::PullQuote(quote) => Self::PullQuote {
+                id,
                 text: quote.text.clone(),
                 icon: quote.icon.clone(),
                 speaker: quote.speaker.clone(),
                 context: quote.context.clone(),
             },
-            Block::List(list) => Self::List {
+            BlockContent::List(list) => Self::List {
+                id,
                 ordered: list.ordered,
                 items: list.items.iter().map(Into::into).collect(),
             },
@@ -145,6 +158,9 @@ impl From<&Block> for BlockView {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = Section)]
 pub struct SectionView {
+    /// Stable id: kept across saves and reorders; send it back to keep the section.
+    #[schema(format = "uuid")]
+    pub id: String,
     /// Heading words without the leading emoji; `null` for the lede.
     #[schema(required = true)]
     pub heading: Option<String>,
@@ -157,6 +173,7 @@ pub struct SectionView {
 impl From<&Section> for SectionView {
     fn from(section: &Section) -> Self {
         Self {
+            id: section.id.to_string(),
             heading: section.heading.clone(),
             icon: section.icon.clone(),
             blocks: section.blocks.iter().map(Into::into).collect(),

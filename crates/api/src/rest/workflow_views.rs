@@ -141,14 +141,21 @@ pub enum ChangeName {
     Added,
     Removed,
     Changed,
+    Moved,
 }
 
 /// One block that differs, with both sides where they exist.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = BlockChange)]
 pub struct BlockChangeView {
+    /// The block's id (blocks are matched by id).
+    #[schema(format = "uuid")]
+    pub id: String,
     #[schema(value_type = ChangeName)]
     pub change: &'static str,
+    /// The section it was in on the older side (another section's index when it moved there).
+    #[schema(required = true)]
+    pub old_section: Option<usize>,
     #[schema(required = true)]
     pub old_index: Option<usize>,
     #[schema(required = true)]
@@ -163,6 +170,9 @@ pub struct BlockChangeView {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = SectionChange)]
 pub struct SectionChangeView {
+    /// The section's id (sections are matched by id).
+    #[schema(format = "uuid")]
+    pub id: String,
     #[schema(value_type = ChangeName)]
     pub change: &'static str,
     #[schema(required = true)]
@@ -197,6 +207,7 @@ impl DiffView {
             let before = change.old_index.and_then(|i| old.get(i));
             let after = change.new_index.and_then(|j| new.get(j));
             SectionChangeView {
+                id: change.id.to_string(),
                 change: change.change.as_str(),
                 old_index: change.old_index,
                 new_index: change.new_index,
@@ -205,10 +216,14 @@ impl DiffView {
                     .blocks
                     .iter()
                     .map(|block| BlockChangeView {
+                        id: block.id.to_string(),
                         change: block.change.as_str(),
+                        old_section: block.old_section,
                         old_index: block.old_index,
                         new_index: block.new_index,
-                        before: before
+                        before: block
+                            .old_section
+                            .and_then(|s| old.get(s))
                             .zip(block.old_index)
                             .and_then(|(section, i)| section.blocks.get(i))
                             .map(Into::into),

@@ -13,6 +13,8 @@ pub struct Model {
     pub section_position: i32,
     #[sea_orm(primary_key, auto_increment = false)]
     pub position: i32,
+    /// Stable identity, kept across saves, reorders, moves and restores (unique).
+    pub id: Uuid,
     pub kind: String,
     pub text: Option<String>,
     pub icon: Option<String>,

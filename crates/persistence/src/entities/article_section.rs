@@ -9,6 +9,8 @@ pub struct Model {
     pub article_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub position: i32,
+    /// Stable identity, kept across saves, reorders and restores (unique).
+    pub id: Uuid,
     pub heading: Option<String>,
     pub icon: Option<String>,
 }

@@ -5,8 +5,9 @@ use crate::support;
 
 use chrono::Duration;
 use masthead_domain::{
-    ArticleId, ArticleInput, ArticleStatus, Block, BlockInput, DomainError, Lifecycle, ListBlock,
-    PullQuote, ReplyPolicy, ReplyStatus, RichText, Section, SectionInput,
+    ArticleId, ArticleInput, ArticleStatus, Block, BlockContent, BlockContentInput, BlockId,
+    DomainError, Lifecycle, ListBlock, PullQuote, ReplyPolicy, ReplyStatus, RichText, Section,
+    SectionId, SectionInput,
 };
 use masthead_persistence::testing::TestDatabase;
 use masthead_persistence::{PersistenceError, Visibility};
@@ -18,42 +19,65 @@ use support::*;
 fn news_page_sections() -> Vec<SectionInput> {
     vec![
         SectionInput {
+            id: None,
             heading: None,
             icon: None,
             blocks: vec![
-                BlockInput::Paragraph {
+                BlockContentInput::Paragraph {
                     text: "Talks *resumed* in **Geneva** on Monday, [officials said](https://example.org/statement).".into(),
-                },
+                }.into(),
                 quote("🕊️ “We are closer to peace than ever.”", None, Some("Volodymyr Zelensky"), Some("in a national address")),
             ],
         },
         SectionInput {
+            id: None,
             heading: Some("🤝 Peace Talks".into()),
             icon: None,
             blocks: vec![
-                BlockInput::Paragraph { text: "Delegations met for `six` hours.".into() },
-                BlockInput::List {
+                BlockContentInput::Paragraph { text: "Delegations met for `six` hours.".into() }.into(),
+                BlockContentInput::List {
                     ordered: true,
                     items: vec!["A *ceasefire* line".into(), "Prisoner **exchanges**".into(), "Grain corridors".into()],
-                },
+                }.into(),
                 quote("Dialogue is the only road.", Some("💬"), Some("António Guterres"), None),
             ],
         },
         SectionInput {
+            id: None,
             heading: Some("⏳ What Comes Next".into()),
             icon: None,
             blocks: vec![
-                BlockInput::List { ordered: false, items: vec!["A vote in parliament".into(), "A summit in June".into()] },
+                BlockContentInput::List { ordered: false, items: vec!["A vote in parliament".into(), "A summit in June".into()] }.into(),
                 quote("🗣️ Nothing is agreed until everything is agreed.", None, Some("A diplomat"), Some("speaking anonymously")),
-                BlockInput::Paragraph { text: "More to follow.".into() },
+                BlockContentInput::Paragraph { text: "More to follow.".into() }.into(),
             ],
         },
         SectionInput {
+            id: None,
             heading: Some("Background".into()),
             icon: Some("🌍".into()),
-            blocks: vec![BlockInput::Paragraph { text: "The war began in 2022.".into() }],
+            blocks: vec![BlockContentInput::Paragraph { text: "The war began in 2022.".into() }.into()],
         },
     ]
+}
+
+/// A block with the nil id, for comparisons through [`no_ids`].
+fn blk(content: BlockContent) -> Block {
+    Block {
+        id: BlockId(uuid::Uuid::nil()),
+        content,
+    }
+}
+
+/// `sections` with every id set to nil: the content alone, to compare.
+fn no_ids(mut sections: Vec<Section>) -> Vec<Section> {
+    for section in &mut sections {
+        section.id = SectionId(uuid::Uuid::nil());
+        for block in &mut section.blocks {
+            block.id = BlockId(uuid::Uuid::nil());
+        }
+    }
+    sections
 }
 
 /// The same body as the store should hand it back: icons split off, Markdown kept as source.
@@ -61,53 +85,57 @@ fn news_page_expected() -> Vec<Section> {
     let rich = RichText::new;
     vec![
         Section {
+            id: SectionId(uuid::Uuid::nil()),
             heading: None,
             icon: None,
             blocks: vec![
-                Block::Paragraph(rich("Talks *resumed* in **Geneva** on Monday, [officials said](https://example.org/statement).")),
-                Block::PullQuote(PullQuote {
+                blk(BlockContent::Paragraph(rich("Talks *resumed* in **Geneva** on Monday, [officials said](https://example.org/statement)."))),
+                blk(BlockContent::PullQuote(PullQuote {
                     text: "“We are closer to peace than ever.”".into(),
                     icon: Some("🕊️".into()),
                     speaker: Some("Volodymyr Zelensky".into()),
                     context: Some("in a national address".into()),
-                }),
+                })),
             ],
         },
         Section {
+            id: SectionId(uuid::Uuid::nil()),
             heading: Some("Peace Talks".into()),
             icon: Some("🤝".into()),
             blocks: vec![
-                Block::Paragraph(rich("Delegations met for `six` hours.")),
-                Block::List(ListBlock {
+                blk(BlockContent::Paragraph(rich("Delegations met for `six` hours."))),
+                blk(BlockContent::List(ListBlock {
                     ordered: true,
                     items: vec![rich("A *ceasefire* line"), rich("Prisoner **exchanges**"), rich("Grain corridors")],
-                }),
-                Block::PullQuote(PullQuote {
+                })),
+                blk(BlockContent::PullQuote(PullQuote {
                     text: "Dialogue is the only road.".into(),
                     icon: Some("💬".into()),
                     speaker: Some("António Guterres".into()),
                     context: None,
-                }),
+                })),
             ],
         },
         Section {
+            id: SectionId(uuid::Uuid::nil()),
             heading: Some("What Comes Next".into()),
             icon: Some("⏳".into()),
             blocks: vec![
-                Block::List(ListBlock { ordered: false, items: vec![rich("A vote in parliament"), rich("A summit in June")] }),
-                Block::PullQuote(PullQuote {
+                blk(BlockContent::List(ListBlock { ordered: false, items: vec![rich("A vote in parliament"), rich("A summit in June")] })),
+                blk(BlockContent::PullQuote(PullQuote {
                     text: "Nothing is agreed until everything is agreed.".into(),
                     icon: Some("🗣️".into()),
                     speaker: Some("A diplomat".into()),
                     context: Some("speaking anonymously".into()),
-                }),
-                Block::Paragraph(rich("More to follow.")),
+                })),
+                blk(BlockContent::Paragraph(rich("More to follow."))),
             ],
         },
         Section {
+            id: SectionId(uuid::Uuid::nil()),
             heading: Some("Background".into()),
             icon: Some("🌍".into()),
-            blocks: vec![Block::Paragraph(rich("The war began in 2022."))],
+            blocks: vec![blk(BlockContent::Paragraph(rich("The war began in 2022.")))],
         },
     ]
 }
@@ -138,7 +166,7 @@ async fn body_round_trips_by_id_and_by_slug() {
             ..ArticleInput::default()
         });
         assert_eq!(
-            content.sections,
+            no_ids(content.sections.clone()),
             news_page_expected(),
             "validation shapes the body as expected"
         );
@@ -155,7 +183,7 @@ async fn body_round_trips_by_id_and_by_slug() {
         );
         assert_eq!(created.version, 1, "{backend}");
         assert_eq!(
-            created.sections,
+            no_ids(created.sections.clone()),
             news_page_expected(),
             "{backend}: body as written"
         );

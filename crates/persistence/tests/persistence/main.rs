@@ -10,6 +10,7 @@ mod support;
 mod workflow_fixtures;
 
 mod articles;
+mod block_ids;
 mod pagination;
 mod pull_quotes;
 mod replies;

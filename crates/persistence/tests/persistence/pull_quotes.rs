@@ -2,7 +2,7 @@
 
 use crate::support;
 
-use masthead_domain::{Article, ArticleInput, BlockInput, Lifecycle, SectionInput, UserId};
+use masthead_domain::{Article, ArticleInput, BlockContentInput, Lifecycle, SectionInput, UserId};
 use masthead_persistence::pull_quotes::{PlacedQuote, QuotePosition};
 use masthead_persistence::testing::TestDatabase;
 use masthead_persistence::{Store, Visibility};
@@ -19,11 +19,15 @@ async fn article_with_quotes(
 ) -> Article {
     let sections = (0..2)
         .map(|section| SectionInput {
+            id: None,
             heading: (section > 0).then(|| format!("💬 Part {section}")),
             icon: None,
-            blocks: std::iter::once(BlockInput::Paragraph {
-                text: format!("Part {section} of {title}."),
-            })
+            blocks: std::iter::once(
+                BlockContentInput::Paragraph {
+                    text: format!("Part {section} of {title}."),
+                }
+                .into(),
+            )
             .chain(
                 quotes
                     .iter()
@@ -145,16 +149,19 @@ async fn quotes_by_speaker_ignore_case_and_hide_drafts() {
             positions,
             [
                 QuotePosition {
+                    published_at: q.second.lifecycle.published_at.unwrap(),
                     article_id: q.second.id,
                     section: 0,
                     block: 1
                 },
                 QuotePosition {
+                    published_at: q.first.lifecycle.published_at.unwrap(),
                     article_id: q.first.id,
                     section: 0,
                     block: 1
                 },
                 QuotePosition {
+                    published_at: q.first.lifecycle.published_at.unwrap(),
                     article_id: q.first.id,
                     section: 1,
                     block: 2
@@ -183,14 +190,14 @@ async fn quotes_by_speaker_ignore_case_and_hide_drafts() {
         assert_eq!(
             texts(&staff),
             [
-                "Not yet public.",
                 "Peace is within reach.",
                 "We will not give up.",
-                "Every day counts."
+                "Every day counts.",
+                "Not yet public."
             ],
-            "{backend}: staff see the draft's quote"
+            "{backend}: staff see the draft's quote, after the published ones"
         );
-        assert_eq!(staff[0].position.article_id, q.draft.id, "{backend}");
+        assert_eq!(staff[3].position.article_id, q.draft.id, "{backend}");
         let guterres = store
             .pull_quotes()
             .list(Some("antónio guterres"), public, None, 10)
@@ -269,6 +276,83 @@ async fn quotes_by_speaker_paginate_after_a_position() {
             );
         }
         assert_eq!(walked, everything, "{backend}");
+    }
+}
+
+#[each_database]
+async fn quotes_follow_publication_time_not_creation_order() {
+    for db in TestDatabase::all().await {
+        let store = db.store().await;
+        let backend = db.backend;
+        let author = staff(&store).await;
+        let now = masthead_persistence::now();
+        // Created oldest-first, published in another order; two share a time.
+        let shared = minutes_before(now, 20);
+        let mut made = Vec::new();
+        for (title, published_at) in [
+            ("Created first, published last", minutes_before(now, 1)),
+            ("Created second, published first", minutes_before(now, 90)),
+            ("Created third, tied", shared),
+            ("Created fourth, tied", shared),
+        ] {
+            let quotes = [(0, "One.", Some("Speaker")), (1, "Two.", Some("Speaker"))];
+            let article =
+                article_with_quotes(&store, title, author.id, &quotes, published(published_at))
+                    .await;
+            made.push(article);
+        }
+        let public = Visibility::Public { now };
+        let everything = store
+            .pull_quotes()
+            .list(Some("speaker"), public, None, 100)
+            .await
+            .unwrap();
+        let order: Vec<_> = everything
+            .iter()
+            .map(|placed| (placed.position.article_id, placed.quote.text.as_str()))
+            .collect();
+        // Newest publication first; the tie broken by the greater article id;
+        // reading order inside an article.
+        let expected: Vec<_> = [0, 3, 2, 1]
+            .into_iter()
+            .flat_map(|i| [(made[i].id, "One."), (made[i].id, "Two.")])
+            .collect();
+        assert_eq!(order, expected, "{backend}");
+        // Pages of three walk the same sequence, across the tie.
+        let mut walked = Vec::new();
+        let mut after = None;
+        loop {
+            let page = store
+                .pull_quotes()
+                .list(Some("speaker"), public, after, 3)
+                .await
+                .unwrap();
+            let Some(last) = page.last() else { break };
+            after = Some(last.position);
+            walked.extend(page);
+            assert!(walked.len() <= everything.len(), "{backend}: repeats");
+        }
+        assert_eq!(walked, everything, "{backend}");
+        // A cursor survives its encoding.
+        let cursor = everything[2].position;
+        let decoded = QuotePosition::decode("cursor", &cursor.encode()).unwrap();
+        let page = store
+            .pull_quotes()
+            .list(Some("speaker"), public, Some(decoded), 100)
+            .await
+            .unwrap();
+        assert_eq!(page, everything[3..], "{backend}");
+        // Every quote carries its block's id, the one the article shows.
+        let article = store
+            .articles()
+            .by_id(made[0].id, Visibility::Staff)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            everything[0].id, article.sections[0].blocks[1].id,
+            "{backend}"
+        );
     }
 }
 

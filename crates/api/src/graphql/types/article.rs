@@ -51,14 +51,6 @@ impl ArticleNode {
         &self.article
     }
 
-    async fn words(&self, ctx: &Context<'_>) -> GqlResult<usize> {
-        let body = self.body(ctx).await?;
-        Ok(masthead_domain::article::body_word_count(
-            &self.article.standfirst,
-            &body,
-        ))
-    }
-
     async fn corrections_of(
         &self,
         ctx: &Context<'_>,
@@ -174,7 +166,7 @@ impl ArticleNode {
         }
         let state = state(ctx)?;
         let url = state.article_url(&self.article);
-        let words = self.words(ctx).await?;
+        let words = self.article.word_count();
         let corrections = self.corrections_of(ctx).await?;
         Ok(crate::syndication::json_ld::for_public(
             &state.settings,
@@ -229,14 +221,13 @@ impl ArticleNode {
                 caption: image.caption.clone(),
             })
     }
-    /// Words in standfirst and body.
-    async fn word_count(&self, ctx: &Context<'_>) -> GqlResult<usize> {
-        self.words(ctx).await
+    /// Words in standfirst and body (stored at each save: no body is loaded).
+    async fn word_count(&self) -> usize {
+        self.article.word_count()
     }
     /// Minutes to read, rounded up.
-    async fn reading_time_minutes(&self, ctx: &Context<'_>) -> GqlResult<usize> {
-        let words = self.words(ctx).await?;
-        Ok(masthead_domain::reading::reading_time_minutes(words))
+    async fn reading_time_minutes(&self) -> usize {
+        self.article.reading_time_minutes()
     }
     /// The byline, in order.
     async fn authors(&self) -> Vec<AuthorNode> {

@@ -1,19 +1,23 @@
 //! An article's body as GraphQL objects: sections of blocks (paragraphs,
-//! pull quotes, lists) of inline rich text.
+//! pull quotes, lists) of inline rich text. `__typename` tells the block
+//! types apart (`Paragraph`, `PullQuote`, `List`), and every section and block
+//! has a stable `id` (a UUID, kept across saves, reorders and restores).
 
 use async_graphql::{Context, Object, SimpleObject, Union, ID};
-use masthead_domain::{ArticleId, Block, PullQuote, RichText, Section};
+use masthead_domain::{ArticleId, Block, BlockContent, BlockId, PullQuote, RichText, Section};
 
 use crate::graphql::context::{sees_drafts, GqlResult};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::loaders::{ArticleById, Loaders};
 use crate::graphql::types::article::ArticleNode;
-use crate::graphql::types::enums::BlockKind;
 
 /// A headed part of the body; the lede has no heading.
 #[derive(SimpleObject)]
 #[graphql(name = "Section")]
 pub struct SectionNode {
+    /// Stable id (a UUID): kept across saves and reorders; send it back in
+    /// `SectionInput.id` to keep the section.
+    pub id: ID,
     /// Heading words, without the emoji.
     pub heading: Option<String>,
     /// The heading's leading emoji, split off so frontends can style it.
@@ -23,30 +27,29 @@ pub struct SectionNode {
 }
 
 impl SectionNode {
-    /// The sections of `article`'s body, each block knowing its place.
+    /// The sections of `article`'s body.
     pub fn all(article: ArticleId, body: &[Section]) -> Vec<Self> {
         body.iter()
-            .enumerate()
-            .map(|(s, section)| Self::at(article, s, section))
+            .map(|section| Self::new(article, section))
             .collect()
     }
 
-    /// Section number `s` of `article`'s body.
-    pub fn at(article: ArticleId, s: usize, section: &Section) -> Self {
+    /// One section of `article`'s body.
+    pub fn new(article: ArticleId, section: &Section) -> Self {
         Self {
+            id: ID(section.id.to_string()),
             heading: section.heading.clone(),
             icon: section.icon.clone(),
             blocks: section
                 .blocks
                 .iter()
-                .enumerate()
-                .map(|(b, block)| BlockNode::new(article, s, b, block))
+                .map(|block| BlockNode::new(article, block))
                 .collect(),
         }
     }
 }
 
-/// One piece of a section.
+/// One piece of a section; `__typename` says which.
 #[derive(Union)]
 #[graphql(name = "Block")]
 pub enum BlockNode {
@@ -55,27 +58,25 @@ pub enum BlockNode {
     /// A pull quote.
     PullQuote(PullQuoteNode),
     /// A list.
-    ListBlock(ListBlockNode),
+    List(ListNode),
 }
 
 impl BlockNode {
-    /// The block at `position` of section `section` of `article`.
-    pub fn new(article: ArticleId, section: usize, position: usize, block: &Block) -> Self {
-        match block {
-            Block::Paragraph(text) => Self::Paragraph(ParagraphNode {
-                kind: BlockKind::Paragraph,
+    /// A block of `article`.
+    pub fn new(article: ArticleId, block: &Block) -> Self {
+        let id = ID(block.id.to_string());
+        match &block.content {
+            BlockContent::Paragraph(text) => Self::Paragraph(ParagraphNode {
+                id,
                 text: text.text(),
                 html: text.html(),
                 markdown: text.source().to_owned(),
             }),
-            Block::PullQuote(quote) => Self::PullQuote(PullQuoteNode::new(
-                article,
-                section as i32,
-                position as i32,
-                quote.clone(),
-            )),
-            Block::List(list) => Self::ListBlock(ListBlockNode {
-                kind: BlockKind::List,
+            BlockContent::PullQuote(quote) => {
+                Self::PullQuote(PullQuoteNode::new(article, block.id, quote.clone()))
+            }
+            BlockContent::List(list) => Self::List(ListNode {
+                id,
                 ordered: list.ordered,
                 items: list.items.iter().map(InlineTextNode::from).collect(),
             }),
@@ -86,19 +87,14 @@ impl BlockNode {
 /// The pull quotes of a body, in reading order.
 pub fn placed_quotes(article: ArticleId, body: &[Section]) -> Vec<PullQuoteNode> {
     body.iter()
-        .enumerate()
-        .flat_map(|(s, section)| {
+        .flat_map(|section| {
             section
                 .blocks
                 .iter()
-                .enumerate()
-                .filter_map(move |(b, block)| match block {
-                    Block::PullQuote(quote) => Some(PullQuoteNode::new(
-                        article,
-                        s as i32,
-                        b as i32,
-                        quote.clone(),
-                    )),
+                .filter_map(move |block| match &block.content {
+                    BlockContent::PullQuote(quote) => {
+                        Some(PullQuoteNode::new(article, block.id, quote.clone()))
+                    }
                     _ => None,
                 })
         })
@@ -109,8 +105,8 @@ pub fn placed_quotes(article: ArticleId, body: &[Section]) -> Vec<PullQuoteNode>
 #[derive(SimpleObject)]
 #[graphql(name = "Paragraph")]
 pub struct ParagraphNode {
-    /// Always `PARAGRAPH`.
-    pub kind: BlockKind,
+    /// Stable id (a UUID): send it back in `ParagraphInput.id` to keep the block.
+    pub id: ID,
     /// Plain words.
     pub text: String,
     /// Sanitized inline HTML.
@@ -123,47 +119,40 @@ pub struct ParagraphNode {
 #[derive(Clone)]
 pub struct PullQuoteNode {
     article: ArticleId,
-    section: i32,
-    block: i32,
+    block: BlockId,
     quote: PullQuote,
 }
 
 impl PullQuoteNode {
-    /// The quote at block `block` of section `section` of `article`.
-    pub fn new(article: ArticleId, section: i32, block: i32, quote: PullQuote) -> Self {
+    /// The quote of block `block` of `article`.
+    pub fn new(article: ArticleId, block: BlockId, quote: PullQuote) -> Self {
         Self {
             article,
-            section,
             block,
             quote,
         }
     }
 
-    /// The local key of its global ID: `<article>/<section>/<block>`.
+    /// The local key of its global ID: `<article>/<block id>`.
     pub fn key(&self) -> String {
-        format!("{}/{}/{}", self.article, self.section, self.block)
+        format!("{}/{}", self.article, self.block)
     }
 
     /// Parses [`PullQuoteNode::key`].
-    pub fn parse_key(key: &str) -> Option<(ArticleId, usize, usize)> {
-        let mut parts = key.split('/');
-        let article = parts.next()?.parse().ok()?;
-        let section = parts.next()?.parse().ok()?;
-        let block = parts.next()?.parse().ok()?;
-        parts.next().is_none().then_some((article, section, block))
+    pub fn parse_key(key: &str) -> Option<(ArticleId, BlockId)> {
+        let (article, block) = key.split_once('/')?;
+        Some((article.parse().ok()?, block.parse().ok()?))
     }
 }
 
 /// A quote set apart from the text, with who said it; listed across articles by speaker.
 #[Object(name = "PullQuote")]
 impl PullQuoteNode {
-    /// Global ID: the quote's place in its article (changes if the body is reordered).
+    /// Global ID (a `Node` ID, refetchable with `node`) made of the quote's
+    /// article and block id, kept across saves and reorders: send it back in
+    /// `PullQuoteInput.id` to keep the block.
     pub async fn id(&self) -> ID {
         ids::encode(Kind::PullQuote, self.key())
-    }
-    /// Always `PULL_QUOTE`.
-    async fn kind(&self) -> BlockKind {
-        BlockKind::PullQuote
     }
     /// The quoted words.
     async fn text(&self) -> &str {
@@ -195,10 +184,10 @@ impl PullQuoteNode {
 
 /// A bulleted or numbered list.
 #[derive(SimpleObject)]
-#[graphql(name = "ListBlock")]
-pub struct ListBlockNode {
-    /// Always `LIST`.
-    pub kind: BlockKind,
+#[graphql(name = "List")]
+pub struct ListNode {
+    /// Stable id (a UUID): send it back in `ListInput.id` to keep the block.
+    pub id: ID,
     /// Numbered when true.
     pub ordered: bool,
     /// Items in order.

@@ -143,17 +143,6 @@ impl From<ReplyStatusValue> for ReplyStatus {
     }
 }
 
-/// The kinds of block a section is made of.
-#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
-pub enum BlockKind {
-    /// A paragraph of inline rich text.
-    Paragraph,
-    /// A quote set apart from the text.
-    PullQuote,
-    /// A bulleted or numbered list.
-    List,
-}
-
 /// The order of an article list (always newest first, ties broken by id).
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub enum ArticleOrderBy {

@@ -11,11 +11,9 @@ pub mod tag;
 
 pub use article::{ArticleNode, FeatureImage, Seo};
 pub use article_list::{ArticleConnection, ArticleEdge, ArticleFilterInput};
-pub use body::{
-    BlockNode, InlineTextNode, ListBlockNode, ParagraphNode, PullQuoteNode, SectionNode,
-};
+pub use body::{BlockNode, InlineTextNode, ListNode, ParagraphNode, PullQuoteNode, SectionNode};
 pub use enums::{
-    ArticleOrderBy, ArticleStatusValue, BlockKind, ReplyPolicyValue, ReplyStatusValue, RoleValue,
+    ArticleOrderBy, ArticleStatusValue, ReplyPolicyValue, ReplyStatusValue, RoleValue,
 };
 pub use people::{AuthorNode, UserNode};
 pub use reply::{ReplyConnection, ReplyEdge, ReplyNode};

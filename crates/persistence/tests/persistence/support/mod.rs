@@ -4,8 +4,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 use masthead_domain::{
-    ArticleContent, ArticleInput, ArticleStatus, BlockInput, DisplayName, DomainError, Email,
-    Lifecycle, NewReply, ReplyStatus, Role, SectionInput, Tag, TagId, TagInput, User, UserId,
+    ArticleContent, ArticleInput, ArticleStatus, BlockContentInput, BlockInput, DisplayName,
+    DomainError, Email, Lifecycle, NewReply, ReplyStatus, Role, SectionInput, Tag, TagId, TagInput,
+    User, UserId,
 };
 use masthead_persistence::replies::ReplyDraft;
 use masthead_persistence::users::NewUser;
@@ -59,9 +60,10 @@ pub async fn tag(store: &Store, name: &str) -> Tag {
 /// A one-paragraph lede.
 pub fn lede(text: &str) -> Vec<SectionInput> {
     vec![SectionInput {
+        id: None,
         heading: None,
         icon: None,
-        blocks: vec![BlockInput::Paragraph { text: text.into() }],
+        blocks: vec![BlockContentInput::Paragraph { text: text.into() }.into()],
     }]
 }
 
@@ -89,12 +91,13 @@ pub fn quote(
     speaker: Option<&str>,
     context: Option<&str>,
 ) -> BlockInput {
-    BlockInput::PullQuote {
+    BlockContentInput::PullQuote {
         text: text.into(),
         icon: icon.map(Into::into),
         speaker: speaker.map(Into::into),
         context: context.map(Into::into),
     }
+    .into()
 }
 
 /// Published at `at`.

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use masthead_domain::{
-    Article, ArticleContent, ArticleInput, BlockInput, DisplayName, Email, Lifecycle, Role,
+    Article, ArticleContent, ArticleInput, BlockContentInput, DisplayName, Email, Lifecycle, Role,
     SectionInput, UserId,
 };
 use masthead_persistence::users::NewUser;
@@ -41,23 +41,27 @@ pub fn content(author: UserId, title: &str, lede: &str) -> ArticleContent {
         authors: vec![author],
         sections: vec![
             SectionInput {
+                id: None,
                 heading: None,
                 icon: None,
-                blocks: vec![BlockInput::Paragraph { text: lede.into() }],
+                blocks: vec![BlockContentInput::Paragraph { text: lede.into() }.into()],
             },
             SectionInput {
+                id: None,
                 heading: Some("🌍 Reactions".into()),
                 icon: None,
                 blocks: vec![
-                    BlockInput::Paragraph {
+                    BlockContentInput::Paragraph {
                         text: "Capitals *responded* quickly.".into(),
-                    },
-                    BlockInput::PullQuote {
+                    }
+                    .into(),
+                    BlockContentInput::PullQuote {
                         text: "💬 “We will talk.”".into(),
                         icon: None,
                         speaker: Some("A. Minister".into()),
                         context: Some("at a press conference".into()),
-                    },
+                    }
+                    .into(),
                 ],
             },
         ],
