@@ -134,14 +134,20 @@ mod tests {
     fn marks_folded_matches_and_escapes_everything_else() {
         let query = SearchQuery::parse("cafe <script> ").unwrap();
         let found = highlight(
-            &text("Café <script>alert(1)</script>", &["Nothing here", "A café & a <b>bar</b>"]),
+            &text(
+                "Café <script>alert(1)</script>",
+                &["Nothing here", "A café & a <b>bar</b>"],
+            ),
             &query,
         );
         assert_eq!(
             found.title,
             "<mark>Café</mark> &lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt;"
         );
-        assert_eq!(found.text, "A <mark>café</mark> &amp; a &lt;b&gt;bar&lt;/b&gt;");
+        assert_eq!(
+            found.text,
+            "A <mark>café</mark> &amp; a &lt;b&gt;bar&lt;/b&gt;"
+        );
     }
 
     #[test]

@@ -275,7 +275,18 @@ mod tests {
 
     #[test]
     fn what_cannot_be_understood_says_why() {
-        for q in ["OR", "a OR", "OR a", "a OR OR b", "-a OR b", "a OR -b", "***", "\"\"", "-x -y", "- -"] {
+        for q in [
+            "OR",
+            "a OR",
+            "OR a",
+            "a OR OR b",
+            "-a OR b",
+            "a OR -b",
+            "***",
+            "\"\"",
+            "-x -y",
+            "- -",
+        ] {
             match SearchQuery::parse(q) {
                 Err(DomainError::BadQuery(message)) => assert!(!message.is_empty(), "{q}"),
                 other => panic!("{q}: {other:?}"),

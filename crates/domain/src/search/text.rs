@@ -86,17 +86,12 @@ impl SearchText {
 impl Article {
     /// The article's searchable text (see [`SearchText::of`]).
     pub fn search_text(&self) -> SearchText {
-        let names = self
-            .tags
-            .iter()
-            .map(|tag| tag.name.as_str())
-            .chain(self.authors.iter().map(|author| author.display_name.as_str()));
-        SearchText::of(
-            self.title.as_str(),
-            &self.standfirst,
-            &self.sections,
-            names,
-        )
+        let names = self.tags.iter().map(|tag| tag.name.as_str()).chain(
+            self.authors
+                .iter()
+                .map(|author| author.display_name.as_str()),
+        );
+        SearchText::of(self.title.as_str(), &self.standfirst, &self.sections, names)
     }
 }
 
@@ -127,7 +122,13 @@ mod tests {
         let text = SearchText::of("Talks", "In Istanbul", &sections, ["Politics", "Ana Ruiz"]);
         assert_eq!(
             text.passages,
-            vec!["What happened", "A grain deal.", "We will talk. — Dmitry Peskov", "Odesa", "Kyiv"]
+            vec![
+                "What happened",
+                "A grain deal.",
+                "We will talk. — Dmitry Peskov",
+                "Odesa",
+                "Kyiv"
+            ]
         );
         let indexed = text.indexed();
         assert_eq!(indexed.title, "talks");

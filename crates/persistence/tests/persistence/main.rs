@@ -13,6 +13,7 @@ mod articles;
 mod pagination;
 mod pull_quotes;
 mod replies;
+mod search;
 mod store;
 mod users_and_tags;
 mod workflow_concurrency;
