@@ -49,6 +49,7 @@ mod rest_openapi;
 mod rest_public;
 mod rest_staff_auth;
 mod schema;
+mod search_rest;
 mod syndication_corrections;
 mod syndication_feeds;
 mod syndication_json_ld;
