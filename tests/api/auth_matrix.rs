@@ -188,6 +188,13 @@ const OPERATIONS: &[Operation] = &[
         anonymous_graphql_gets_null: false,
     },
     Operation {
+        name: "search drafts by status",
+        allowed: STAFF,
+        rest: Some(Rest { method: "GET", path: "/api/v1/search?q=@UNIQUE@&status=draft", body: None }),
+        graphql: None,
+        anonymous_graphql_gets_null: false,
+    },
+    Operation {
         name: "create an article",
         allowed: STAFF,
         rest: Some(Rest {

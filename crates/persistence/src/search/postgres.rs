@@ -16,26 +16,21 @@ const WEIGHTS: &str = "'{0.1, 0.2, 0.4, 1.0}'";
 /// (broad queries) or the GIN index (narrow ones), as the planner estimates;
 /// only the window's rows are ranked.
 pub(super) fn candidates(window: &Window<'_>, language: &str) -> sea_orm::Statement {
-    let tsquery = tsquery(window.request.query);
+    let query = window.request.query;
     let mut sql = Sql::new(DatabaseBackend::Postgres);
     sql.push(&format!(
-        "SELECT c.doc AS doc, c.article_id AS article_id, \
-         ts_rank({WEIGHTS}, c.document, to_tsquery("
-    ))
-    .bind(language)
-    .push("::regconfig, ")
-    .bind(tsquery.clone())
-    .push(
-        "))::float8 AS score FROM (SELECT d.doc, d.article_id, d.document \
-         FROM search_documents d WHERE d.document @@ to_tsquery(",
-    )
-    .bind(language)
-    .push("::regconfig, ")
-    .bind(tsquery)
-    .push(") AND d.doc < ")
-    .bind(window.upper)
-    .push(" AND d.doc >= ")
-    .bind(window.lower);
+        "SELECT c.doc AS doc, c.article_id AS article_id, ts_rank({WEIGHTS}, c.document, "
+    ));
+    tsquery(&mut sql, query, language);
+    sql.push(
+        ")::float8 AS score FROM (SELECT d.doc, d.article_id, d.document \
+         FROM search_documents d WHERE d.document @@ (",
+    );
+    tsquery(&mut sql, query, language);
+    sql.push(") AND d.doc < ")
+        .bind(window.upper)
+        .push(" AND d.doc >= ")
+        .bind(window.lower);
     sql.filters(window.request);
     sql.push(" ORDER BY d.doc DESC LIMIT ")
         .bind(window.limit as i64)
@@ -43,40 +38,73 @@ pub(super) fn candidates(window: &Window<'_>, language: &str) -> sea_orm::Statem
     sql.statement()
 }
 
-/// The `to_tsquery` text of a parsed query: each word a quoted lexeme of
-/// letters and digits only, so nothing the user typed is tsquery syntax.
-pub(crate) fn tsquery(query: &SearchQuery) -> String {
-    let groups: Vec<String> = query
-        .groups()
-        .iter()
-        .map(|group| {
-            let phrases: Vec<String> = group.iter().map(phrase).collect();
-            format!("({})", phrases.join(" | "))
-        })
-        .collect();
-    let mut text = groups.join(" & ");
-    for excluded in query.excluded() {
-        text.push_str(&format!(" & !{}", phrase(excluded)));
+/// The `tsquery` of a parsed query as an SQL expression: each word its own
+/// `to_tsquery` of one bound lexeme (letters and digits only, so nothing the
+/// user typed is tsquery syntax), combined with `&&`, `||`, `!!` and
+/// `tsquery_phrase`. Whole words go through the language (stemming, stop
+/// words); a prefix matches as the language stems it or as typed (through
+/// `simple`), so `geology` finds the stem `geolog` and `a` while typing is a
+/// prefix, not a dropped stop word.
+pub(crate) fn tsquery(sql: &mut Sql, query: &SearchQuery, language: &str) {
+    sql.push("(");
+    for (i, group) in query.groups().iter().enumerate() {
+        if i > 0 {
+            sql.push(" && ");
+        }
+        sql.push("(");
+        for (j, found) in group.iter().enumerate() {
+            if j > 0 {
+                sql.push(" || ");
+            }
+            phrase(sql, found, language);
+        }
+        sql.push(")");
     }
-    text
+    for excluded in query.excluded() {
+        sql.push(" && !!");
+        phrase(sql, excluded, language);
+    }
+    sql.push(")");
 }
 
-fn phrase(phrase: &Phrase) -> String {
+fn phrase(sql: &mut Sql, phrase: &Phrase, language: &str) {
     let words: Vec<&String> = phrase
         .words
         .iter()
         .filter(|word| word.chars().all(char::is_alphanumeric))
         .collect();
     let last = words.len().saturating_sub(1);
-    let lexemes: Vec<String> = words
-        .iter()
-        .enumerate()
-        .map(|(i, word)| {
-            let prefix = if phrase.prefix && i == last { ":*" } else { "" };
-            format!("'{word}'{prefix}")
-        })
-        .collect();
-    format!("({})", lexemes.join(" <-> "))
+    // tsquery_phrase(tsquery_phrase(a, b), c): words next to each other, in order.
+    for _ in 1..words.len() {
+        sql.push("tsquery_phrase(");
+    }
+    for (i, word) in words.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        if phrase.prefix && i == last {
+            let prefix = format!("{word}:*");
+            sql.push("(to_tsquery(")
+                .bind(language)
+                .push("::regconfig, ")
+                .bind(prefix.clone())
+                .push(") || to_tsquery('simple', ")
+                .bind(prefix)
+                .push(")");
+        } else {
+            sql.push("to_tsquery(")
+                .bind(language)
+                .push("::regconfig, ")
+                .bind(word.as_str());
+        }
+        sql.push(")");
+        if i > 0 {
+            sql.push(")");
+        }
+    }
+    if words.is_empty() {
+        sql.push("''::tsquery");
+    }
 }
 
 #[cfg(test)]
@@ -84,11 +112,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn queries_become_quoted_tsquery_text() {
+    fn queries_become_expressions_of_bound_lexemes() {
         let query = SearchQuery::parse(r#"Peskov "grain deal" -odesa kyiv OR lvi"#).unwrap();
+        let mut sql = Sql::new(DatabaseBackend::Postgres);
+        tsquery(&mut sql, &query, "english");
         assert_eq!(
-            tsquery(&query),
-            "(('peskov')) & (('grain' <-> 'deal')) & (('kyiv') | ('lvi':*)) & !('odesa')"
+            sql.text,
+            "((to_tsquery($1::regconfig, $2)) && (tsquery_phrase(to_tsquery($3::regconfig, $4), \
+             to_tsquery($5::regconfig, $6))) && (to_tsquery($7::regconfig, $8) || \
+             (to_tsquery($9::regconfig, $10) || to_tsquery('simple', $11))) && \
+             !!to_tsquery($12::regconfig, $13))"
         );
+        assert_eq!(sql.values.len(), 13);
+        assert_eq!(sql.values[10], sea_orm::Value::from("lvi:*"));
     }
 }

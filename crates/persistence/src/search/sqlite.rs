@@ -75,7 +75,7 @@ mod tests {
         let query = SearchQuery::parse(r#"Peskov "grain deal" -odesa kyiv OR NEAR(lviv"#).unwrap();
         assert_eq!(
             match_expression(&query),
-            r#"(("peskov") AND ("grain deal") AND ("kyiv" OR "near" OR "lviv" *)) NOT ("odesa")"#
+            r#"(("peskov") AND ("grain deal") AND ("kyiv" OR "near") AND ("lviv" *)) NOT ("odesa")"#
         );
     }
 }
