@@ -28,7 +28,7 @@ pub fn highlight(text: &SearchText, query: &SearchQuery) -> Highlights {
     let terms: Vec<(String, bool)> = query
         .wanted()
         .flat_map(|phrase| {
-            let last = phrase.words.len() - 1;
+            let last = phrase.words.len().saturating_sub(1);
             phrase
                 .words
                 .iter()

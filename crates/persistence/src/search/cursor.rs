@@ -47,11 +47,7 @@ impl SearchCursor {
                 masthead_domain::FieldError::new(field, "is not a valid cursor").into(),
             )
         };
-        if value.len() > 200 {
-            return Err(invalid());
-        }
-        let bytes = URL_SAFE_NO_PAD.decode(value).map_err(|_| invalid())?;
-        let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+        let text = crate::page::decode_text(field, value)?;
         let mut parts = text.split('|');
         let (Some("s1"), Some(window), Some(score), Some(doc), None) = (
             parts.next(),
