@@ -9,6 +9,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod openapi_conformance;
+mod openapi_requests;
 mod reply_support;
 mod support;
 
@@ -21,6 +22,7 @@ mod auth_tags;
 mod auth_tokens;
 mod auth_user_changes;
 mod auth_user_creation;
+mod browser_pages;
 mod cli;
 mod client_address;
 mod concurrent_writers;
@@ -30,12 +32,15 @@ mod graphql_cluster;
 mod graphql_http;
 mod graphql_limits;
 mod graphql_live;
+mod graphql_live_close;
 mod graphql_read;
 mod graphql_visibility;
 mod graphql_write;
 mod http_hardening;
 mod nul_text;
+mod pg_session_kills;
 mod public_cache;
+mod readme_walkthrough;
 mod replies_bounds;
 mod replies_events;
 mod replies_moderation;

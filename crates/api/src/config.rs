@@ -96,6 +96,10 @@ pub struct Settings {
     #[arg(long, env = "MASTHEAD_GRAPHQL_INTROSPECTION", default_value_t = true, action = ArgAction::Set, value_name = "BOOL")]
     pub graphql_introspection: bool,
 
+    /// Serve the GraphiQL IDE at `/graphiql` (`false`: 404, its assets too).
+    #[arg(long, env = "MASTHEAD_GRAPHIQL", default_value_t = true, action = ArgAction::Set, value_name = "BOOL")]
+    pub graphiql: bool,
+
     /// Deepest GraphQL query accepted.
     #[arg(long, env = "MASTHEAD_GRAPHQL_MAX_DEPTH", default_value_t = 15)]
     pub graphql_max_depth: usize,
@@ -227,6 +231,12 @@ pub struct SiteSettings {
     /// Path of a tag's page on the website; `{slug}` is replaced.
     #[arg(long, env = "MASTHEAD_TAG_PATH", default_value = "/tags/{slug}")]
     pub tag_path: String,
+
+    /// URLs per monthly article sitemap (at most the protocol's 50,000); a
+    /// month with more is split into `{yyyy}-{mm}-{n}.xml` parts.
+    #[arg(long, env = "MASTHEAD_SITEMAP_URLS_PER_FILE", default_value_t = 50_000,
+          value_parser = clap::value_parser!(u64).range(1..=50_000))]
+    pub sitemap_urls_per_file: u64,
 }
 
 impl SiteSettings {
@@ -326,6 +336,27 @@ mod tests {
         assert!(parse(&["--publisher-logo-url", "/logo.png"]).is_err());
         assert!(parse(&["--publisher-logo-url", "javascript:alert(1)"]).is_err());
         assert!(parse(&["--publisher-logo-url", "https://example.com/logo.png"]).is_ok());
+    }
+
+    #[test]
+    fn the_ide_is_on_unless_switched_off_by_flag_or_environment() {
+        let parse = |args: &[&str]| {
+            Cli::try_parse_from(std::iter::once("masthead").chain(args.iter().copied()))
+                .map(|cli| cli.settings.graphiql)
+        };
+        assert_eq!(parse(&[]).ok(), Some(true));
+        assert_eq!(parse(&["--graphiql", "false"]).ok(), Some(false));
+        assert_eq!(parse(&["--graphiql", "true"]).ok(), Some(true));
+        assert!(parse(&["--graphiql", "maybe"]).is_err());
+        let command = <Cli as clap::CommandFactory>::command();
+        let flag = command
+            .get_arguments()
+            .find(|arg| arg.get_id() == "graphiql")
+            .expect("the --graphiql flag");
+        assert_eq!(
+            flag.get_env().and_then(|name| name.to_str()),
+            Some("MASTHEAD_GRAPHIQL")
+        );
     }
 
     #[test]

@@ -9,8 +9,11 @@ use masthead_domain::{DomainError, FieldError, ValidationErrors};
 use masthead_persistence::PersistenceError;
 use serde::Serialize;
 
-/// Everything a request can fail with.
-#[derive(Debug, thiserror::Error)]
+/// Everything a request can fail with. [`ApiErrorKind`] (derived) names the
+/// variants without their data, so [`ApiError::codes`] lists every code the
+/// API can send without a hand-kept list.
+#[derive(Debug, thiserror::Error, strum::EnumDiscriminants)]
+#[strum_discriminants(name(ApiErrorKind), derive(strum::EnumIter))]
 pub enum ApiError {
     /// Nothing there (or nothing the caller may see).
     #[error("not found")]
@@ -93,6 +96,14 @@ pub enum ApiError {
     /// The first request with this `Idempotency-Key` is still running.
     #[error("a request with this Idempotency-Key is still being processed; retry shortly")]
     IdempotencyInProgress,
+    /// The request line and headers are larger than `--max-header-bytes`.
+    #[error("the request line and headers take {size} bytes; at most {limit} are accepted")]
+    HeadersTooLarge {
+        /// Bytes the head took.
+        size: usize,
+        /// The limit, in bytes.
+        limit: usize,
+    },
 }
 
 impl From<PersistenceError> for ApiError {
@@ -141,30 +152,51 @@ impl From<FieldError> for ApiError {
     }
 }
 
-impl ApiError {
-    /// The stable machine-readable code: REST `code` and GraphQL `extensions.code`.
-    pub fn code(&self) -> &'static str {
+impl ApiErrorKind {
+    /// The stable machine-readable code of this kind of error.
+    pub fn code(self) -> &'static str {
         match self {
             Self::NotFound => "NOT_FOUND",
-            Self::BadRequest(_) | Self::Invalid(_) => "BAD_USER_INPUT",
+            Self::BadRequest | Self::Invalid => "BAD_USER_INPUT",
             Self::Unauthenticated | Self::InvalidCredentials => "UNAUTHENTICATED",
-            Self::Forbidden(_) => "FORBIDDEN",
-            Self::Duplicate { .. } => "DUPLICATE",
-            Self::VersionConflict { .. } => "VERSION_CONFLICT",
-            Self::InvalidTransition(_) => "INVALID_TRANSITION",
-            Self::RateLimited { .. } => "RATE_LIMITED",
+            Self::Forbidden => "FORBIDDEN",
+            Self::Duplicate => "DUPLICATE",
+            Self::VersionConflict => "VERSION_CONFLICT",
+            Self::InvalidTransition => "INVALID_TRANSITION",
+            Self::RateLimited => "RATE_LIMITED",
             Self::Unavailable => "UNAVAILABLE",
-            Self::Internal(_) => "INTERNAL_SERVER_ERROR",
-            Self::MalformedJson(_) => "MALFORMED_JSON",
-            Self::MalformedText(_) => "BAD_USER_INPUT",
-            Self::MethodNotAllowed { .. } => "METHOD_NOT_ALLOWED",
-            Self::PreconditionFailed { .. } => "PRECONDITION_FAILED",
+            Self::Internal => "INTERNAL_SERVER_ERROR",
+            Self::MalformedJson => "MALFORMED_JSON",
+            Self::MalformedText => "BAD_USER_INPUT",
+            Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+            Self::PreconditionFailed => "PRECONDITION_FAILED",
             Self::PreconditionRequired => "PRECONDITION_REQUIRED",
-            Self::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
+            Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
             Self::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
             Self::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
             Self::IdempotencyInProgress => "IDEMPOTENCY_IN_PROGRESS",
+            Self::HeadersTooLarge => "HEADERS_TOO_LARGE",
         }
+    }
+}
+
+impl ApiError {
+    /// The stable machine-readable code: REST `code` and GraphQL `extensions.code`.
+    pub fn code(&self) -> &'static str {
+        ApiErrorKind::from(self).code()
+    }
+
+    /// Every code a problem document can carry, each once, in declaration
+    /// order: the `enum` of `Problem.code` in the OpenAPI document.
+    pub fn codes() -> Vec<&'static str> {
+        use strum::IntoEnumIterator;
+        let mut codes: Vec<&'static str> = Vec::new();
+        for code in ApiErrorKind::iter().map(ApiErrorKind::code) {
+            if !codes.contains(&code) {
+                codes.push(code);
+            }
+        }
+        codes
     }
 
     /// What a client may be told: internals are replaced by a generic sentence.
@@ -327,13 +359,15 @@ pub struct Problem {
 }
 
 impl Problem {
-    /// A problem document for `status` with `code` and `detail`.
+    /// A problem document for `status` with the code of `kind` and `detail`
+    /// (taking the kind, not a string, keeps every code one of [`ApiError::codes`]).
     pub fn new(
         status: StatusCode,
-        code: &'static str,
+        kind: ApiErrorKind,
         detail: String,
         errors: Option<Vec<ProblemField>>,
     ) -> Self {
+        let code = kind.code();
         Self {
             kind: format!(
                 "https://masthead.dev/problems/{}",
@@ -358,10 +392,10 @@ impl Problem {
     }
 }
 
-/// Builds a problem+json response for `status` with `code` and `detail`.
+/// Builds a problem+json response for `status` with the code of `kind` and `detail`.
 pub fn problem_response(
     status: StatusCode,
-    code: &'static str,
+    code: ApiErrorKind,
     detail: String,
     errors: Option<Vec<ProblemField>>,
 ) -> HttpResponse {
@@ -390,13 +424,14 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Self::IdempotencyInProgress => StatusCode::CONFLICT,
+            Self::HeadersTooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
         let mut problem = Problem::new(
             self.status_code(),
-            self.code(),
+            self.into(),
             self.public_detail(),
             self.field_errors(),
         );

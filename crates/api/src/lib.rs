@@ -14,6 +14,7 @@ pub mod error;
 pub mod events;
 pub mod graphql;
 pub mod health;
+pub mod pages;
 pub mod public_cache;
 pub mod rate_limit;
 pub mod render;

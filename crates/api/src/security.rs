@@ -4,11 +4,11 @@
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::StatusCode;
 use actix_web::middleware::{DefaultHeaders, Next};
 use actix_web::web;
+use actix_web::ResponseError;
 
-use crate::error::problem_response;
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// `X-Content-Type-Options: nosniff` and `Referrer-Policy: no-referrer` on
@@ -39,12 +39,7 @@ pub async fn bound_request_head(
         .map(|state| state.settings.max_header_bytes);
     let size = head_size(&request);
     if let Some(limit) = limit.filter(|limit| size > *limit) {
-        let response = problem_response(
-            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            "HEADERS_TOO_LARGE",
-            format!("the request line and headers take {size} bytes; at most {limit} are accepted"),
-            None,
-        );
+        let response = ApiError::HeadersTooLarge { size, limit }.error_response();
         return Ok(request.into_response(response).map_into_right_body());
     }
     next.call(request)

@@ -16,7 +16,7 @@ use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::signing_key;
 use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
-use crate::error::{problem_response, ApiError};
+use crate::error::{problem_response, ApiError, ApiErrorKind};
 use crate::events::Events;
 use crate::public_cache::PublicCache;
 use crate::state::AppState;
@@ -153,6 +153,7 @@ async fn token_keys(store: &Store, settings: &Settings) -> anyhow::Result<TokenK
 fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let schema = graphql::build_schema(Some(state.clone()), &state.settings);
     let max_body = state.settings.max_body_bytes;
+    let pages = web::Data::new(crate::pages::Pages::new(state.settings.graphiql));
     let server = HttpServer::new(move || {
         App::new()
             .wrap(NormalizePath::new(TrailingSlash::Trim))
@@ -163,6 +164,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .wrap(security::default_headers())
             .app_data(web::Data::new(state.clone()))
             .app_data(web::Data::new(schema.clone()))
+            .app_data(pages.clone())
             .app_data(
                 web::JsonConfig::default()
                     .limit(max_body)
@@ -175,6 +177,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .configure(rest::routes)
             .configure(graphql::routes)
             .configure(crate::syndication::routes)
+            .configure(crate::pages::routes)
             .default_service(web::to(not_found))
     })
     .shutdown_timeout(15)
@@ -187,7 +190,13 @@ fn cors(origins: &[String]) -> Cors {
     let cors = Cors::default()
         .allow_any_method()
         .allow_any_header()
-        .expose_headers(["etag", "location", "retry-after"])
+        .expose_headers([
+            "etag",
+            "location",
+            "retry-after",
+            "last-modified",
+            "idempotent-replayed",
+        ])
         .max_age(3600);
     if origins.iter().any(|origin| origin == "*") {
         cors.allow_any_origin()
@@ -207,20 +216,24 @@ pub(crate) fn json_error(
     let (status, code, detail) = match &error {
         JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => (
             StatusCode::PAYLOAD_TOO_LARGE,
-            "PAYLOAD_TOO_LARGE",
+            ApiErrorKind::PayloadTooLarge,
             "the request body is too large".to_owned(),
         ),
         JsonPayloadError::ContentType => (
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "UNSUPPORTED_MEDIA_TYPE",
+            ApiErrorKind::UnsupportedMediaType,
             "send application/json".to_owned(),
         ),
         JsonPayloadError::Deserialize(inner) if inner.is_data() => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            "BAD_USER_INPUT",
+            ApiErrorKind::Invalid,
             inner.to_string(),
         ),
-        other => (StatusCode::BAD_REQUEST, "MALFORMED_JSON", other.to_string()),
+        other => (
+            StatusCode::BAD_REQUEST,
+            ApiErrorKind::MalformedJson,
+            other.to_string(),
+        ),
     };
     actix_web::error::InternalError::from_response(
         error,

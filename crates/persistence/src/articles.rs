@@ -17,8 +17,8 @@ use masthead_domain::{
 };
 use sea_orm::sea_query::{Expr, Func, Query, SimpleExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -101,7 +101,7 @@ impl<'a> ArticleRepo<'a> {
         self.store
     }
 
-    pub(crate) fn db(&self) -> &'a DatabaseConnection {
+    pub(crate) fn db(&self) -> &'a crate::reader::Reader {
         self.store.db()
     }
 

@@ -86,6 +86,26 @@ fn is_retryable_code(code: &str) -> bool {
     ) || code.starts_with("08")
 }
 
+/// True when the database ended the session a statement ran on (SQLSTATE
+/// 57P01–57P03, a connection exception of class 08, or the socket closing):
+/// the statement may be asked again on another connection if it only reads.
+pub(crate) fn is_session_lost(error: &DbErr) -> bool {
+    use sea_orm::sqlx::Error;
+    let inner = match error {
+        DbErr::Conn(RuntimeErr::SqlxError(inner))
+        | DbErr::Exec(RuntimeErr::SqlxError(inner))
+        | DbErr::Query(RuntimeErr::SqlxError(inner)) => inner,
+        _ => return false,
+    };
+    match inner {
+        Error::Io(_) | Error::WorkerCrashed => true,
+        Error::Database(database) => database.code().is_some_and(|code| {
+            matches!(&*code, "57P01" | "57P02" | "57P03") || code.starts_with("08")
+        }),
+        _ => false,
+    }
+}
+
 fn is_connection_error(error: &sea_orm::sqlx::Error) -> bool {
     use sea_orm::sqlx::Error;
     matches!(

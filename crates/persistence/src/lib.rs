@@ -21,6 +21,7 @@ pub mod idempotency;
 pub mod notifications;
 pub mod page;
 pub mod pull_quotes;
+pub mod reader;
 pub mod refresh_tokens;
 pub mod replies;
 pub mod reply_queue;

@@ -67,7 +67,7 @@ impl Store {
         if !self.shares_notifications() {
             return Ok(None);
         }
-        let pool = self.db().get_postgres_connection_pool();
+        let pool = self.db().pool().get_postgres_connection_pool();
         let unavailable = |error| {
             PersistenceError::Unavailable(sea_orm::DbErr::Conn(sea_orm::RuntimeErr::SqlxError(
                 error,

@@ -12,6 +12,7 @@ use sea_orm::{
 };
 
 use crate::error::{PersistenceError, Result};
+use crate::reader::Reader;
 
 /// A handle on the database: cheap to clone, shared by every request.
 ///
@@ -26,6 +27,7 @@ use crate::error::{PersistenceError, Result};
 #[derive(Debug, Clone)]
 pub struct Store {
     db: DatabaseConnection,
+    reader: Reader,
     writer: DatabaseConnection,
     generation: Arc<AtomicU64>,
     revisions_keep: u32,
@@ -71,6 +73,7 @@ impl Store {
         });
         Self {
             writer: db.clone(),
+            reader: Reader::new(db.clone()),
             db,
             generation: Arc::new(AtomicU64::new(0)),
             revisions_keep: 0,
@@ -207,9 +210,10 @@ impl Store {
         self.db.get_database_backend()
     }
 
-    /// The connection pool, for reads.
-    pub(crate) fn db(&self) -> &DatabaseConnection {
-        &self.db
+    /// The connection pool, for reads: a read whose session the database
+    /// ended is asked once more (see [`Reader`]).
+    pub(crate) fn db(&self) -> &Reader {
+        &self.reader
     }
 
     /// The connection for writes: every write transaction and every

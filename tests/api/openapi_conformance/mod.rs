@@ -2,7 +2,12 @@
 //! operations beyond the public reads and the article desk, one area a file.
 //! Every answer (status, content type, declared headers, body) is checked
 //! against what the document says, with JSON Schema validation of the bodies
-//! against its components.
+//! against its components, strictly: an answer may carry no property its
+//! schema does not declare (as if every object schema said
+//! `additionalProperties: false`), so required, nullable and enum
+//! declarations are checked against real answers in both directions a typed
+//! client cares about. An answer to a request with `fields=` is validated
+//! against the partial schema the `fields` parameter names (`x-partial-answer`).
 
 mod auth;
 mod replies;
@@ -33,6 +38,8 @@ pub fn area(path: &str) -> &'static str {
 pub struct Conformance<'a> {
     pub app: &'a TestApp,
     pub document: Value,
+    /// The document's components with every object schema closed.
+    strict: Value,
     /// (method, path template, status) seen.
     seen: BTreeSet<(String, String, u16)>,
 }
@@ -46,9 +53,12 @@ impl<'a> Conformance<'a> {
             .await
             .unwrap();
         assert_eq!(response.status(), 200);
+        let document: Value = response.json().await.unwrap();
+        let strict = strict_components(&document);
         Self {
             app,
-            document: response.json().await.unwrap(),
+            document,
+            strict,
             seen: BTreeSet::new(),
         }
     }
@@ -60,6 +70,10 @@ impl<'a> Conformance<'a> {
         template: &str,
         request: RequestBuilder,
     ) -> (u16, Value) {
+        let narrowed = request
+            .try_clone()
+            .and_then(|request| request.build().ok())
+            .is_some_and(|built| built.url().query_pairs().any(|(name, _)| name == "fields"));
         let response = request.send().await.unwrap();
         let status = response.status().as_u16();
         let context = format!("{} {method} {template} -> {status}", self.app.backend);
@@ -77,6 +91,7 @@ impl<'a> Conformance<'a> {
             .as_object()
             .into_iter()
             .flatten()
+            .filter(|(_, header)| header["required"] == true)
             .map(|(name, _)| name)
         {
             assert!(
@@ -100,8 +115,21 @@ impl<'a> Conformance<'a> {
             }
             Some(content_type) => {
                 let media = content_type.split(';').next().unwrap().trim().to_owned();
-                let schema = declared["content"][&media]["schema"].clone();
+                let mut schema = declared["content"][&media]["schema"].clone();
                 assert!(schema.is_object(), "{context}: {media} is not documented");
+                let partial = operation["parameters"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|parameter| parameter["name"] == "fields")
+                    .map(|parameter| parameter["x-partial-answer"].clone());
+                if let (true, 200, Some(partial)) = (narrowed, status, partial) {
+                    assert!(
+                        partial.is_object(),
+                        "{context}: `fields` names its partial answer"
+                    );
+                    schema = partial;
+                }
                 let body: Value = serde_json::from_slice(&bytes).expect("a JSON body");
                 self.validate(&schema, &body, &context);
                 body
@@ -142,20 +170,16 @@ impl<'a> Conformance<'a> {
         }
     }
 
-    /// Validates `instance` against `schema`, resolving `$ref`s against the document.
+    /// Validates an answer `instance` against `schema`, resolving `$ref`s
+    /// against the document's components with every object schema closed.
     pub fn validate(&self, schema: &Value, instance: &Value, context: &str) {
-        let root = json!({
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "allOf": [schema],
-            "components": self.document["components"],
-        });
-        let validator =
-            jsonschema::draft202012::new(&root).expect("the document's schemas compile");
-        let errors: Vec<String> = validator
-            .iter_errors(instance)
-            .map(|error| format!("{} at {}", error, error.instance_path()))
-            .collect();
-        assert!(errors.is_empty(), "{context}: {errors:#?}\n{instance}");
+        check(&self.strict, schema, instance, context);
+    }
+
+    /// Validates a request document against `schema` as the document has it
+    /// (request schemas decide for themselves which properties they take).
+    pub fn validate_request(&self, schema: &Value, instance: &Value, context: &str) {
+        check(&self.document["components"], schema, instance, context);
     }
 
     /// A request to `/api/v1{path}`, with the bearer token of `session` when given.
@@ -204,4 +228,65 @@ impl<'a> Conformance<'a> {
             );
         }
     }
+}
+
+/// The document's components for validating answers: `allOf` compositions
+/// merged into one object, and every object schema with properties closed
+/// (`additionalProperties: false`) unless it says otherwise.
+fn strict_components(document: &Value) -> Value {
+    let mut components = document["components"].clone();
+    let names: Vec<String> = components["schemas"]
+        .as_object()
+        .map(|schemas| schemas.keys().cloned().collect())
+        .unwrap_or_default();
+    for name in names {
+        let parts = components["schemas"][&name]["allOf"].as_array().cloned();
+        let Some(parts) = parts else { continue };
+        let mut properties = serde_json::Map::new();
+        let mut required = Vec::new();
+        for part in parts {
+            let part = match part["$ref"].as_str() {
+                Some(reference) => document
+                    .pointer(reference.trim_start_matches('#'))
+                    .cloned()
+                    .unwrap_or(Value::Null),
+                None => part,
+            };
+            properties.extend(part["properties"].as_object().cloned().unwrap_or_default());
+            required.extend(part["required"].as_array().cloned().unwrap_or_default());
+        }
+        components["schemas"][&name] = json!({
+            "type": "object", "properties": properties, "required": required
+        });
+    }
+    close(&mut components["schemas"]);
+    components
+}
+
+fn close(schema: &mut Value) {
+    match schema {
+        Value::Object(object) => {
+            if object.contains_key("properties") && !object.contains_key("additionalProperties") {
+                object.insert("additionalProperties".into(), json!(false));
+            }
+            object.values_mut().for_each(close);
+        }
+        Value::Array(items) => items.iter_mut().for_each(close),
+        _ => {}
+    }
+}
+
+/// Asserts that `instance` is valid against `schema` with `components`.
+fn check(components: &Value, schema: &Value, instance: &Value, context: &str) {
+    let root = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "allOf": [schema],
+        "components": components,
+    });
+    let validator = jsonschema::draft202012::new(&root).expect("the document's schemas compile");
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|error| format!("{} at {}", error, error.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{context}: {errors:#?}\n{instance}");
 }

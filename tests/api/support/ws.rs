@@ -95,3 +95,27 @@ pub async fn until_subscribed(app: &TestApp, count: usize) {
     .await
     .expect("the subscription registers");
 }
+
+/// Reads until the server closes the connection: the close code, and the
+/// protocol messages that came before it (pings and pongs left out).
+/// Panics when the connection ends without a close frame or stays open.
+pub async fn close_code(socket: &mut Socket) -> (u16, Vec<Value>) {
+    let closed = tokio::time::timeout(PATIENCE, async {
+        let mut before = Vec::new();
+        loop {
+            match socket.next().await {
+                Some(Ok(Message::Close(Some(frame)))) => return (u16::from(frame.code), before),
+                Some(Ok(Message::Text(text))) => {
+                    let value: Value = serde_json::from_str(&text).unwrap();
+                    if value["type"] != "ping" && value["type"] != "pong" {
+                        before.push(value);
+                    }
+                }
+                Some(Ok(_)) => {}
+                other => panic!("the connection ended without a close code: {other:?}"),
+            }
+        }
+    })
+    .await;
+    closed.expect("the server closes the connection within the patience bound")
+}

@@ -6,6 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpRequest};
+use chrono::{DateTime, Utc};
 use masthead_domain::policy::{self, Action, Actor};
 use masthead_domain::UserId;
 
@@ -32,8 +33,17 @@ impl Caller {
     /// Resolves an `Authorization` header value: no header is anonymous; a
     /// header that is not a valid, current bearer token is refused.
     pub async fn from_header(state: &AppState, value: Option<&str>) -> Result<Self, ApiError> {
+        Ok(Self::with_token_times(state, value).await?.0)
+    }
+
+    /// [`Caller::from_header`], with when the token was issued and when it
+    /// expires (for what outlives the request, such as a WebSocket).
+    pub async fn with_token_times(
+        state: &AppState,
+        value: Option<&str>,
+    ) -> Result<(Self, Option<TokenTimes>), ApiError> {
         let Some(value) = value else {
-            return Ok(Self(None));
+            return Ok((Self(None), None));
         };
         let token = value
             .strip_prefix("Bearer ")
@@ -54,11 +64,28 @@ impl Caller {
         if !standing.active || revoked || standing.role.as_str() != claims.role {
             return Err(ApiError::Unauthenticated);
         }
-        Ok(Self(Some(Actor {
-            id: user,
-            role: standing.role,
-        })))
+        let times = TokenTimes {
+            issued_at: DateTime::from_timestamp_millis(claims.iat_ms)
+                .ok_or(ApiError::Unauthenticated)?,
+            expires_at: DateTime::from_timestamp(claims.exp, 0).ok_or(ApiError::Unauthenticated)?,
+        };
+        Ok((
+            Self(Some(Actor {
+                id: user,
+                role: standing.role,
+            })),
+            Some(times),
+        ))
     }
+}
+
+/// When a verified access token was issued and when it expires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenTimes {
+    /// Issued (credentials changed after this revoke it).
+    pub issued_at: DateTime<Utc>,
+    /// Expires (`exp`).
+    pub expires_at: DateTime<Utc>,
 }
 
 impl FromRequest for Caller {

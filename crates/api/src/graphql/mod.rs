@@ -23,6 +23,7 @@ pub mod reply_types;
 pub mod search;
 pub mod site;
 pub mod subscription;
+pub mod tenure;
 pub mod types;
 pub mod workflow;
 pub mod workflow_types;
@@ -30,7 +31,6 @@ pub mod ws;
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use async_graphql::http::GraphiQLSource;
 use async_graphql::{MergedObject, Schema};
 
 use crate::config::Settings;
@@ -131,15 +131,11 @@ async fn other_method(http: HttpRequest) -> HttpResponse {
     response
 }
 
-async fn graphiql() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .subscription_endpoint("/graphql")
-                .finish(),
-        )
+/// `GET /graphiql`: the IDE, from assets in the binary (see [`crate::pages`]).
+async fn graphiql(
+    pages: web::Data<crate::pages::Pages>,
+) -> Result<HttpResponse, crate::error::ApiError> {
+    pages.graphiql()
 }
 
 /// Mounts `/graphql` and `/graphiql`.

@@ -16,6 +16,7 @@ use crate::events::Event;
 use crate::graphql::context::{caller, state, visibility, OrGql};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::loaders::{Loaders, ThreadOf};
+use crate::graphql::tenure::{Holder, Tenure};
 use crate::graphql::types::{ArticleNode, ReplyNode};
 use crate::state::AppState;
 
@@ -78,9 +79,9 @@ impl Subscription {
             .gql()?
             .ok_or(ApiError::NotFound)
             .gql()?;
-        let events = events(receiver, permit).take_until_invalid(state.clone(), watcher);
+        let events = events(receiver, permit).take_until_invalid(state.clone(), watcher.clone());
         Ok(events.filter_map(move |event| {
-            let (state, loaders) = (state.clone(), loaders.clone());
+            let (state, loaders, watcher) = (state.clone(), loaders.clone(), watcher.clone());
             async move {
                 let Event::ReplyApproved {
                     article_id,
@@ -141,21 +142,29 @@ impl Subscription {
 }
 
 /// Who holds a subscription, checked again at every event: a member of staff
-/// whose account was disabled, whose role changed or whose credentials changed
-/// since the subscription began loses it (the stream completes), and what the
+/// whose token expired, whose account was disabled or whose role or
+/// credentials changed loses it (the stream completes and the connection is
+/// closed with the protocol's close code, see [`Tenure`]), and what the
 /// subscriber may see is decided anew each time.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Watcher {
     actor: Option<masthead_domain::policy::Actor>,
-    since: chrono::DateTime<chrono::Utc>,
+    tenure: Tenure,
 }
 
 impl Watcher {
     fn of(ctx: &Context<'_>) -> Self {
-        Self {
-            actor: caller(ctx).0,
-            since: masthead_persistence::now(),
-        }
+        let actor = caller(ctx).0;
+        let tenure = ctx.data_opt::<Tenure>().cloned().unwrap_or_else(|| {
+            // Not over a WebSocket (the connection puts its tenure in): the
+            // account is still checked at every event.
+            Tenure::new(actor.map(|actor| Holder {
+                actor,
+                since: masthead_persistence::now(),
+                expires_at: chrono::DateTime::<chrono::Utc>::MAX_UTC,
+            }))
+        });
+        Self { actor, tenure }
     }
 
     /// Staff see drafts; everyone else what is public now.
@@ -165,23 +174,6 @@ impl Watcher {
             None => Visibility::Public {
                 now: masthead_persistence::now(),
             },
-        }
-    }
-
-    /// False once a staff subscriber's account no longer backs the subscription.
-    async fn still_valid(&self, state: &AppState) -> bool {
-        let Some(actor) = self.actor else {
-            return true;
-        };
-        match state.store.users().token_standing(actor.id).await {
-            Ok(Some(standing)) => {
-                standing.active
-                    && standing.role == actor.role
-                    && standing
-                        .credentials_changed_at
-                        .is_none_or(|changed| changed <= self.since)
-            }
-            _ => false,
         }
     }
 }
@@ -194,8 +186,8 @@ trait TakeUntilInvalid: Stream<Item = Event> + Sized + Send + 'static {
         watcher: Watcher,
     ) -> impl Stream<Item = Event> + Send + 'static {
         self.take_while(move |_| {
-            let state = state.clone();
-            async move { watcher.still_valid(&state).await }
+            let (state, tenure) = (state.clone(), watcher.tenure.clone());
+            async move { tenure.still_held(&state).await }
         })
     }
 }

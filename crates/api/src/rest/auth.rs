@@ -17,8 +17,7 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 #[schema(as = LoginWrite)]
 pub struct LoginBody {
-    /// Sign-in address.
-    #[schema(format = Email)]
+    /// Sign-in address; any text is taken (one no account has is a 401, like a wrong password).
     pub email: String,
     /// Password (at most 1,024 bytes).
     pub password: String,

@@ -129,7 +129,7 @@ pub fn encode_text_cursor(key: &str) -> String {
 /// Decodes a cursor made by [`encode_text_cursor`]; garbage is a 422 on `cursor`.
 pub fn decode_text_cursor(cursor: &str) -> Result<String, ApiError> {
     let invalid = || ApiError::from(FieldError::new("cursor", "is not a valid cursor"));
-    if cursor.len() > 400 {
+    if cursor.is_empty() || cursor.len() > 400 {
         return Err(invalid());
     }
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
@@ -177,5 +177,6 @@ mod tests {
             "b-tag"
         );
         assert!(decode_text_cursor("!!").is_err());
+        assert!(decode_text_cursor("").is_err());
     }
 }

@@ -4,6 +4,7 @@
 pub mod admin_articles;
 pub mod article_document;
 pub mod articles;
+pub mod audit_schema;
 pub mod auth;
 pub mod body;
 pub mod caching;
@@ -12,6 +13,7 @@ pub mod http;
 pub mod idempotency;
 pub mod listing;
 pub mod openapi;
+pub mod openapi_bounds;
 pub mod pull_quotes;
 pub mod replies;
 pub mod reply_views;

@@ -10,8 +10,12 @@
 //! parameters; the few operations that cannot give one are listed in `EXEMPT`;
 //! 401 declares `WWW-Authenticate`, 429 and 503 `Retry-After`), caching
 //! headers on public reads, the bearer scheme, the server
-//! prefix, and the list envelopes (`*Page`) whose items (`*Summary`) declare no
-//! required property because `fields=` may leave any out.
+//! prefix, and the list envelopes (`*Page`) whose items (`*Summary`) carry
+//! every property, with a `*PartialPage` of `*SummaryPartial` items (nothing
+//! required) for answers narrowed by `fields=`, named by the `fields`
+//! parameter's `x-partial-answer`. Request bounds are declared by
+//! [`crate::rest::openapi_bounds`]; `Problem.code` lists exactly
+//! [`ApiError::codes`].
 //!
 //! The edge ([`crate::rest::http`]) reads the documented methods to answer 405
 //! with `Allow`; `tests/api/rest_openapi.rs` validates real responses against it.
@@ -22,7 +26,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde_json::{json, Map, Value};
 use utoipa::OpenApi;
 
-use crate::error::{Problem, ProblemField};
+use crate::error::{ApiError, Problem, ProblemField};
 use crate::rest::article_document::{
     ArticleDocument, BlockDocument, FeatureImageDocument, SectionDocument, SeoDocument,
 };
@@ -33,8 +37,8 @@ use crate::rest::reply_views::ThreadReplyView;
 use crate::rest::views::UserView;
 use crate::rest::workflow_views::{AuditEntryView, RevisionInfoView};
 use crate::rest::{
-    admin_articles, articles, auth, corrections, pull_quotes, replies, search, site, tags,
-    taxonomy, users, workflow,
+    admin_articles, articles, auth, corrections, openapi_bounds, pull_quotes, replies, search,
+    site, tags, taxonomy, users, workflow,
 };
 use crate::state::AppState;
 
@@ -165,6 +169,23 @@ const EXEMPT: [(&str, u16); 9] = [
     ("publish_article", 415),
 ];
 
+/// Properties that are never `null` although their Rust type is an `Option`
+/// (absent instead): (schema, property).
+const NEVER_NULL: [(&str, &str); 5] = [
+    ("Article", "sections"),
+    ("Article", "corrections"),
+    ("Problem", "errors"),
+    ("Problem", "current_version"),
+    ("CreatedUser", "generated_password"),
+];
+
+/// Properties always present although utoipa cannot tell: (schema, property).
+const ALWAYS_PRESENT: [(&str, &str); 1] = [("Article", "structured_data")];
+
+/// Public reads whose answers carry `Last-Modified` (those served from the
+/// public cache), by operation id.
+const LAST_MODIFIED: [&str; 3] = ["list_articles", "get_article", "list_corrections"];
+
 /// Headers that come with every response of a shared problem status.
 const PROBLEM_HEADERS: [(u16, &str, &str); 3] = [
     (401, "WWW-Authenticate", "`Bearer`."),
@@ -292,29 +313,85 @@ pub async fn serve(state: web::Data<AppState>, request: HttpRequest) -> HttpResp
     public_json(&request, &state.settings, body, None)
 }
 
-/// `GET /api/docs`: a browsable reference of the document (Scalar, loaded by the browser).
+/// `GET /api/docs`: a browsable reference of the document (Swagger UI, from
+/// assets in the binary: see [`crate::pages`]).
 #[get("/api/docs")]
-pub async fn docs() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(DOCS_PAGE)
+pub async fn docs(pages: web::Data<crate::pages::Pages>) -> HttpResponse {
+    pages.api_docs()
 }
 
-const DOCS_PAGE: &str = r#"<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>Masthead REST API</title>
-</head>
-<body>
-  <noscript>The reference needs JavaScript; the document itself is at
-    <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</noscript>
-  <script id="api-reference" data-url="/api/v1/openapi.json"></script>
-  <script src="https://cdn.jsdelivr.net/npm/@scalar/api-reference"></script>
-</body>
-</html>
-"#;
+/// The name of the page of `fields=` answers of the list envelope `page`.
+fn partial_page(page: &str) -> String {
+    page.replace("Page", "PartialPage")
+}
+
+/// A list envelope of `items`.
+fn page_schema(items: &str) -> Value {
+    json!({
+        "type": "object",
+        "required": ["data", "next_cursor"],
+        "properties": {
+            "data": { "type": "array", "items": { "$ref": format!("#/components/schemas/{items}") } },
+            "next_cursor": { "type": ["string", "null"],
+                "description": "Pass as `cursor` for the next page; null on the last page." }
+        }
+    })
+}
+
+/// A list item of `item` (its body-only properties dropped): every property
+/// required, and the partial shape of `fields=` answers, nothing required.
+fn summaries(item: &Value, name: &str) -> (Value, Value) {
+    let mut full = item.clone();
+    if let Some(object) = full.as_object_mut() {
+        if let Some(properties) = object.get_mut("properties").and_then(Value::as_object_mut) {
+            for body_only in ["sections", "structured_data", "corrections"] {
+                properties.remove(body_only);
+            }
+        }
+        let every: Vec<Value> = object
+            .get("properties")
+            .and_then(Value::as_object)
+            .map(|properties| properties.keys().map(|key| json!(key)).collect())
+            .unwrap_or_default();
+        object.insert("required".into(), Value::Array(every));
+        object.insert(
+            "description".into(),
+            json!(format!(
+                "One item of a list (see `{name}`), every property present."
+            )),
+        );
+    }
+    let mut partial = full.clone();
+    if let Some(object) = partial.as_object_mut() {
+        object.remove("required");
+        object.insert("minProperties".into(), json!(1));
+        object.insert(
+            "description".into(),
+            json!(format!("One item of a list narrowed by `fields=`: only the properties named there (see `{name}`).")),
+        );
+    }
+    (full, partial)
+}
+
+/// Declares answers as they are: no `null` where a value is absent instead,
+/// `Problem.code` as the codes of [`ApiError`], audit entries typed.
+fn truthful_answers(schemas: &mut Value) {
+    for (schema, property) in NEVER_NULL {
+        openapi_bounds::not_null(&mut schemas[schema]["properties"][property]);
+    }
+    for (schema, property) in ALWAYS_PRESENT {
+        if let Some(required) = schemas[schema]["required"].as_array_mut() {
+            if !required.iter().any(|name| name == property) {
+                required.push(json!(property));
+            }
+        }
+    }
+    if let Some(required) = schemas["Article"]["required"].as_array_mut() {
+        required.retain(|name| name != "corrections");
+    }
+    schemas["Problem"]["properties"]["code"]["enum"] = json!(ApiError::codes());
+    crate::rest::audit_schema::declare(schemas);
+}
 
 fn conventions(mut document: Value) -> Value {
     document["servers"] = json!([{ "url": "/api/v1", "description": "This server" }]);
@@ -338,42 +415,27 @@ fn conventions(mut document: Value) -> Value {
             .filter(|(code, _, _)| *code == status)
         {
             components["responses"][name]["headers"][*header] =
-                json!({ "description": about, "schema": { "type": "string" } });
+                json!({ "description": about, "required": true, "schema": { "type": "string" } });
         }
     }
     let schemas = &mut components["schemas"];
+    truthful_answers(schemas);
+    for missed in openapi_bounds::apply(schemas) {
+        tracing::error!(%missed, "an OpenAPI request bound names no property");
+    }
+    openapi_bounds::article_update(schemas);
     for (page, item, summary) in PAGES {
         let items = match summary {
             Some(summary) => {
-                let mut sparse = schemas[item].clone();
-                if let Some(object) = sparse.as_object_mut() {
-                    object.remove("required");
-                    if let Some(properties) =
-                        object.get_mut("properties").and_then(Value::as_object_mut)
-                    {
-                        for body_only in ["sections", "structured_data", "corrections"] {
-                            properties.remove(body_only);
-                        }
-                    }
-                    object.insert(
-                        "description".into(),
-                        json!(format!("One item of a list (see `{item}`): every property is present unless `fields=` named others.")),
-                    );
-                }
-                schemas[summary] = sparse;
+                let (full, partial) = summaries(&schemas[item], item);
+                schemas[summary] = full;
+                schemas[format!("{summary}Partial")] = partial;
+                schemas[partial_page(page)] = page_schema(&format!("{summary}Partial"));
                 summary
             }
             None => item,
         };
-        schemas[page] = json!({
-            "type": "object",
-            "required": ["data", "next_cursor"],
-            "properties": {
-                "data": { "type": "array", "items": { "$ref": format!("#/components/schemas/{items}") } },
-                "next_cursor": { "type": ["string", "null"],
-                    "description": "Pass as `cursor` for the next page; null on the last page." }
-            }
-        });
+        schemas[page] = page_schema(items);
     }
     // A search result is an article summary with its score and highlights.
     let mut hit = schemas["ArticleSummary"].clone();
@@ -398,6 +460,9 @@ fn conventions(mut document: Value) -> Value {
         }
     }
     document["components"] = components;
+    document["paths"]["/admin/articles/{id}"]["put"]["requestBody"]["content"]
+        ["application/json"]["schema"] =
+        json!({ "$ref": "#/components/schemas/ArticleUpdateWrite" });
     if let Some(paths) = document["paths"].as_object_mut() {
         for item in paths.values_mut() {
             if let Some(item) = item.as_object_mut() {
@@ -408,6 +473,50 @@ fn conventions(mut document: Value) -> Value {
         }
     }
     document
+}
+
+/// Declares `If-None-Match` on a public read that answers `304`.
+fn conditional_get(operation: &mut Value) {
+    let parameter = json!({
+        "name": "If-None-Match",
+        "in": "header",
+        "required": false,
+        "description": "The `ETag` of a copy the client holds: `304` with no body while it is current.",
+        "schema": { "type": "string" }
+    });
+    match operation["parameters"].as_array_mut() {
+        Some(parameters) => parameters.push(parameter),
+        None => operation["parameters"] = json!([parameter]),
+    }
+}
+
+/// Points the `fields` parameter of a list whose items have a partial shape
+/// at the envelope of its narrowed answers (`x-partial-answer`).
+fn partial_answers(operation: &mut Value) {
+    let page = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        .as_str()
+        .and_then(|reference| reference.strip_prefix("#/components/schemas/"))
+        .map(str::to_owned);
+    let Some(page) = page else {
+        return;
+    };
+    if !PAGES
+        .iter()
+        .any(|(name, _, summary)| *name == page && summary.is_some())
+    {
+        return;
+    }
+    let partial = partial_page(&page);
+    for parameter in operation["parameters"].as_array_mut().into_iter().flatten() {
+        if parameter["name"] == "fields" && parameter["in"] == "query" {
+            parameter["x-partial-answer"] =
+                json!({ "$ref": format!("#/components/schemas/{partial}") });
+            let about = parameter["description"].as_str().unwrap_or_default();
+            parameter["description"] = json!(format!(
+                "{about} The answer is then a `{partial}`: each item has only the named properties."
+            ));
+        }
+    }
 }
 
 /// Write documents refuse fields they do not list; fields listed without a
@@ -462,6 +571,11 @@ fn common_responses(method: &str, operation: &mut Value) {
                 .iter()
                 .any(|option| option.as_object().is_some_and(|o| o.is_empty()))
         });
+    openapi_bounds::bound_parameters(operation);
+    partial_answers(operation);
+    let replayable = operation["parameters"]
+        .as_array()
+        .is_some_and(|list| list.iter().any(|p| p["name"] == "Idempotency-Key"));
     let responses = operation["responses"]
         .as_object_mut()
         .map(std::mem::take)
@@ -480,13 +594,34 @@ fn common_responses(method: &str, operation: &mut Value) {
         }
     }
     if public_read {
-        if let Some(ok) = responses.get_mut("200") {
-            ok["headers"] = json!({
-                "ETag": { "description": "Strong validator of this body; send it in `If-None-Match`.",
-                          "schema": { "type": "string" } },
-                "Cache-Control": { "description": "`public, max-age=…, stale-while-revalidate=…`",
-                                   "schema": { "type": "string" } }
-            });
+        for status in ["200", "304"] {
+            if let Some(answer) = responses.get_mut(status) {
+                answer["headers"] = json!({
+                    "ETag": { "description": "Strong validator of this body; send it in `If-None-Match`.",
+                              "required": true, "schema": { "type": "string" } },
+                    "Cache-Control": { "description": "`public, max-age=…, stale-while-revalidate=…`",
+                                       "required": true, "schema": { "type": "string" } }
+                });
+                if LAST_MODIFIED.contains(&id.as_str()) {
+                    answer["headers"]["Last-Modified"] = json!({
+                        "description": "When the content last changed (HTTP date); send it in `If-Modified-Since`. Absent while there is no content.",
+                        "schema": { "type": "string" }
+                    });
+                }
+            }
+        }
+        if responses.contains_key("304") {
+            conditional_get(operation);
+        }
+    }
+    if replayable {
+        for (status, answer) in responses.iter_mut() {
+            if status.starts_with('2') {
+                answer["headers"]["Idempotent-Replayed"] = json!({
+                    "description": "`true` when this is the stored answer of an earlier request with the same `Idempotency-Key` (nothing was done again).",
+                    "schema": { "type": "string", "enum": ["true"] }
+                });
+            }
         }
     }
     operation["responses"] = Value::Object(responses);
