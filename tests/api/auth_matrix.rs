@@ -189,6 +189,17 @@ const OPERATIONS: &[Operation] = &[
         anonymous_graphql_gets_null: false,
     },
     Operation {
+        name: "search drafts by status",
+        allowed: STAFF,
+        rest: Some(Rest { method: "GET", path: "/api/v1/search?q=@UNIQUE@&status=draft", body: None }),
+        graphql: Some(Graphql {
+            query: "query($q: String!) { search(query: $q, filter: { status: DRAFT }) { edges { score } } }",
+            variables: r#"{"q": "@UNIQUE@"}"#,
+            field: "search",
+        }),
+        anonymous_graphql_gets_null: false,
+    },
+    Operation {
         name: "create an article",
         allowed: STAFF,
         rest: Some(Rest {

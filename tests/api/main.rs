@@ -55,6 +55,8 @@ mod rest_openapi;
 mod rest_public;
 mod rest_staff_auth;
 mod schema;
+mod search_graphql;
+mod search_rest;
 mod syndication_corrections;
 mod syndication_feeds;
 mod syndication_json_ld;

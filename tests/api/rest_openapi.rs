@@ -65,6 +65,7 @@ async fn the_document_is_openapi_3_1_with_unique_operations_and_a_bearer_scheme(
         "/authors",
         "/authors/{slug}",
         "/pull-quotes",
+        "/search",
         "/site",
         "/corrections",
         "/admin/articles",
@@ -233,6 +234,47 @@ async fn real_responses_of_every_operation_match_the_document() {
             api.request(Method::GET, "/pull-quotes?cursor=bad", None),
         )
         .await;
+        let (status, page) = api
+            .call(
+                "get",
+                "/search",
+                api.request(Method::GET, "/search?q=a&limit=1", None),
+            )
+            .await;
+        assert_eq!(status, 200, "{backend}: {page}");
+        let cursor = page["next_cursor"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{backend}: the demo has more than one match: {page}"));
+        api.call(
+            "get",
+            "/search",
+            api.request(
+                Method::GET,
+                &format!("/search?q=a&limit=1&cursor={cursor}"),
+                None,
+            ),
+        )
+        .await;
+        api.call(
+            "get",
+            "/search",
+            api.request(
+                Method::GET,
+                "/search?q=the%20&status=published&sort=newest",
+                Some(&author),
+            ),
+        )
+        .await;
+        for (query, expected) in [("q=-a", 400), ("q=", 422), ("q=a&status=draft", 401)] {
+            let (status, _) = api
+                .call(
+                    "get",
+                    "/search",
+                    api.request(Method::GET, &format!("/search?{query}"), None),
+                )
+                .await;
+            assert_eq!(status, expected, "{backend}: {query}");
+        }
         api.call("get", "/site", api.request(Method::GET, "/site", None))
             .await;
         api.call(

@@ -178,7 +178,8 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
 async fn open(database: &DatabaseSettings) -> anyhow::Result<Store> {
     let store = Store::connect(&database.database_url)
         .await
-        .context("connecting to the database")?;
+        .context("connecting to the database")?
+        .with_search_language(&database.search_language);
     store.migrate().await.context("migrating the database")?;
     Ok(store)
 }

@@ -14,6 +14,11 @@ pub struct DatabaseSettings {
         default_value = "sqlite://masthead.db?mode=rwc"
     )]
     pub database_url: String,
+    /// Text-search language: a PostgreSQL text-search configuration (stemming
+    /// and stop words, e.g. `english`, `german`, `simple`). SQLite does not
+    /// stem. A change rebuilds the search index when the database is opened.
+    #[arg(long, env = "MASTHEAD_SEARCH_LANGUAGE", default_value = "english")]
+    pub search_language: String,
 }
 
 /// Everything `masthead serve` needs.

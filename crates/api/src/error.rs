@@ -119,7 +119,10 @@ impl From<PersistenceError> for ApiError {
             }
             error @ (PersistenceError::Database(_)
             | PersistenceError::Corrupt(_)
-            | PersistenceError::SchemaTooNew(_)) => Self::Internal(format!("{error}: {:?}", error)),
+            | PersistenceError::SchemaTooNew(_)
+            | PersistenceError::UnknownSearchLanguage(_)) => {
+                Self::Internal(format!("{error}: {:?}", error))
+            }
         }
     }
 }
@@ -132,6 +135,7 @@ impl From<DomainError> for ApiError {
             DomainError::RepliesClosed => Self::Forbidden(error.to_string()),
             DomainError::Unauthenticated => Self::Unauthenticated,
             DomainError::Forbidden(reason) => Self::Forbidden(reason.to_owned()),
+            DomainError::BadQuery(reason) => Self::BadRequest(reason),
         }
     }
 }

@@ -42,7 +42,8 @@ impl Application {
         }
         let store = Store::connect(&settings.database.database_url)
             .await?
-            .with_revisions_keep(settings.revisions_keep);
+            .with_revisions_keep(settings.revisions_keep)
+            .with_search_language(&settings.database.search_language);
         store.migrate().await?;
         if settings.load_demo() && store.is_empty().await? {
             let admin_password = demo::loader::load(&store)

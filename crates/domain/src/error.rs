@@ -28,6 +28,9 @@ pub enum DomainError {
     /// The role may not do this (see [`crate::policy`]).
     #[error("not allowed: {0}")]
     Forbidden(&'static str),
+    /// A search query that cannot be understood; the message says why.
+    #[error("{0}")]
+    BadQuery(String),
 }
 
 /// One broken rule on one field, addressed by a path such as

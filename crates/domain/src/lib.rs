@@ -31,6 +31,7 @@ mod proptests;
 pub mod reading;
 pub mod reply;
 pub mod rich_text;
+pub mod search;
 pub mod section;
 pub mod slug;
 pub mod spam;

@@ -129,7 +129,8 @@ fn is_web_url(url: &str) -> bool {
     lower.starts_with("https://") || lower.starts_with("http://")
 }
 
-fn escape(text: &str) -> String {
+/// Text as HTML text: markup characters escaped, invisible characters dropped.
+pub(crate) fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

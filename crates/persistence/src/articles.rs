@@ -28,6 +28,7 @@ use crate::entities::{article, article_author, article_tag, tag, user};
 use crate::error::{parse_stored, PersistenceError, Result};
 use crate::page::{Cursor, Page, PageRequest};
 use crate::revisions::{self, Saved};
+use crate::search;
 use crate::slug_history;
 use crate::store::Store;
 
@@ -151,6 +152,7 @@ impl ArticleRepo<'_> {
         row.insert(&txn).await?;
         write_relations(&txn, id.0, content).await?;
         let article = self.load_in(&txn, id).await?;
+        search::index::write(&txn, self.store.search_language(), &article).await?;
         self.record_save(&txn, &article, Saved::Created).await?;
         txn.commit().await?;
         self.store.content_changed().await;
@@ -195,6 +197,7 @@ impl ArticleRepo<'_> {
         bump_version(&txn, id.0, expected_version, row).await?;
         write_relations(&txn, id.0, &content).await?;
         let article = self.load_in(&txn, id).await?;
+        search::index::write(&txn, self.store.search_language(), &article).await?;
         self.record_save(&txn, &article, saved).await?;
         txn.commit().await?;
         self.store.content_changed().await;
@@ -236,6 +239,7 @@ impl ArticleRepo<'_> {
         let txn = self.store.writer().begin().await?;
         bump_version(&txn, id.0, current.version, row).await?;
         let article = self.load_in(&txn, id).await?;
+        search::index::write(&txn, self.store.search_language(), &article).await?;
         let action = match next.status {
             ArticleStatus::Draft => AuditAction::Unpublish,
             ArticleStatus::InReview => AuditAction::Submit,
@@ -295,6 +299,7 @@ impl ArticleRepo<'_> {
                 None => PersistenceError::NotFound,
             });
         }
+        search::index::remove(&txn, id).await?;
         let entry = NewAuditEntry::article(self.actor, AuditAction::Delete, id)
             .at_version(current.version)
             .with("slug", current.slug)
@@ -342,6 +347,22 @@ impl ArticleRepo<'_> {
             .await?
             .pop()
             .ok_or(PersistenceError::NotFound)
+    }
+
+    /// Rewrites the search documents of `ids` inside the transaction `db`:
+    /// after a change to what they show that is not their own write (a tag
+    /// or an author renamed), and when the index is rebuilt.
+    pub(crate) async fn reindex_in(&self, db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<()> {
+        for chunk in ids.chunks(500) {
+            let rows = article::Entity::find()
+                .filter(article::Column::Id.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?;
+            for article in self.hydrate(db, rows, true).await? {
+                search::index::write(db, self.store.search_language(), &article).await?;
+            }
+        }
+        Ok(())
     }
 
     /// The article with this id, if `visibility` may see it.
@@ -685,7 +706,7 @@ fn set_lifecycle(row: &mut article::ActiveModel, lifecycle: Lifecycle) {
 
 /// When an article in this state is public: its publication time while it is
 /// published or scheduled (`visible` compares it with the clock), else never.
-fn public_at(lifecycle: Lifecycle) -> Option<DateTime<Utc>> {
+pub(crate) fn public_at(lifecycle: Lifecycle) -> Option<DateTime<Utc>> {
     match lifecycle.status {
         ArticleStatus::Published | ArticleStatus::Scheduled => lifecycle.published_at,
         _ => None,

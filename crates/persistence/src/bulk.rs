@@ -1,6 +1,7 @@
 //! Bulk loading of generated articles, for load tests and benchmarks: many
 //! published articles written in large transactions, far faster than one
-//! `create` per article. Generated articles have no revision history.
+//! `create` per article. Generated articles have no revision history; they
+//! are indexed for search like any other.
 
 use chrono::Duration;
 use masthead_domain::{
@@ -133,6 +134,14 @@ impl Store {
                     .exec(&txn)
                     .await?;
             }
+            let ids: Vec<uuid::Uuid> = articles
+                .iter()
+                .filter_map(|row| match &row.id {
+                    sea_orm::ActiveValue::Set(id) => Some(*id),
+                    _ => None,
+                })
+                .collect();
+            self.articles().reindex_in(&txn, &ids).await?;
             txn.commit().await?;
         }
         self.content_changed().await;

@@ -36,6 +36,10 @@ pub enum PersistenceError {
     /// The database was migrated by a newer Masthead than this binary.
     #[error("the database schema has migrations this binary does not know: {0}")]
     SchemaTooNew(String),
+    /// The configured search language is not a PostgreSQL text-search
+    /// configuration (or not a plain name).
+    #[error("unknown search language {0:?} (see pg_ts_config for the known ones)")]
+    UnknownSearchLanguage(String),
 }
 
 impl From<DbErr> for PersistenceError {

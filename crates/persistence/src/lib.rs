@@ -29,6 +29,7 @@ pub mod reply_threads;
 mod revision_codec;
 pub mod revisions;
 mod save_records;
+pub mod search;
 pub mod settings;
 pub mod sitemap;
 mod slug_history;
@@ -42,6 +43,7 @@ mod word_counts;
 pub use articles::{ArticleFilter, ArticleOrder, Visibility};
 pub use error::PersistenceError;
 pub use page::{Cursor, Page, PageRequest};
+pub use search::{SearchCursor, SearchFilter, SearchHit, SearchOrder, SearchPage, SearchRequest};
 pub use store::Store;
 
 /// The current time, truncated to microseconds: what both databases store, so

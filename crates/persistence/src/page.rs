@@ -34,11 +34,7 @@ impl Cursor {
                 masthead_domain::FieldError::new(field, "is not a valid cursor").into(),
             )
         };
-        if value.len() > 200 {
-            return Err(invalid());
-        }
-        let bytes = URL_SAFE_NO_PAD.decode(value).map_err(|_| invalid())?;
-        let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+        let text = decode_text(field, value)?;
         let (at, id) = text.split_once('|').ok_or_else(invalid)?;
         Ok(Self {
             at: DateTime::parse_from_rfc3339(at)
@@ -47,6 +43,21 @@ impl Cursor {
             id: Uuid::parse_str(id).map_err(|_| invalid())?,
         })
     }
+}
+
+/// The text inside an opaque cursor (base64 of at most 200 characters);
+/// anything else is a field error on `field`.
+pub(crate) fn decode_text(field: &str, value: &str) -> Result<String> {
+    let invalid = || {
+        PersistenceError::Domain(
+            masthead_domain::FieldError::new(field, "is not a valid cursor").into(),
+        )
+    };
+    if value.len() > 200 {
+        return Err(invalid());
+    }
+    let bytes = URL_SAFE_NO_PAD.decode(value).map_err(|_| invalid())?;
+    String::from_utf8(bytes).map_err(|_| invalid())
 }
 
 /// Which slice of a list to return: forwards after a cursor or backwards before one.

@@ -37,6 +37,23 @@ impl SettingRepo<'_> {
         Ok(())
     }
 
+    /// Stores `value` under `key`, replacing what was there.
+    pub async fn set(&self, key: &str, value: &str) -> Result<()> {
+        let row = setting::ActiveModel {
+            key: Set(key.to_owned()),
+            value: Set(value.to_owned()),
+        };
+        setting::Entity::insert(row)
+            .on_conflict(
+                OnConflict::column(setting::Column::Key)
+                    .update_column(setting::Column::Value)
+                    .to_owned(),
+            )
+            .exec(self.store.writer())
+            .await?;
+        Ok(())
+    }
+
     /// The value of `key`; when absent, stores `make()` first. When two nodes
     /// race, both end up with the value that was stored first.
     pub async fn get_or_insert(&self, key: &str, make: impl FnOnce() -> String) -> Result<String> {

@@ -33,6 +33,8 @@ pub struct Store {
     writer: DatabaseConnection,
     generation: Arc<AtomicU64>,
     revisions_keep: u32,
+    /// The text-search language (PostgreSQL configuration name).
+    search_language: Arc<str>,
     /// SQL statements run through this pool so far (see [`Store::statements_executed`]).
     statements: Arc<AtomicU64>,
 }
@@ -82,6 +84,7 @@ impl Store {
             db,
             generation: Arc::new(AtomicU64::new(0)),
             revisions_keep: 0,
+            search_language: Arc::from(DEFAULT_SEARCH_LANGUAGE),
             statements,
         }
     }
@@ -115,6 +118,20 @@ impl Store {
         self
     }
 
+    /// The same store, searching in `language` (a PostgreSQL text-search
+    /// configuration such as `english` or `german`: stemming and stop words;
+    /// SQLite does not stem). The index is rebuilt at [`Store::migrate`] when
+    /// it was built in another language.
+    pub fn with_search_language(mut self, language: &str) -> Self {
+        self.search_language = Arc::from(language);
+        self
+    }
+
+    /// The text-search language.
+    pub fn search_language(&self) -> &str {
+        &self.search_language
+    }
+
     /// The revision cap per article (0 = unlimited).
     pub fn revisions_keep(&self) -> u32 {
         self.revisions_keep
@@ -140,7 +157,8 @@ impl Store {
             let changed = self.recompute_word_counts().await?;
             tracing::info!(changed, "recomputed stored word counts");
         }
-        Ok(())
+        self.check_search_language().await?;
+        self.rebuild_search_index_if_stale().await
     }
 
     async fn refuse_newer_schema(&self) -> Result<()> {
@@ -224,6 +242,42 @@ impl Store {
     pub async fn close(self) -> Result<()> {
         self.writer.close().await.map_err(PersistenceError::from)?;
         self.db.close().await.map_err(PersistenceError::from)
+    }
+}
+
+/// The text-search language unless configured otherwise.
+pub const DEFAULT_SEARCH_LANGUAGE: &str = "english";
+
+impl Store {
+    /// Refuses a search language PostgreSQL does not know, at start-up.
+    async fn check_search_language(&self) -> Result<()> {
+        let language = self.search_language();
+        let valid = !language.is_empty()
+            && language.len() <= 63
+            && language
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid {
+            return Err(PersistenceError::UnknownSearchLanguage(language.to_owned()));
+        }
+        if self.backend() == DatabaseBackend::Postgres {
+            let known = self
+                .db
+                .query_one(Statement::from_sql_and_values(
+                    DatabaseBackend::Postgres,
+                    "SELECT COUNT(*) AS n FROM pg_ts_config WHERE cfgname = $1",
+                    [language.into()],
+                ))
+                .await?;
+            let count: i64 = match known {
+                Some(row) => row.try_get("", "n")?,
+                None => 0,
+            };
+            if count == 0 {
+                return Err(PersistenceError::UnknownSearchLanguage(language.to_owned()));
+            }
+        }
+        Ok(())
     }
 }
 

@@ -75,6 +75,8 @@ impl TagRepo<'_> {
             Err(sea_orm::DbErr::RecordNotUpdated) => return Err(PersistenceError::NotFound),
             Err(error) => return Err(error.into()),
         };
+        let tagged = crate::search::index::articles_of_tag(&txn, id.0).await?;
+        self.store.articles().reindex_in(&txn, &tagged).await?;
         self.record(&txn, AuditAction::Update, &tag).await?;
         txn.commit().await?;
         self.store.content_changed().await;
@@ -90,10 +92,12 @@ impl TagRepo<'_> {
             .await?
             .ok_or(PersistenceError::NotFound)?;
         let txn = self.store.writer().begin().await?;
+        let tagged = crate::search::index::articles_of_tag(&txn, id.0).await?;
         let result = tag::Entity::delete_by_id(id.0).exec(&txn).await?;
         if result.rows_affected == 0 {
             return Err(PersistenceError::NotFound);
         }
+        self.store.articles().reindex_in(&txn, &tagged).await?;
         let tag = tag_from_row(row)?;
         self.record(&txn, AuditAction::Delete, &tag).await?;
         txn.commit().await?;

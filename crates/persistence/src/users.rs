@@ -324,6 +324,10 @@ impl UserRepo<'_> {
             };
             audit::record(&txn, NewAuditEntry::user(self.actor, action, id)).await?;
         }
+        if changes.display_name.is_some() {
+            let bylines = crate::search::index::articles_of_author(&txn, id.0).await?;
+            self.store.articles().reindex_in(&txn, &bylines).await?;
+        }
         if byline_changed {
             let mut entry = NewAuditEntry::user(self.actor, AuditAction::Update, id);
             if let Some(name) = &changes.display_name {

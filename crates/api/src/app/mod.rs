@@ -22,6 +22,7 @@ pub mod accounts;
 pub mod articles;
 pub mod corrections;
 pub mod replies;
+pub mod search;
 pub mod sessions;
 pub mod tags;
 pub mod workflow;

@@ -20,6 +20,7 @@ pub mod nul;
 pub mod query;
 pub mod replies;
 pub mod reply_types;
+pub mod search;
 pub mod site;
 pub mod subscription;
 pub mod tenure;
@@ -47,6 +48,7 @@ pub struct Query(
     node::NodeQuery,
     site::SiteQuery,
     corrections::CorrectionQuery,
+    search::ArticleSearch,
 );
 
 /// Every write, merged from one object per concern.

@@ -17,6 +17,7 @@ pub mod openapi_bounds;
 pub mod pull_quotes;
 pub mod replies;
 pub mod reply_views;
+pub mod search;
 pub mod site;
 pub mod tags;
 pub mod taxonomy;
@@ -54,6 +55,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
             .service(taxonomy::authors)
             .service(taxonomy::author)
             .service(pull_quotes::list)
+            .service(search::search)
             .service(site::show)
             .service(corrections::list)
             .service(corrections::add)

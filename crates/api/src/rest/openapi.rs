@@ -37,8 +37,8 @@ use crate::rest::reply_views::ThreadReplyView;
 use crate::rest::views::UserView;
 use crate::rest::workflow_views::{AuditEntryView, RevisionInfoView};
 use crate::rest::{
-    admin_articles, articles, auth, corrections, openapi_bounds, pull_quotes, replies, site, tags,
-    taxonomy, users, workflow,
+    admin_articles, articles, auth, corrections, openapi_bounds, pull_quotes, replies, search,
+    site, tags, taxonomy, users, workflow,
 };
 use crate::state::AppState;
 
@@ -63,6 +63,7 @@ use crate::state::AppState;
         taxonomy::authors,
         taxonomy::author,
         pull_quotes::list,
+        search::search,
         site::show,
         corrections::list,
         corrections::add,
@@ -106,6 +107,7 @@ use crate::state::AppState;
         ProblemField,
         UserView,
         PullQuoteView,
+        search::HighlightsView,
         ArticleDocument,
         SectionDocument,
         BlockDocument,
@@ -435,6 +437,23 @@ fn conventions(mut document: Value) -> Value {
         };
         schemas[page] = page_schema(items);
     }
+    // A search result is an article summary with its score and highlights.
+    let mut hit = schemas["ArticleSummary"].clone();
+    hit["description"] =
+        json!("One search result: an article summary with how well it matched and its highlights.");
+    hit["properties"]["score"] = json!({ "type": "number", "description": "Higher is better; comparable within one search only." });
+    hit["properties"]["highlights"] = json!({ "$ref": "#/components/schemas/SearchHighlights" });
+    hit["required"] = json!(["id", "slug", "title", "score", "highlights"]);
+    schemas["SearchHit"] = hit;
+    schemas["SearchHitPage"] = json!({
+        "type": "object",
+        "required": ["data", "next_cursor"],
+        "properties": {
+            "data": { "type": "array", "items": { "$ref": "#/components/schemas/SearchHit" } },
+            "next_cursor": { "type": ["string", "null"],
+                "description": "Pass as `cursor` for the next page; null on the last page." }
+        }
+    });
     for (name, schema) in schemas.as_object_mut().into_iter().flatten() {
         if name.ends_with("Write") {
             refuse_unknown_fields(schema);
@@ -545,7 +564,13 @@ fn common_responses(method: &str, operation: &mut Value) {
     if operation.get("requestBody").is_some() {
         statuses.extend([413, 415, 422]);
     }
-    let public_read = method == "get" && operation.get("security").is_none();
+    // Public reads: no bearer token needed (none, or an anonymous alternative).
+    let public_read = method == "get"
+        && operation["security"].as_array().is_none_or(|options| {
+            options
+                .iter()
+                .any(|option| option.as_object().is_some_and(|o| o.is_empty()))
+        });
     openapi_bounds::bound_parameters(operation);
     partial_answers(operation);
     let replayable = operation["parameters"]

@@ -14,6 +14,7 @@ mod block_ids;
 mod pagination;
 mod pull_quotes;
 mod replies;
+mod search;
 mod session_loss;
 mod store;
 mod users_and_tags;
