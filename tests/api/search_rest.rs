@@ -5,7 +5,7 @@
 
 use crate::support;
 
-use masthead_domain::{ArticleInput, BlockInput, Lifecycle, Role, SectionInput, UserId};
+use masthead_domain::{ArticleInput, BlockContentInput, Lifecycle, Role, SectionInput, UserId};
 use masthead_persistence::Store;
 use reqwest::Method;
 use serde_json::Value;
@@ -24,9 +24,10 @@ async fn story(
         title: title.into(),
         standfirst: Some("A summary.".into()),
         sections: vec![SectionInput {
+            id: None,
             heading: None,
             icon: None,
-            blocks: vec![BlockInput::Paragraph { text: body.into() }],
+            blocks: vec![BlockContentInput::Paragraph { text: body.into() }.into()],
         }],
         authors: vec![author],
         ..ArticleInput::default()
@@ -267,11 +268,13 @@ async fn the_next_search_sees_every_write_and_public_answers_are_cached() {
         let input = ArticleInput {
             title: "Wexfold".into(),
             sections: vec![SectionInput {
+                id: None,
                 heading: None,
                 icon: None,
-                blocks: vec![BlockInput::Paragraph {
+                blocks: vec![BlockContentInput::Paragraph {
                     text: "Glimmerstone quarry.".into(),
-                }],
+                }
+                .into()],
             }],
             authors: vec![author.id],
             ..ArticleInput::default()

@@ -2,7 +2,7 @@
 //! place ([`SearchText::of`]), and the form the engines index.
 
 use crate::article::Article;
-use crate::block::Block;
+use crate::block::BlockContent;
 use crate::rich_text::RichText;
 use crate::section::Section;
 
@@ -53,13 +53,15 @@ impl SearchText {
                 passages.push(heading.clone());
             }
             for block in &section.blocks {
-                match block {
-                    Block::Paragraph(text) => passages.push(text.text()),
-                    Block::PullQuote(quote) => passages.push(match &quote.speaker {
+                match &block.content {
+                    BlockContent::Paragraph(text) => passages.push(text.text()),
+                    BlockContent::PullQuote(quote) => passages.push(match &quote.speaker {
                         Some(speaker) => format!("{} — {speaker}", quote.text),
                         None => quote.text.clone(),
                     }),
-                    Block::List(list) => passages.extend(list.items.iter().map(RichText::text)),
+                    BlockContent::List(list) => {
+                        passages.extend(list.items.iter().map(RichText::text))
+                    }
                 }
             }
         }
@@ -98,25 +100,27 @@ impl Article {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::block::{ListBlock, PullQuote};
+    use crate::block::{Block, ListBlock, PullQuote};
+    use crate::ids::SectionId;
 
     #[test]
     fn every_searchable_piece_is_a_passage_or_a_name() {
         let sections = vec![Section {
+            id: SectionId::generate(),
             heading: Some("What happened".into()),
             icon: None,
             blocks: vec![
-                Block::Paragraph(RichText::new("A *grain* deal.")),
-                Block::PullQuote(PullQuote {
+                Block::new(BlockContent::Paragraph(RichText::new("A *grain* deal."))),
+                Block::new(BlockContent::PullQuote(PullQuote {
                     text: "We will talk.".into(),
                     icon: None,
                     speaker: Some("Dmitry Peskov".into()),
                     context: None,
-                }),
-                Block::List(ListBlock {
+                })),
+                Block::new(BlockContent::List(ListBlock {
                     ordered: false,
                     items: vec![RichText::new("Odesa"), RichText::new("Kyiv")],
-                }),
+                })),
             ],
         }];
         let text = SearchText::of("Talks", "In Istanbul", &sections, ["Politics", "Ana Ruiz"]);
