@@ -10,7 +10,7 @@ use masthead_persistence::PersistenceError;
 use serde::Serialize;
 
 /// Everything a request can fail with.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, strum::EnumIter)]
 pub enum ApiError {
     /// Nothing there (or nothing the caller may see).
     #[error("not found")]
@@ -206,7 +206,7 @@ impl ApiError {
 
     /// The GraphQL `extensions.code`: [`Self::code`], except that a stale
     /// `expectedVersion` is a `VERSION_CONFLICT` however it was found out.
-    fn graphql_code(&self) -> &'static str {
+    pub(crate) fn graphql_code(&self) -> &'static str {
         match self {
             Self::PreconditionFailed { .. } => "VERSION_CONFLICT",
             other => other.code(),

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod articles;
 pub mod auth;
 pub mod browse;
+pub mod codes;
 pub mod connection;
 pub mod context;
 pub mod corrections;
@@ -28,6 +29,7 @@ pub mod workflow_types;
 pub mod ws;
 
 use actix_web::http::header;
+use actix_web::middleware::DefaultHeaders;
 use actix_web::{web, HttpRequest, HttpResponse};
 use async_graphql::http::GraphiQLSource;
 use async_graphql::{MergedObject, Schema};
@@ -113,7 +115,7 @@ async fn get(
 
 /// Any other method on `/graphql`.
 async fn other_method(http: HttpRequest) -> HttpResponse {
-    let allow = header::HeaderValue::from_static("GET, POST, OPTIONS");
+    let allow = header::HeaderValue::from_static("GET, HEAD, POST, OPTIONS");
     if http.method() == actix_web::http::Method::OPTIONS {
         return HttpResponse::NoContent()
             .insert_header((header::ALLOW, allow))
@@ -122,7 +124,7 @@ async fn other_method(http: HttpRequest) -> HttpResponse {
     let mut response = http::refuse(
         http::Media::Json,
         actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
-        "METHOD_NOT_ALLOWED",
+        codes::RequestCode::MethodNotAllowed,
         "use POST (or GET for queries)",
     );
     response.headers_mut().insert(header::ALLOW, allow);
@@ -145,6 +147,11 @@ pub fn routes(config: &mut web::ServiceConfig) {
     config
         .service(
             web::resource("/graphql")
+                // Only an anonymous GET query answer chooses to be public.
+                .wrap(
+                    DefaultHeaders::new()
+                        .add((header::CACHE_CONTROL, crate::rest::caching::PRIVATE)),
+                )
                 .route(web::post().to(http::post))
                 .route(web::get().to(get))
                 .default_service(web::to(other_method)),
