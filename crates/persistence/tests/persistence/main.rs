@@ -12,6 +12,7 @@ mod workflow_fixtures;
 mod articles;
 mod pagination;
 mod pull_quotes;
+mod refresh_tokens;
 mod replies;
 mod store;
 mod users_and_tags;
