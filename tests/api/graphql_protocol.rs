@@ -174,7 +174,7 @@ async fn fields_come_in_the_order_the_query_asked_for_them() {
                 .query(&[("query", query)]),
         };
         // Twice: the second answer comes from the public cache.
-        for _ in 0..2 {
+        for i in 0..2 {
             let text = request
                 .try_clone()
                 .unwrap()
@@ -188,7 +188,11 @@ async fn fields_come_in_the_order_the_query_asked_for_them() {
             let data = &answer["data"];
             assert_eq!(keys(data), ["site", "articles"], "{method} {text}");
             assert_eq!(keys(&data["site"]), ["name", "description", "language"]);
-            assert_eq!(keys(&data["articles"]), ["totalCount", "nodes", "pageInfo"]);
+            assert_eq!(
+                keys(&data["articles"]),
+                ["totalCount", "nodes", "pageInfo"],
+                "{method} {i} {text}"
+            );
             assert_eq!(
                 keys(&data["articles"]["nodes"][0]),
                 ["title", "slug", "id", "updatedAt", "wordCount"]

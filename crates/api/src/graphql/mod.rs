@@ -11,6 +11,7 @@ pub mod connection;
 pub mod context;
 pub mod corrections;
 pub mod execute;
+pub mod field_order;
 pub mod http;
 pub mod ids;
 pub mod inputs;
@@ -76,6 +77,7 @@ pub fn build_schema(state: Option<AppState>, settings: &Settings) -> MastheadSch
     .limit_depth(settings.graphql_max_depth)
     .limit_complexity(settings.graphql_max_complexity)
     .limit_recursive_depth(limits::MAX_NESTING)
+    .extension(field_order::FieldOrder)
     .extension(limits::QueryLimits {
         max_fields: settings.graphql_max_fields,
         max_directives: settings.graphql_max_directives,
