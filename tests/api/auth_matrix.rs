@@ -16,6 +16,7 @@ use masthead_domain::{
 use masthead_persistence::audit::AuditFilter;
 use masthead_persistence::users::NewUser;
 use masthead_persistence::{PageRequest, Store, Visibility};
+use masthead_test_macros::each_database;
 use reqwest::Method;
 use serde_json::Value;
 use support::{content, graphql_error_code, Session, TestApp};
@@ -602,7 +603,7 @@ async fn outcome_of_graphql(
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn every_role_may_do_exactly_what_the_policy_allows_on_both_apis() {
     for app in TestApp::spawn_all_with(|settings| settings.no_demo = true).await {
         let store = app.store().await;

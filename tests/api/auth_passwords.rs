@@ -4,6 +4,7 @@
 use crate::support;
 
 use masthead_domain::Role;
+use masthead_test_macros::each_database;
 use reqwest::Method;
 use serde_json::{json, Value};
 use support::{Session, TestApp};
@@ -58,7 +59,7 @@ async fn change_password(
     .await
 }
 
-#[tokio::test]
+#[each_database]
 async fn changing_the_password_revokes_every_refresh_token_and_older_access_token() {
     for app in servers().await {
         let session = app.sign_in_new(Role::Editor).await;
@@ -109,7 +110,7 @@ async fn changing_the_password_revokes_every_refresh_token_and_older_access_toke
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn changing_the_password_needs_the_current_one_and_a_valid_new_one() {
     for app in servers().await {
         let session = app.sign_in_new(Role::Author).await;
@@ -150,7 +151,7 @@ async fn changing_the_password_needs_the_current_one_and_a_valid_new_one() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn common_or_guessable_passwords_are_refused_with_422_when_chosen() {
     for app in servers().await {
         let session = app.sign_in_new(Role::Author).await;
@@ -218,7 +219,7 @@ fn assert_no_secrets(text: &str, secrets: &[&str], what: &str) {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn passwords_hashes_and_tokens_never_appear_in_api_output() {
     for app in servers().await {
         let admin = app.sign_in_new(Role::Admin).await;

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use masthead_api::rate_limit::LimitClock;
 use masthead_domain::Role;
+use masthead_test_macros::each_database;
 use serde_json::{json, Value};
 use support::{graphql_error_code, TestApp};
 
@@ -57,7 +58,7 @@ async fn assert_rate_limited(response: reqwest::Response, case: &str) -> u64 {
     retry_after
 }
 
-#[tokio::test]
+#[each_database]
 async fn too_many_sign_ins_from_one_ip_get_429_then_work_again_after_retry_after() {
     let clock = LimitClock::manual();
     let apps = TestApp::spawn_all_with(|settings| {
@@ -102,7 +103,7 @@ async fn too_many_sign_ins_from_one_ip_get_429_then_work_again_after_retry_after
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn repeated_failures_lock_the_account_even_for_the_right_password_then_it_recovers() {
     let clock = LimitClock::manual();
     let apps = TestApp::spawn_all_with(|settings| {
@@ -190,7 +191,7 @@ async fn repeated_failures_lock_the_account_even_for_the_right_password_then_it_
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn graphql_sign_in_is_limited_too_even_when_many_are_aliased_in_one_request() {
     let clock = LimitClock::manual();
     let apps = TestApp::spawn_all_with(|settings| {
@@ -250,7 +251,7 @@ async fn graphql_sign_in_is_limited_too_even_when_many_are_aliased_in_one_reques
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_forged_x_forwarded_for_does_not_escape_the_ip_limit() {
     let apps = TestApp::spawn_all_with(|settings| {
         settings.no_demo = true;
@@ -269,7 +270,7 @@ async fn a_forged_x_forwarded_for_does_not_escape_the_ip_limit() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_allowance() {
     let apps = TestApp::spawn_all_with(|settings| {
         settings.no_demo = true;

@@ -5,6 +5,7 @@
 use crate::support;
 
 use masthead_domain::Role;
+use masthead_test_macros::each_database;
 use reqwest::Method;
 use serde_json::{json, Value};
 use support::{graphql_error_code, TestApp};
@@ -54,7 +55,7 @@ async fn answer_of(response: reqwest::Response) -> (u16, Option<String>, String)
     (status, challenge, response.text().await.unwrap())
 }
 
-#[tokio::test]
+#[each_database]
 async fn login_returns_a_bearer_pair_and_the_user() {
     for app in servers().await {
         let session = app.sign_in_new(Role::Editor).await;
@@ -81,7 +82,7 @@ async fn login_returns_a_bearer_pair_and_the_user() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn unknown_email_wrong_password_and_disabled_account_get_the_same_answer() {
     for app in servers().await {
         let admin = app.sign_in_new(Role::Admin).await;
@@ -131,7 +132,7 @@ async fn unknown_email_wrong_password_and_disabled_account_get_the_same_answer()
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn oversized_or_malformed_sign_in_input_is_refused_before_any_work() {
     for app in servers().await {
         let session = app.sign_in_new(Role::Author).await;
@@ -165,7 +166,7 @@ async fn oversized_or_malformed_sign_in_input_is_refused_before_any_work() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_refresh_token_rotates_and_the_old_one_is_retired() {
     for app in servers().await {
         let session = app.sign_in_new(Role::Author).await;
@@ -184,7 +185,7 @@ async fn a_refresh_token_rotates_and_the_old_one_is_retired() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn reusing_a_retired_refresh_token_after_the_reuse_interval_revokes_the_whole_login() {
     let apps = TestApp::spawn_all_with(|settings| {
         settings.no_demo = true;
@@ -225,7 +226,7 @@ async fn reusing_a_retired_refresh_token_after_the_reuse_interval_revokes_the_wh
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_retry_with_the_retired_token_within_the_reuse_interval_keeps_the_login() {
     for app in servers().await {
         let backend = app.backend;
@@ -251,7 +252,7 @@ async fn a_retry_with_the_retired_token_within_the_reuse_interval_keeps_the_logi
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn two_refreshes_racing_with_one_token_both_succeed_and_the_login_stays() {
     for app in servers().await {
         let backend = app.backend;
@@ -275,7 +276,7 @@ async fn two_refreshes_racing_with_one_token_both_succeed_and_the_login_stays() 
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn logout_revokes_the_refresh_token() {
     for app in servers().await {
         let session = app.sign_in_new(Role::Author).await;
@@ -299,7 +300,7 @@ async fn logout_revokes_the_refresh_token() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn graphql_signs_in_refreshes_changes_the_password_and_signs_out() {
     // Without a reuse interval, any reuse revokes the login at once.
     let apps = TestApp::spawn_all_with(|settings| {

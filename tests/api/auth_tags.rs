@@ -4,6 +4,7 @@
 use crate::support;
 
 use masthead_domain::Role;
+use masthead_test_macros::each_database;
 use reqwest::Method;
 use serde_json::{json, Value};
 use support::{graphql_error_code, Session, TestApp};
@@ -35,7 +36,7 @@ fn fields(problem: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-#[tokio::test]
+#[each_database]
 async fn editors_create_rename_and_delete_tags() {
     for app in servers().await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -137,7 +138,7 @@ async fn editors_create_rename_and_delete_tags() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn tags_are_managed_over_graphql_with_the_same_rules() {
     for app in servers().await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -192,7 +193,7 @@ async fn tags_are_managed_over_graphql_with_the_same_rules() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn renaming_a_tag_or_a_byline_shows_at_once_on_cached_public_articles() {
     // With demo content: published articles with tags and bylines.
     for app in TestApp::spawn_all().await {

@@ -11,6 +11,7 @@ use base64::Engine;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use masthead_domain::Role;
 use masthead_persistence::testing::TestDatabase;
+use masthead_test_macros::each_database;
 use reqwest::Method;
 use serde_json::{json, Value};
 use support::{graphql_error_code, Session, TestApp};
@@ -122,7 +123,7 @@ async fn refuses(case: &str, make: impl Fn(&Session) -> String) {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_hand_made_token_with_every_claim_right_is_accepted() {
     for app in servers().await {
         let session = app.sign_in_new(Role::Author).await;
@@ -140,7 +141,7 @@ async fn a_hand_made_token_with_every_claim_right_is_accepted() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_token_expired_longer_ago_than_the_30_second_leeway_is_refused() {
     // 45 s: inside the crate's default leeway of 60 s, outside ours.
     refuses("expired", |session| {
@@ -152,7 +153,7 @@ async fn a_token_expired_longer_ago_than_the_30_second_leeway_is_refused() {
     .await;
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_token_not_valid_before_a_time_further_ahead_than_the_leeway_is_refused() {
     refuses("not yet valid", |session| {
         let now = chrono::Utc::now().timestamp();
@@ -161,7 +162,7 @@ async fn a_token_not_valid_before_a_time_further_ahead_than_the_leeway_is_refuse
     .await;
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_token_signed_with_another_key_is_refused() {
     refuses("wrong signature", |session| {
         sign_with(
@@ -173,7 +174,7 @@ async fn a_token_signed_with_another_key_is_refused() {
     .await;
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_token_whose_claims_were_edited_after_signing_is_refused() {
     refuses("edited claims", |session| {
         let genuine = sign(&good_claims(session));
@@ -185,7 +186,7 @@ async fn a_token_whose_claims_were_edited_after_signing_is_refused() {
     .await;
 }
 
-#[tokio::test]
+#[each_database]
 async fn an_unsigned_token_with_alg_none_is_refused() {
     refuses("alg none", |session| {
         let header = encode_part(&json!({ "alg": "none", "typ": "JWT" }));
@@ -194,7 +195,7 @@ async fn an_unsigned_token_with_alg_none_is_refused() {
     .await;
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_token_signed_with_hs512_is_refused() {
     refuses("HS512", |session| {
         sign_with(&good_claims(session), Algorithm::HS512, SECRET)
@@ -202,7 +203,7 @@ async fn a_token_signed_with_hs512_is_refused() {
     .await;
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_token_that_claims_rs256_but_carries_an_hmac_signature_is_refused() {
     // The key-confusion attack: an RSA header over an HMAC made with a known key.
     refuses("RS256 header", |session| {
@@ -219,7 +220,7 @@ async fn a_token_that_claims_rs256_but_carries_an_hmac_signature_is_refused() {
     .await;
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_token_for_another_audience_is_refused() {
     refuses("wrong aud", |session| {
         sign(&with(good_claims(session), "aud", json!("someone-else")))
@@ -227,7 +228,7 @@ async fn a_token_for_another_audience_is_refused() {
     .await;
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_token_from_another_issuer_is_refused() {
     refuses("wrong iss", |session| {
         sign(&with(good_claims(session), "iss", json!("not-masthead")))
@@ -235,7 +236,7 @@ async fn a_token_from_another_issuer_is_refused() {
     .await;
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_token_without_an_audience_is_refused() {
     refuses("missing aud", |session| {
         sign(&without(good_claims(session), "aud"))
@@ -243,7 +244,7 @@ async fn a_token_without_an_audience_is_refused() {
     .await;
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_token_without_an_expiry_is_refused() {
     refuses("missing exp", |session| {
         sign(&without(good_claims(session), "exp"))
@@ -251,7 +252,7 @@ async fn a_token_without_an_expiry_is_refused() {
     .await;
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_token_with_an_expiry_sent_as_a_string_is_refused() {
     // CVE-2026-25537: older jsonwebtoken skipped the check for a string `exp`.
     refuses("string exp", |session| {
@@ -260,7 +261,7 @@ async fn a_token_with_an_expiry_sent_as_a_string_is_refused() {
     .await;
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_token_naming_a_role_the_user_does_not_have_is_refused() {
     refuses("stale role", |session| {
         sign(&with(good_claims(session), "role", json!("admin")))
@@ -268,7 +269,7 @@ async fn a_token_naming_a_role_the_user_does_not_have_is_refused() {
     .await;
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_token_for_a_user_that_does_not_exist_is_refused() {
     refuses("unknown user", |session| {
         sign(&with(
@@ -280,7 +281,7 @@ async fn a_token_for_a_user_that_does_not_exist_is_refused() {
     .await;
 }
 
-#[tokio::test]
+#[each_database]
 async fn headers_that_are_not_bearer_tokens_are_refused() {
     for app in servers().await {
         for value in [
@@ -318,7 +319,7 @@ async fn headers_that_are_not_bearer_tokens_are_refused() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn the_token_of_a_disabled_user_is_refused() {
     for app in servers().await {
         let admin = app.sign_in_new(Role::Admin).await;
@@ -337,7 +338,7 @@ async fn the_token_of_a_disabled_user_is_refused() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_token_issued_before_a_password_change_is_refused() {
     for app in servers().await {
         let session = app.sign_in_new(Role::Editor).await;
@@ -360,7 +361,7 @@ async fn a_token_issued_before_a_password_change_is_refused() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn the_server_refuses_to_start_with_a_jwt_secret_shorter_than_32_bytes() {
     for database in TestDatabase::all().await {
         let mut settings = masthead_api::Settings::for_database(database.url.clone());
@@ -388,7 +389,7 @@ async fn the_server_refuses_to_start_with_a_jwt_secret_shorter_than_32_bytes() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn the_generated_key_lives_in_a_private_file_and_an_old_database_key_moves_there() {
     for database in TestDatabase::all().await {
         let mut settings = support::settings_for(&database);

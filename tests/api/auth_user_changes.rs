@@ -5,6 +5,7 @@
 use crate::support;
 
 use masthead_domain::Role;
+use masthead_test_macros::each_database;
 use reqwest::Method;
 use serde_json::{json, Value};
 use support::{graphql_error_code, Session, TestApp};
@@ -65,7 +66,7 @@ fn fields(problem: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_role_change_ends_the_users_tokens_and_the_next_login_carries_the_new_role() {
     for app in servers().await {
         let admin = app.sign_in_new(Role::Admin).await;
@@ -124,7 +125,7 @@ async fn a_role_change_ends_the_users_tokens_and_the_next_login_carries_the_new_
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn disabling_an_account_ends_its_logins_and_enabling_lets_it_sign_in_again() {
     for app in servers().await {
         let admin = app.sign_in_new(Role::Admin).await;
@@ -166,7 +167,7 @@ async fn disabling_an_account_ends_its_logins_and_enabling_lets_it_sign_in_again
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn the_last_active_admin_cannot_be_demoted_or_disabled() {
     for app in servers().await {
         let admin = app.sign_in_new(Role::Admin).await;
@@ -211,7 +212,7 @@ async fn the_last_active_admin_cannot_be_demoted_or_disabled() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn updating_an_account_checks_its_input_and_its_existence() {
     for app in servers().await {
         let admin = app.sign_in_new(Role::Admin).await;

@@ -4,6 +4,7 @@
 use crate::support;
 
 use masthead_domain::Role;
+use masthead_test_macros::each_database;
 use reqwest::Method;
 use serde_json::{json, Value};
 use support::{graphql_error_code, Session, TestApp};
@@ -45,7 +46,7 @@ fn fields(problem: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-#[tokio::test]
+#[each_database]
 async fn an_admin_creates_accounts_that_can_sign_in_with_a_given_or_generated_password() {
     for app in servers().await {
         let admin = app.sign_in_new(Role::Admin).await;
@@ -125,7 +126,7 @@ async fn an_admin_creates_accounts_that_can_sign_in_with_a_given_or_generated_pa
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn creating_an_account_with_bad_input_names_every_bad_field() {
     for app in servers().await {
         let admin = app.sign_in_new(Role::Admin).await;

@@ -7,6 +7,7 @@ use std::io::Write;
 use std::process::{Output, Stdio};
 
 use masthead_persistence::testing::TestDatabase;
+use masthead_test_macros::each_database;
 use reqwest::Method;
 use serde_json::json;
 use support::TestApp;
@@ -85,7 +86,7 @@ async fn login_status(app: &TestApp, email: &str, password: &str) -> u16 {
     .as_u16()
 }
 
-#[tokio::test]
+#[each_database]
 async fn user_commands_create_list_change_and_disable_accounts_that_sign_in_over_http() {
     for database in TestDatabase::all().await {
         let url = database.url.clone();
@@ -224,7 +225,7 @@ async fn user_commands_create_list_change_and_disable_accounts_that_sign_in_over
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn user_commands_refuse_bad_input_with_a_clear_message() {
     for database in TestDatabase::all().await {
         let url = database.url.clone();
@@ -430,4 +431,27 @@ async fn errors_are_one_line_without_a_backtrace_and_exit_non_zero() {
         }
     }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `masthead openapi` prints the document the server serves, so clients can
+/// be generated without a running server (`clients/typescript` does).
+#[tokio::test]
+async fn the_openapi_command_prints_the_served_document() {
+    let app = TestApp::spawn(TestDatabase::sqlite()).await;
+    let served: serde_json::Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    let output = tokio::task::spawn_blocking(|| {
+        support::masthead_command()
+            .arg("openapi")
+            .output()
+            .expect("run masthead openapi")
+    })
+    .await
+    .unwrap();
+    assert_success(&output, "masthead openapi");
+    let printed: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("masthead openapi prints one JSON document");
+    assert_eq!(printed, served);
+    assert!(printed["paths"]
+        .as_object()
+        .is_some_and(|paths| paths.len() > 20));
 }

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use masthead_api::client_address::ForwardedHeader;
 use masthead_api::rate_limit::LimitClock;
 use masthead_api::{Application, Settings};
+use masthead_test_macros::each_database;
 use reply_support::*;
 use serde_json::json;
 use support::TestApp;
@@ -46,7 +47,7 @@ async fn reply_via(app: &TestApp, slug: &str, forwarded_for: &str) -> u16 {
         .as_u16()
 }
 
-#[tokio::test]
+#[each_database]
 async fn behind_a_proxy_a_forged_left_most_address_does_not_escape_the_sign_in_limit() {
     let apps = TestApp::spawn_all_with(|settings| {
         settings.limit_clock = LimitClock::manual();
@@ -87,7 +88,7 @@ async fn behind_a_proxy_a_forged_left_most_address_does_not_escape_the_sign_in_l
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn behind_a_proxy_a_forged_left_most_address_does_not_escape_the_reply_limit() {
     let apps = spawn_all_with(|settings| {
         settings.limit_clock = LimitClock::manual();
@@ -124,7 +125,7 @@ async fn behind_a_proxy_a_forged_left_most_address_does_not_escape_the_reply_lim
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn trusted_proxy_networks_are_skipped_from_the_right_and_garbage_stops_the_walk() {
     let apps = TestApp::spawn_all_with(|settings| {
         settings.limit_clock = LimitClock::manual();
@@ -163,7 +164,7 @@ async fn trusted_proxy_networks_are_skipped_from_the_right_and_garbage_stops_the
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn with_forwarded_chosen_rfc_7239_names_the_client_and_x_forwarded_for_is_ignored() {
     let apps = TestApp::spawn_all_with(|settings| {
         settings.limit_clock = LimitClock::manual();

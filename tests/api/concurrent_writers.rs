@@ -7,6 +7,7 @@
 use crate::support;
 
 use masthead_domain::{ReplyStatus, Role};
+use masthead_test_macros::each_database;
 use reqwest::Method;
 use serde_json::{json, Value};
 use support::{content, Session, TestApp};
@@ -14,7 +15,7 @@ use support::{content, Session, TestApp};
 /// How many writers of each kind run at once.
 const EACH: usize = 12;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[each_database(flavor = "multi_thread", worker_threads = 4)]
 async fn mixed_concurrent_writers_are_all_answered_without_a_server_error() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;

@@ -3,6 +3,7 @@
 
 use crate::support;
 
+use masthead_test_macros::each_database;
 use serde_json::{json, Value};
 use support::TestApp;
 
@@ -40,7 +41,7 @@ async fn flagship_slug(app: &TestApp) -> String {
         .expect("the seed-shaped flagship article is listed")
 }
 
-#[tokio::test]
+#[each_database]
 async fn the_demo_article_reads_whole_over_rest() {
     for app in TestApp::spawn_all().await {
         let slug = flagship_slug(&app).await;
@@ -100,7 +101,7 @@ async fn the_demo_article_reads_whole_over_rest() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn the_demo_article_reads_the_same_over_graphql() {
     for app in TestApp::spawn_all().await {
         let slug = flagship_slug(&app).await;
@@ -151,7 +152,7 @@ async fn the_demo_article_reads_the_same_over_graphql() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn articles_page_through_rest_and_graphql_alike() {
     for app in TestApp::spawn_all().await {
         let first: Value = app
@@ -202,7 +203,7 @@ async fn articles_page_through_rest_and_graphql_alike() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn unknown_slug_is_a_problem_document() {
     for app in TestApp::spawn_all().await {
         let response = app.get("/api/v1/articles/no-such-story").await;
@@ -222,7 +223,7 @@ async fn unknown_slug_is_a_problem_document() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn bad_paging_input_is_refused_clearly() {
     for app in TestApp::spawn_all().await {
         for path in [
@@ -252,7 +253,7 @@ async fn bad_paging_input_is_refused_clearly() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn health_and_readiness_answer() {
     for app in TestApp::spawn_all().await {
         assert_eq!(app.get("/healthz").await.status(), 200);

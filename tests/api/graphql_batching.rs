@@ -5,6 +5,7 @@
 use crate::support;
 
 use masthead_domain::{ReplyStatus, Role};
+use masthead_test_macros::each_database;
 use serde_json::{json, Value};
 use support::content::{self, published};
 use support::TestApp;
@@ -64,7 +65,7 @@ async fn statements_once(app: &TestApp, n: usize) -> u64 {
     after - before
 }
 
-#[tokio::test]
+#[each_database]
 async fn fifty_articles_cost_the_same_few_statements_as_five() {
     // The public cache would answer the repeated runs without the database.
     for app in TestApp::spawn_all_empty_with(|settings| settings.public_cache_mb = 0).await {
@@ -113,7 +114,7 @@ async fn fifty_articles_cost_the_same_few_statements_as_five() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn the_same_lookup_under_many_aliases_reads_the_database_once() {
     for app in TestApp::spawn_all_empty_with(|settings| settings.public_cache_mb = 0).await {
         let ada = content::staff(&app.store, "Ada Alias", Role::Author).await;

@@ -4,6 +4,7 @@
 //! nothing else).
 
 use crate::support;
+use masthead_test_macros::postgres_only;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
@@ -97,15 +98,11 @@ async fn raise_until_heard(raiser: &TestApp, socket: &mut Socket, event: Event) 
     panic!("the other process never delivered the event");
 }
 
-#[tokio::test]
+#[postgres_only]
 async fn an_event_raised_in_one_process_reaches_a_subscriber_of_another() {
-    let Some(database) = TestDatabase::postgres().await else {
-        eprintln!(
-            "PostgreSQL skipped: {} is not set",
-            masthead_persistence::testing::POSTGRES_ENV
-        );
-        return;
-    };
+    let database = TestDatabase::postgres()
+        .await
+        .expect("#[postgres_only] runs with a PostgreSQL server");
     let first = TestApp::spawn_with(database, |settings| settings.demo = false).await;
     let other = Process::start(&first.database.url);
 
@@ -164,15 +161,11 @@ async fn title_at(url: &str) -> Value {
     body["title"].clone()
 }
 
-#[tokio::test]
+#[postgres_only]
 async fn a_write_in_one_process_retires_the_public_cache_of_another() {
-    let Some(database) = TestDatabase::postgres().await else {
-        eprintln!(
-            "PostgreSQL skipped: {} is not set",
-            masthead_persistence::testing::POSTGRES_ENV
-        );
-        return;
-    };
+    let database = TestDatabase::postgres()
+        .await
+        .expect("#[postgres_only] runs with a PostgreSQL server");
     let first = TestApp::spawn_with(database, |settings| settings.demo = false).await;
     let other = Process::start(&first.database.url);
     let writer = content::staff(&first.store, "Cache Writer", Role::Editor).await;

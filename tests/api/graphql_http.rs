@@ -4,6 +4,7 @@
 
 use crate::support;
 
+use masthead_test_macros::each_database;
 use reqwest::header::{ACCEPT, ALLOW, CONTENT_TYPE};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -52,7 +53,7 @@ fn code(body: &Value) -> &str {
         .unwrap_or("none")
 }
 
-#[tokio::test]
+#[each_database]
 async fn get_runs_queries_and_refuses_mutations() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let query = app
@@ -93,7 +94,7 @@ async fn get_runs_queries_and_refuses_mutations() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn graphql_response_json_answers_with_status_codes_per_the_spec() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let ok = post_json(
@@ -200,7 +201,7 @@ async fn graphql_response_json_answers_with_status_codes_per_the_spec() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn malformed_requests_are_refused_with_a_4xx_and_a_code() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let cases: Vec<(&str, String, StatusCode, &str)> = vec![
@@ -288,7 +289,7 @@ async fn malformed_requests_are_refused_with_a_4xx_and_a_code() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn batches_run_in_order_up_to_the_configured_size() {
     for app in TestApp::spawn_all_empty_with(|settings| settings.graphql_max_batch = 3).await {
         let batch = json!([
@@ -338,7 +339,7 @@ fragment TypeRef on __Type {
   ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } }
 }"#;
 
-#[tokio::test]
+#[each_database]
 async fn turning_introspection_off_turns_did_you_mean_suggestions_off_too() {
     let typo = json!({ "query": "{ articlez { id } }" });
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
@@ -362,7 +363,7 @@ async fn turning_introspection_off_turns_did_you_mean_suggestions_off_too() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn the_schema_documents_itself_unless_introspection_is_off() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let (_, _, body) = post_json(&app, None, &json!({ "query": INTROSPECTION })).await;

@@ -6,6 +6,7 @@
 use crate::support;
 
 use masthead_domain::Role;
+use masthead_test_macros::each_database;
 use reqwest::{Method, Response};
 use serde_json::json;
 use support::rest::document;
@@ -34,7 +35,7 @@ fn header<'a>(response: &'a Response, name: &str) -> Option<&'a str> {
         .map(|value| value.to_str().unwrap())
 }
 
-#[tokio::test]
+#[each_database]
 async fn anonymous_get_queries_are_cacheable_with_a_strong_etag_and_304() {
     for app in TestApp::spawn_all().await {
         let backend = app.backend;

@@ -4,6 +4,7 @@
 
 use crate::support;
 
+use masthead_test_macros::each_database;
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -59,7 +60,7 @@ fn limit(body: &Value) -> (&str, &str, u64) {
     )
 }
 
-#[tokio::test]
+#[each_database]
 async fn hostile_queries_are_refused_before_they_cost_anything_and_the_server_stays_healthy() {
     // A larger body limit, so the 10,000-alias query reaches GraphQL at all.
     for app in
@@ -124,7 +125,7 @@ async fn hostile_queries_are_refused_before_they_cost_anything_and_the_server_st
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn depth_complexity_and_page_size_limits_follow_the_configuration() {
     for app in TestApp::spawn_all_empty_with(|settings| {
         settings.graphql_max_depth = 6;

@@ -10,6 +10,7 @@ use futures_util::StreamExt;
 use masthead_api::events::Event;
 use masthead_domain::{Lifecycle, ReplyStatus, Role};
 use masthead_persistence::testing::TestDatabase;
+use masthead_test_macros::{each_database, postgres_only};
 use serde_json::{json, Value};
 use support::content::{self, published};
 use support::ws::{connect, next, send, subscribe, until_subscribed, PATIENCE};
@@ -149,29 +150,25 @@ async fn replies_and_publications_reach_subscribers(listener: &TestApp, raiser: 
     .expect("completed subscriptions let go of the bus");
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_subscriber_hears_replies_approved_and_articles_published_after_it_subscribed() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         replies_and_publications_reach_subscribers(&app, &app).await;
     }
 }
 
-#[tokio::test]
+#[postgres_only]
 async fn events_raised_on_one_node_reach_subscribers_on_another_through_postgresql() {
-    let Some(database) = TestDatabase::postgres().await else {
-        eprintln!(
-            "PostgreSQL skipped: {} is not set",
-            masthead_persistence::testing::POSTGRES_ENV
-        );
-        return;
-    };
+    let database = TestDatabase::postgres()
+        .await
+        .expect("#[postgres_only] runs with a PostgreSQL server");
     let first = TestApp::spawn_with(database, |settings| settings.demo = false).await;
     let second = first.spawn_peer().await;
     replies_and_publications_reach_subscribers(&second, &first).await;
     replies_and_publications_reach_subscribers(&first, &second).await;
 }
 
-#[tokio::test]
+#[each_database]
 async fn subscriptions_see_what_their_caller_may_see() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let writer = content::staff(&app.store, "Draft Writer", Role::Author).await;
@@ -251,7 +248,7 @@ async fn subscriptions_see_what_their_caller_may_see() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_connection_holds_a_bounded_number_of_subscriptions() {
     let max = masthead_api::graphql::subscription::MAX_PER_CONNECTION;
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
@@ -290,7 +287,7 @@ async fn a_connection_holds_a_bounded_number_of_subscriptions() {
 /// What a subscription may deliver is decided at every event: an anonymous
 /// subscriber hears nothing of an article once it is unpublished, and a member
 /// of staff whose account is disabled loses the subscription.
-#[tokio::test]
+#[each_database]
 async fn subscriptions_lose_what_the_subscriber_may_no_longer_see() {
     for app in TestApp::spawn_all().await {
         let writer = content::staff(&app.store, "Watched Writer", Role::Author).await;

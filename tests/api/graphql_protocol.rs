@@ -6,6 +6,8 @@
 use crate::support;
 
 use masthead_domain::Role;
+use masthead_persistence::testing::TestDatabase;
+use masthead_test_macros::each_database;
 use reqwest::Method;
 use serde_json::{json, Value};
 use support::rest::document;
@@ -23,7 +25,7 @@ fn assert_utc_z(value: &Value, what: &str) {
     chrono::DateTime::parse_from_rfc3339(text).unwrap_or_else(|_| panic!("{what}: {text}"));
 }
 
-#[tokio::test]
+#[each_database]
 async fn both_apis_write_the_same_instant_the_same_way() {
     for app in TestApp::spawn_all().await {
         let backend = app.backend;
@@ -159,7 +161,7 @@ fn keys(value: &Value) -> Vec<&str> {
 
 #[tokio::test]
 async fn fields_come_in_the_order_the_query_asked_for_them() {
-    let app = TestApp::spawn_all().await.remove(0);
+    let app = TestApp::spawn(TestDatabase::sqlite()).await;
     let query = "{ site { name description language } articles(first: 1) { totalCount nodes { title slug id updatedAt wordCount } pageInfo { hasNextPage endCursor } } }";
     // Raw bytes: a JSON parser that sorts keys must not hide the order.
     for method in [Method::POST, Method::GET] {
@@ -207,7 +209,7 @@ async fn fields_come_in_the_order_the_query_asked_for_them() {
 
 #[tokio::test]
 async fn error_locations_are_one_based_or_absent() {
-    let app = TestApp::spawn_all().await.remove(0);
+    let app = TestApp::spawn(TestDatabase::sqlite()).await;
     let bad_token = app
         .graphql_as(Some("not-a-token"), "{ me { email } }", json!({}))
         .await;
@@ -263,7 +265,7 @@ async fn every_code_the_graphql_endpoint_can_send_is_documented() {
     );
 
     // And the one a newcomer met first: GET /graphql without a query.
-    let app = TestApp::spawn_all().await.remove(0);
+    let app = TestApp::spawn(TestDatabase::sqlite()).await;
     let answer: Value = app.get("/graphql").await.json().await.unwrap();
     let code = support::graphql_error_code(&answer).unwrap().to_owned();
     assert!(codes.contains(code.as_str()), "{answer}");

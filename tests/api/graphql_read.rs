@@ -5,6 +5,7 @@
 use crate::support;
 
 use masthead_domain::Role;
+use masthead_test_macros::each_database;
 use serde_json::{json, Value};
 use support::content::{self, published};
 use support::gql::{data, decode_global};
@@ -30,7 +31,7 @@ const ARTICLE_FIELDS: &str = r#"
   pullQuotes { speaker text }
 "#;
 
-#[tokio::test]
+#[each_database]
 async fn an_article_reads_whole_by_slug_and_by_id() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let author = content::staff(&app.store, "Ada Reporter", Role::Author).await;
@@ -159,7 +160,7 @@ async fn walk(
     panic!("{}: pagination never ended", app.backend);
 }
 
-#[tokio::test]
+#[each_database]
 async fn article_lists_page_forwards_and_backwards_covering_every_item_once() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let author = content::staff(&app.store, "Page Writer", Role::Author).await;
@@ -233,7 +234,7 @@ async fn article_lists_page_forwards_and_backwards_covering_every_item_once() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn tags_authors_and_filters_list_only_their_articles() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let ada = content::staff(&app.store, "Ada Writer", Role::Author).await;
@@ -301,7 +302,7 @@ async fn tags_authors_and_filters_list_only_their_articles() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn pull_quotes_are_listed_by_speaker_across_articles_with_their_article() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let author = content::staff(&app.store, "Quote Writer", Role::Author).await;

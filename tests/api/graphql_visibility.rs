@@ -5,12 +5,13 @@
 use crate::support;
 
 use masthead_domain::{ReplyStatus, Role};
+use masthead_test_macros::each_database;
 use serde_json::{json, Value};
 use support::content::{self, published, scheduled_in};
 use support::gql::{data, decode_global, encode_global};
 use support::TestApp;
 
-#[tokio::test]
+#[each_database]
 async fn node_refetches_every_object_type_by_its_global_id() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -86,7 +87,7 @@ async fn node_refetches_every_object_type_by_its_global_id() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn drafts_and_unapproved_replies_never_reach_anonymous_callers() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let public_writer = content::staff(&app.store, "Public Writer", Role::Author).await;
@@ -200,7 +201,7 @@ async fn drafts_and_unapproved_replies_never_reach_anonymous_callers() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn editors_preview_drafts_through_the_same_fields() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -266,7 +267,7 @@ async fn editors_preview_drafts_through_the_same_fields() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn replies_come_as_threads_of_approved_replies_page_by_page() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let writer = content::staff(&app.store, "Thread Writer", Role::Author).await;

@@ -4,6 +4,7 @@
 use crate::support;
 
 use masthead_domain::Role;
+use masthead_test_macros::each_database;
 use serde_json::{json, Value};
 use support::content::{self, published};
 use support::TestApp;
@@ -40,7 +41,7 @@ fn full_input(tag_id: &Value) -> Value {
     })
 }
 
-#[tokio::test]
+#[each_database]
 async fn an_editor_creates_updates_and_deletes_an_article() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -132,7 +133,7 @@ async fn an_editor_creates_updates_and_deletes_an_article() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_stale_version_is_a_conflict_and_changes_nothing() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -176,7 +177,7 @@ async fn a_stale_version_is_a_conflict_and_changes_nothing() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn validation_errors_come_back_one_per_field_with_its_path() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -256,7 +257,7 @@ async fn validation_errors_come_back_one_per_field_with_its_path() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn writing_needs_a_role_that_may_write() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let author = app.sign_in_new(Role::Author).await;

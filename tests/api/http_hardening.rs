@@ -3,6 +3,7 @@
 
 use crate::support;
 
+use masthead_test_macros::each_database;
 use serde_json::{json, Value};
 use support::TestApp;
 
@@ -22,7 +23,7 @@ fn assert_hardened(response: &reqwest::Response, what: &str) {
     );
 }
 
-#[tokio::test]
+#[each_database]
 async fn every_answer_says_nosniff_and_no_referrer() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         for path in [
@@ -69,7 +70,7 @@ async fn every_answer_says_nosniff_and_no_referrer() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_request_head_over_the_bound_is_refused_with_431() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let huge = app

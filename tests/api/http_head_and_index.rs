@@ -5,6 +5,7 @@
 use crate::support;
 
 use masthead_domain::Role;
+use masthead_persistence::testing::TestDatabase;
 use reqwest::{Method, Response};
 use serde_json::Value;
 use support::rest::document;
@@ -83,7 +84,7 @@ fn headers_that_must_agree(response: &Response) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn head_answers_wherever_get_does() {
-    let app = TestApp::spawn_all().await.remove(0);
+    let app = TestApp::spawn(TestDatabase::sqlite()).await;
     let admin = app.sign_in_new(Role::Admin).await;
     let created = app
         .create_article(&admin, &document("Heads Up", "A. Header"))
@@ -213,7 +214,7 @@ async fn head_answers_wherever_get_does() {
 
 #[tokio::test]
 async fn the_root_is_an_index_in_json_or_html() {
-    let app = TestApp::spawn_all().await.remove(0);
+    let app = TestApp::spawn(TestDatabase::sqlite()).await;
     let json = app.get("/").await;
     assert_eq!(json.status(), 200);
     assert_eq!(json.headers()["content-type"], "application/json");

@@ -39,6 +39,7 @@ mod http_hardening;
 mod http_head_and_index;
 mod nul_text;
 mod public_cache;
+mod readme_walkthrough;
 mod replies_bounds;
 mod replies_events;
 mod replies_moderation;

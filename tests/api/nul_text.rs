@@ -5,6 +5,7 @@
 use serde_json::{json, Value};
 
 use crate::support::{graphql_error_code, TestApp};
+use masthead_test_macros::each_database;
 
 const LITERALS: &[&str] = &[
     r#"{ article(slug: "a\u0000b") { title } }"#,
@@ -16,7 +17,7 @@ const LITERALS: &[&str] = &[
     r#"mutation { login(email: "a\u0000b@example.org", password: "whatever it is") { accessToken } }"#,
 ];
 
-#[tokio::test]
+#[each_database]
 async fn nul_in_graphql_text_is_bad_user_input_on_both_databases() {
     for app in TestApp::spawn_all().await {
         for query in LITERALS {
@@ -49,7 +50,7 @@ async fn nul_in_graphql_text_is_bad_user_input_on_both_databases() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn nul_in_a_rest_sign_in_is_400_on_both_databases() {
     for app in TestApp::spawn_all().await {
         let response = app

@@ -10,6 +10,7 @@ use crate::support;
 use std::time::{Duration, Instant};
 
 use masthead_domain::Role;
+use masthead_test_macros::each_database;
 use reqwest::Method;
 use serde_json::{json, Value};
 use support::rest::document;
@@ -110,7 +111,7 @@ fn listed_titles(page: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-#[tokio::test]
+#[each_database]
 async fn every_write_the_public_can_see_shows_in_the_next_read() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -277,7 +278,7 @@ async fn every_write_the_public_can_see_shows_in_the_next_read() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn staff_are_never_answered_from_the_public_cache() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -306,7 +307,7 @@ async fn staff_are_never_answered_from_the_public_cache() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_scheduled_article_joins_cached_lists_when_its_time_comes() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -347,7 +348,7 @@ async fn a_scheduled_article_joins_cached_lists_when_its_time_comes() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_write_on_one_node_retires_the_cache_of_another() {
     for app in TestApp::spawn_all().await {
         if app.backend != "postgres" {

@@ -4,6 +4,7 @@
 use crate::reply_support;
 use crate::support;
 
+use masthead_test_macros::each_database;
 use reply_support::*;
 use serde_json::{json, Value};
 use support::TestApp;
@@ -36,7 +37,7 @@ async fn refused_on(app: &TestApp, slug: &str, body: &Value, field: &str) {
     assert!(fields.contains(&field), "{field} named in {problem}");
 }
 
-#[tokio::test]
+#[each_database]
 async fn every_bound_holds_just_inside_and_refuses_just_outside() {
     for app in spawn_all_generous().await {
         let slug = demo_articles(&app).await.moderated;
@@ -117,7 +118,7 @@ async fn every_bound_holds_just_inside_and_refuses_just_outside() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn invisible_characters_alone_count_as_empty_in_the_name_and_the_text() {
     for app in spawn_all_generous().await {
         let open = demo_articles(&app).await.open;
@@ -148,7 +149,7 @@ async fn invisible_characters_alone_count_as_empty_in_the_name_and_the_text() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn the_request_body_is_limited_to_16_kb() {
     for app in spawn_all_generous().await {
         let slug = demo_articles(&app).await.moderated;
@@ -170,7 +171,7 @@ async fn the_request_body_is_limited_to_16_kb() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_parent_must_be_an_approved_reply_of_the_same_article() {
     for app in spawn_all_generous().await {
         let articles = demo_articles(&app).await;
@@ -190,7 +191,7 @@ async fn a_parent_must_be_an_approved_reply_of_the_same_article() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn threads_stop_at_five_levels_with_a_clear_error() {
     for app in spawn_all_generous().await {
         let open = demo_articles(&app).await.open;
@@ -225,7 +226,7 @@ async fn threads_stop_at_five_levels_with_a_clear_error() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn graphql_names_the_offending_arguments() {
     for app in spawn_all_generous().await {
         let slug = demo_articles(&app).await.moderated;

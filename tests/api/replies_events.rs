@@ -18,6 +18,7 @@ use masthead_domain::{
 };
 use masthead_persistence::testing::TestDatabase;
 use masthead_persistence::users::NewUser;
+use masthead_test_macros::each_database;
 use tokio::sync::broadcast::error::TryRecvError;
 
 async fn state_on(database: &TestDatabase) -> AppState {
@@ -73,7 +74,7 @@ fn reader(body: &str) -> PostReply {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn replies_that_become_public_are_announced_once() {
     for database in TestDatabase::all().await {
         let state = state_on(&database).await;

@@ -6,6 +6,7 @@ use crate::reply_support;
 use crate::support;
 
 use masthead_domain::Role;
+use masthead_test_macros::each_database;
 use reply_support::*;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -27,7 +28,7 @@ fn ids(page: &Value) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
+#[each_database]
 async fn the_queue_shows_pending_replies_newest_first_with_counts() {
     for app in spawn_all_generous().await {
         let articles = demo_articles(&app).await;
@@ -108,7 +109,7 @@ async fn the_queue_shows_pending_replies_newest_first_with_counts() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn editors_and_admins_moderate_authors_and_anonymous_cannot() {
     for app in spawn_all_generous().await {
         let slug = demo_articles(&app).await.moderated;
@@ -192,7 +193,7 @@ async fn editors_and_admins_moderate_authors_and_anonymous_cannot() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn many_replies_are_moderated_in_one_transaction() {
     for app in spawn_all_generous().await {
         let slug = demo_articles(&app).await.moderated;
@@ -305,7 +306,7 @@ mutation Moderate($id: ID!) {
   approveReply(id: $id) { id status }
 }"#;
 
-#[tokio::test]
+#[each_database]
 async fn graphql_moderation_follows_the_same_rules() {
     for app in spawn_all_generous().await {
         let slug = demo_articles(&app).await.moderated;

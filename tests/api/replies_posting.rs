@@ -5,10 +5,11 @@
 use crate::reply_support;
 
 use masthead_domain::Role;
+use masthead_test_macros::each_database;
 use reply_support::*;
 use serde_json::{json, Value};
 
-#[tokio::test]
+#[each_database]
 async fn each_reply_policy_decides_what_happens_to_a_reply() {
     for app in spawn_all_generous().await {
         let articles = demo_articles(&app).await;
@@ -60,7 +61,7 @@ async fn each_reply_policy_decides_what_happens_to_a_reply() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn posting_under_an_unknown_article_is_not_found() {
     for app in spawn_all_generous().await {
         let response = post_reply(&app, "no-such-article", &reader("Hello"), None).await;
@@ -68,7 +69,7 @@ async fn posting_under_an_unknown_article_is_not_found() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_filled_honeypot_looks_accepted_but_is_stored_as_spam() {
     for app in spawn_all_generous().await {
         let articles = demo_articles(&app).await;
@@ -110,7 +111,7 @@ async fn a_filled_honeypot_looks_accepted_but_is_stored_as_spam() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn spam_looking_replies_under_open_articles_wait_for_a_moderator() {
     let apps = spawn_all_with(|settings| {
         settings.replies.reply_rate_limit = 10_000;
@@ -166,7 +167,7 @@ async fn spam_looking_replies_under_open_articles_wait_for_a_moderator() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn fields_readers_may_not_set_are_refused() {
     for app in spawn_all_generous().await {
         let open = demo_articles(&app).await.open;
@@ -195,7 +196,7 @@ async fn fields_readers_may_not_set_are_refused() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn staff_replying_while_signed_in_are_public_at_once_and_marked() {
     for app in spawn_all_generous().await {
         let articles = demo_articles(&app).await;
@@ -241,7 +242,7 @@ async fn staff_replying_while_signed_in_are_public_at_once_and_marked() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn graphql_post_reply_follows_the_same_rules() {
     for app in spawn_all_generous().await {
         let articles = demo_articles(&app).await;
@@ -314,7 +315,7 @@ async fn graphql_post_reply_follows_the_same_rules() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_retried_post_with_an_idempotency_key_creates_one_reply() {
     for app in spawn_all_generous().await {
         let slug = demo_articles(&app).await.open;

@@ -9,10 +9,11 @@ use std::time::Duration;
 
 use masthead_api::rate_limit::LimitClock;
 use masthead_domain::Role;
+use masthead_test_macros::each_database;
 use reply_support::*;
 use serde_json::{json, Value};
 
-#[tokio::test]
+#[each_database]
 async fn past_the_limit_replies_are_refused_until_the_window_moves_on() {
     // Two replies per two seconds: a burst of two, then one a second.
     let clock = LimitClock::manual();
@@ -78,7 +79,7 @@ async fn past_the_limit_replies_are_refused_until_the_window_moves_on() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn the_daily_limit_refuses_with_a_long_wait_then_lets_the_client_back() {
     let clock = LimitClock::manual();
     let apps = spawn_all_with(|settings| {
@@ -112,7 +113,7 @@ async fn the_daily_limit_refuses_with_a_long_wait_then_lets_the_client_back() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn invalid_replies_do_not_use_up_the_limit() {
     let apps = spawn_all_with(|settings| {
         settings.replies.reply_rate_limit = 1;

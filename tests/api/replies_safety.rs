@@ -6,6 +6,7 @@
 use crate::reply_support;
 
 use masthead_domain::Role;
+use masthead_test_macros::each_database;
 use reply_support::*;
 use serde_json::{json, Value};
 
@@ -48,7 +49,7 @@ fn assert_inert(html: &str, context: &str) {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn script_payloads_come_back_escaped_in_body_html_and_verbatim_in_body() {
     for app in spawn_all_generous().await {
         let open = demo_articles(&app).await.open;
@@ -93,7 +94,7 @@ async fn script_payloads_come_back_escaped_in_body_html_and_verbatim_in_body() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn links_become_nofollow_and_line_breaks_stay() {
     for app in spawn_all_generous().await {
         let open = demo_articles(&app).await.open;
@@ -110,7 +111,7 @@ async fn links_become_nofollow_and_line_breaks_stay() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn sql_looking_text_is_stored_and_returned_verbatim() {
     for app in spawn_all_generous().await {
         let open = demo_articles(&app).await.open;
@@ -141,7 +142,7 @@ async fn sql_looking_text_is_stored_and_returned_verbatim() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn no_public_response_contains_an_e_mail_address() {
     for app in spawn_all_generous().await {
         let articles = demo_articles(&app).await;
@@ -203,7 +204,7 @@ async fn no_public_response_contains_an_e_mail_address() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn the_client_address_is_kept_only_as_a_salted_hash() {
     for app in spawn_all_generous().await {
         let open = demo_articles(&app).await.open;

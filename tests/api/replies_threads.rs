@@ -8,6 +8,7 @@ use crate::support;
 use std::collections::HashSet;
 
 use masthead_domain::Role;
+use masthead_test_macros::each_database;
 use reply_support::*;
 use serde_json::Value;
 use support::TestApp;
@@ -49,7 +50,7 @@ async fn moderate(app: &TestApp, token: &str, id: &str, action: &str) {
     );
 }
 
-#[tokio::test]
+#[each_database]
 async fn the_demo_replies_read_as_threads_oldest_first() {
     for app in spawn_all_generous().await {
         let open = demo_articles(&app).await.open;
@@ -76,7 +77,7 @@ async fn the_demo_replies_read_as_threads_oldest_first() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn top_level_threads_page_with_cursors_covering_each_once() {
     for app in spawn_all_generous().await {
         let open = demo_articles(&app).await.open;
@@ -143,7 +144,7 @@ async fn top_level_threads_page_with_cursors_covering_each_once() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_rejected_or_deleted_parent_stays_in_place_as_a_removed_placeholder() {
     for app in spawn_all_generous().await {
         let open = demo_articles(&app).await.open;

@@ -4,6 +4,7 @@
 use crate::support;
 
 use masthead_domain::Role;
+use masthead_test_macros::each_database;
 use reqwest::Method;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -37,7 +38,7 @@ async fn put(
     request.send().await.unwrap()
 }
 
-#[tokio::test]
+#[each_database]
 async fn an_editor_creates_reads_replaces_and_deletes_an_article() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -108,7 +109,7 @@ async fn an_editor_creates_reads_replaces_and_deletes_an_article() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_get_document_goes_back_with_one_change_and_read_only_fields_are_ignored() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -161,7 +162,7 @@ async fn a_get_document_goes_back_with_one_change_and_read_only_fields_are_ignor
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn unknown_fields_are_refused_so_nothing_can_be_mass_assigned() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -214,7 +215,7 @@ async fn problem_fields(response: reqwest::Response, status: u16, fields: &[&str
     assert_eq!(error_fields(&problem), fields, "{problem}");
 }
 
-#[tokio::test]
+#[each_database]
 async fn validation_errors_name_each_field_by_its_document_path() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -266,7 +267,7 @@ async fn validation_errors_name_each_field_by_its_document_path() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn put_needs_if_match_and_a_stale_version_changes_nothing() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -322,7 +323,7 @@ async fn put_needs_if_match_and_a_stale_version_changes_nothing() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_taken_slug_is_a_conflict_never_a_server_error() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -354,7 +355,7 @@ async fn a_taken_slug_is_a_conflict_never_a_server_error() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn each_role_may_do_what_the_policy_says() {
     for app in TestApp::spawn_all().await {
         let author = app.sign_in_new(Role::Author).await;
@@ -418,7 +419,7 @@ async fn each_role_may_do_what_the_policy_says() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn idempotent_retries_return_the_first_answer_and_create_one_article() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -492,7 +493,7 @@ async fn idempotent_retries_return_the_first_answer_and_create_one_article() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_retry_while_the_first_request_still_runs_is_a_conflict() {
     use masthead_persistence::idempotency::{Claim, ClaimTerms};
     for app in TestApp::spawn_all().await {
@@ -538,7 +539,7 @@ async fn a_retry_while_the_first_request_still_runs_is_a_conflict() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn the_desk_lists_drafts_with_filters_and_pages() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;

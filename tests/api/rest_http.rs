@@ -6,13 +6,14 @@ use crate::support;
 
 use masthead_domain::Role;
 use masthead_persistence::testing::TestDatabase;
+use masthead_test_macros::{each_database, postgres_only};
 use reqwest::Method;
 use sea_orm::{ConnectionTrait, Database, Statement};
 use serde_json::{json, Value};
 use support::rest::{document, error_fields, problem};
 use support::TestApp;
 
-#[tokio::test]
+#[each_database]
 async fn malformed_json_and_wrong_content_types_are_refused() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -67,7 +68,7 @@ async fn malformed_json_and_wrong_content_types_are_refused() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn text_with_nul_characters_is_refused_with_400_on_both_databases() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -121,7 +122,7 @@ async fn text_with_nul_characters_is_refused_with_400_on_both_databases() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn invalid_utf8_is_refused_with_400_on_both_databases() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -152,7 +153,7 @@ async fn invalid_utf8_is_refused_with_400_on_both_databases() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_body_over_the_limit_is_413() {
     for database in TestDatabase::all().await {
         let app = TestApp::spawn_with(database, |settings| settings.max_body_bytes = 4_096).await;
@@ -177,7 +178,7 @@ async fn a_body_over_the_limit_is_413() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_wrong_method_on_a_known_path_is_405_with_allow() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -246,7 +247,7 @@ async fn a_wrong_method_on_a_known_path_is_405_with_allow() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn json_is_compressed_with_gzip_or_brotli_as_the_client_asks() {
     for app in TestApp::spawn_all().await {
         for (accept, expected) in [
@@ -276,7 +277,7 @@ async fn json_is_compressed_with_gzip_or_brotli_as_the_client_asks() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn cors_answers_configured_origins_only() {
     for database in TestDatabase::all().await {
         let app = TestApp::spawn_with(database, |settings| {
@@ -319,12 +320,11 @@ async fn cors_answers_configured_origins_only() {
 }
 
 /// PostgreSQL only: SQLite is a file the server holds open and cannot go away.
-#[tokio::test]
+#[postgres_only]
 async fn while_the_database_is_unreachable_requests_get_503_and_service_resumes() {
-    let Some(database) = TestDatabase::postgres().await else {
-        eprintln!("PostgreSQL skipped: MASTHEAD_TEST_POSTGRES_URL is not set");
-        return;
-    };
+    let database = TestDatabase::postgres()
+        .await
+        .expect("#[postgres_only] runs with a PostgreSQL server");
     let name = database.url.rsplit('/').next().unwrap().to_owned();
     let admin_url = std::env::var(masthead_persistence::testing::POSTGRES_ENV).unwrap();
     let app = TestApp::spawn(database).await;

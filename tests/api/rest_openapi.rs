@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 
 use masthead_domain::Role;
 use masthead_persistence::testing::TestDatabase;
+use masthead_test_macros::each_database;
 use openapi_conformance::Conformance;
 use reqwest::Method;
 use serde_json::json;
@@ -90,7 +91,7 @@ async fn the_document_is_openapi_3_1_with_unique_operations_and_a_bearer_scheme(
     assert!(docs.text().await.unwrap().contains("/api/v1/openapi.json"));
 }
 
-#[tokio::test]
+#[each_database]
 async fn real_responses_of_every_operation_match_the_document() {
     for database in TestDatabase::all().await {
         let app = TestApp::spawn_with(database, |settings| settings.max_body_bytes = 16_384).await;

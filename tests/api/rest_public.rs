@@ -6,6 +6,7 @@ use crate::support;
 use std::collections::HashSet;
 
 use masthead_domain::Role;
+use masthead_test_macros::each_database;
 use reqwest::Method;
 use serde_json::Value;
 use support::rest::{all_pages, document, error_fields, problem};
@@ -24,7 +25,7 @@ fn ids(items: &[Value], key: &str) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
+#[each_database]
 async fn tags_and_authors_are_public_profiles_without_emails() {
     for app in TestApp::spawn_all().await {
         let tags = json(&app, "/tags?limit=100").await;
@@ -87,7 +88,7 @@ async fn tags_and_authors_are_public_profiles_without_emails() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn pull_quotes_are_found_by_speaker_with_their_article() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -147,7 +148,7 @@ async fn pull_quotes_are_found_by_speaker_with_their_article() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn every_list_pages_through_each_item_exactly_once() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -187,7 +188,7 @@ async fn every_list_pages_through_each_item_exactly_once() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn fields_trims_list_items_and_unknown_fields_are_refused() {
     for app in TestApp::spawn_all().await {
         let list = json(
@@ -248,7 +249,7 @@ async fn fields_trims_list_items_and_unknown_fields_are_refused() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn bad_list_parameters_are_refused_with_a_problem() {
     for app in TestApp::spawn_all().await {
         for (path, status, field) in [
@@ -272,7 +273,7 @@ async fn bad_list_parameters_are_refused_with_a_problem() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn drafts_are_invisible_to_the_public() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -320,7 +321,7 @@ async fn drafts_are_invisible_to_the_public() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn public_reads_carry_validators_and_answer_304_until_the_article_changes() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -434,7 +435,7 @@ async fn public_reads_carry_validators_and_answer_304_until_the_article_changes(
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn editor_responses_and_errors_are_never_cached() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;

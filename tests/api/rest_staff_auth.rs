@@ -7,6 +7,7 @@
 use crate::support;
 
 use masthead_domain::Role;
+use masthead_test_macros::each_database;
 use reqwest::{Method, RequestBuilder};
 use serde_json::Value;
 use support::TestApp;
@@ -91,7 +92,7 @@ async fn assert_unauthenticated(response: reqwest::Response, case: &str) {
     assert_eq!(problem["code"], "UNAUTHENTICATED", "{case}");
 }
 
-#[tokio::test]
+#[each_database]
 async fn every_staff_route_refuses_an_anonymous_request_with_401_whatever_its_body_query_or_if_match(
 ) {
     for app in TestApp::spawn_all().await {
@@ -128,7 +129,7 @@ async fn every_staff_route_refuses_an_anonymous_request_with_401_whatever_its_bo
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_bad_token_also_wins_over_a_bad_body_query_or_if_match_on_every_staff_route() {
     for app in TestApp::spawn_all().await {
         let routes = staff_routes(&app).await;
@@ -165,7 +166,7 @@ async fn a_bad_token_also_wins_over_a_bad_body_query_or_if_match_on_every_staff_
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn with_a_valid_token_the_body_is_read_and_judged_as_before() {
     for app in TestApp::spawn_all().await {
         let author = app.sign_in_new(Role::Author).await;

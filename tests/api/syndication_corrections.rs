@@ -10,6 +10,7 @@ use crate::openapi_conformance::Conformance;
 use crate::support;
 
 use masthead_domain::{Article, Lifecycle, Role};
+use masthead_test_macros::each_database;
 use reqwest::Method;
 use serde_json::{json, Value};
 use support::content::{self, published};
@@ -50,7 +51,7 @@ async fn story(app: &TestApp) -> (Article, Session, Session) {
     (article, editor, admin)
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_correction_shows_everywhere_at_once_and_a_retraction_stays_visible_over_rest() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let (article, editor, admin) = story(&app).await;
@@ -245,7 +246,7 @@ const RETRACT_GQL: &str = "mutation($id: ID!, $reason: String!) {
   retractCorrection(id: $id, reason: $reason) { id retracted retractionReason retractedAt }
 }";
 
-#[tokio::test]
+#[each_database]
 async fn corrections_are_added_retracted_and_listed_over_graphql() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let (article, editor, _) = story(&app).await;
@@ -308,7 +309,7 @@ async fn corrections_are_added_retracted_and_listed_over_graphql() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn only_editors_and_admins_correct_public_articles_with_valid_input() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let (article, editor, _) = story(&app).await;

@@ -9,6 +9,7 @@ use crate::support;
 use chrono::Duration;
 use masthead_domain::{Article, ArticleInput, ArticleStatus, Lifecycle, Role, SectionInput};
 use masthead_domain::{BlockInput, Tag, User};
+use masthead_test_macros::each_database;
 use serde_json::{json, Value};
 use support::content::{self, published};
 use support::TestApp;
@@ -103,7 +104,7 @@ fn urn(article: &Article) -> String {
     format!("urn:uuid:{}", article.id)
 }
 
-#[tokio::test]
+#[each_database]
 async fn every_feed_parses_and_holds_the_public_articles_newest_first() {
     for app in TestApp::spawn_all_empty_with(|settings| {
         settings.public_url = "https://news.example".to_owned();
@@ -185,7 +186,7 @@ async fn every_feed_parses_and_holds_the_public_articles_newest_first() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn feed_ids_stay_the_same_when_the_slug_changes() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let room = newsroom(&app).await;
@@ -226,7 +227,7 @@ async fn feed_ids_stay_the_same_when_the_slug_changes() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_scheduled_article_joins_the_feeds_when_its_time_comes() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let room = newsroom(&app).await;
@@ -260,7 +261,7 @@ async fn a_scheduled_article_joins_the_feeds_when_its_time_comes() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_feed_answers_304_to_its_validators_and_a_publish_changes_its_etag_at_once() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let room = newsroom(&app).await;
@@ -348,7 +349,7 @@ async fn a_feed_answers_304_to_its_validators_and_a_publish_changes_its_etag_at_
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn bad_feed_requests_are_refused_with_a_clear_error() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let room = newsroom(&app).await;
@@ -383,7 +384,7 @@ async fn bad_feed_requests_are_refused_with_a_clear_error() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn the_site_identity_and_its_feeds_are_served_on_rest_and_graphql() {
     for app in TestApp::spawn_all_empty_with(|settings| {
         settings.public_url = "https://news.example/".to_owned();

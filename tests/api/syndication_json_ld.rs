@@ -5,6 +5,7 @@
 use crate::support;
 
 use masthead_domain::{ArticleInput, BlockInput, Lifecycle, Role, SectionInput};
+use masthead_test_macros::each_database;
 use serde_json::{json, Value};
 use support::content::{self, published};
 use support::TestApp;
@@ -20,7 +21,7 @@ fn parse(text: &str) -> Value {
     serde_json::from_str(text).unwrap()
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_public_article_carries_news_article_json_ld_that_cannot_break_out_of_its_script() {
     for app in TestApp::spawn_all_empty_with(|settings| {
         settings.public_url = "https://news.example".to_owned();
@@ -106,7 +107,7 @@ async fn a_public_article_carries_news_article_json_ld_that_cannot_break_out_of_
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_draft_or_a_scheduled_article_has_no_structured_data() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let editor = app.sign_in_new(Role::Editor).await;

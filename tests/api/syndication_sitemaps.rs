@@ -11,6 +11,7 @@ use std::process::Command;
 
 use chrono::{TimeZone, Utc};
 use masthead_domain::{ArticleStatus, Lifecycle, Role};
+use masthead_test_macros::each_database;
 use support::content::{self, published};
 use support::TestApp;
 
@@ -72,7 +73,7 @@ fn locs(xml: &str) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
+#[each_database]
 async fn the_sitemaps_list_every_public_article_by_month_and_validate_against_their_schemas() {
     for app in TestApp::spawn_all_empty_with(|settings| {
         settings.public_url = SITE.to_owned();
@@ -229,7 +230,7 @@ async fn the_sitemaps_list_every_public_article_by_month_and_validate_against_th
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_publish_shows_in_the_sitemaps_at_once() {
     for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let ada = content::staff(&app.store, "Ada Soon", Role::Author).await;
@@ -239,5 +240,65 @@ async fn a_publish_shows_in_the_sitemaps_at_once() {
         let (after, news) = get_xml(&app, "/sitemaps/news.xml").await;
         assert_ne!(after, before, "a new ETag at once");
         assert!(news.contains(article.slug.as_str()), "{news}");
+    }
+}
+
+/// A month with more articles than a file may hold continues in numbered
+/// parts, each listed in the index, together listing each article once; a
+/// part past the end is 404. (`--sitemap-urls-per-file 2` stands in for the
+/// protocol's 50,000.)
+#[each_database]
+async fn a_month_larger_than_one_file_is_split_into_parts_listed_in_the_index() {
+    for app in TestApp::spawn_all_empty_with(|settings| {
+        settings.public_url = SITE.to_owned();
+        settings.site.sitemap_urls_per_file = 2;
+    })
+    .await
+    {
+        let ada = content::staff(&app.store, "Ada Map", Role::Author).await;
+        let mut expected = Vec::new();
+        for day in 1..=5 {
+            let title = format!("May story {day}");
+            let article =
+                content::article(&app.store, &title, &[ada.id], &[], "A", at(2025, 5, day)).await;
+            expected.push(format!("{SITE}/articles/{}", article.slug));
+        }
+        content::article(&app.store, "April", &[ada.id], &[], "B", at(2025, 4, 9)).await;
+
+        let (_, index) = get_xml(&app, "/sitemap.xml").await;
+        assert_valid(&index, "siteindex.xsd", "the sitemap index");
+        let months: Vec<String> = locs(&index)
+            .into_iter()
+            .filter(|loc| loc.contains("/sitemaps/articles/"))
+            .collect();
+        assert_eq!(
+            months,
+            [
+                "2025-05.xml",
+                "2025-05-2.xml",
+                "2025-05-3.xml",
+                "2025-04.xml"
+            ]
+            .map(|file| format!("{SITE}/sitemaps/articles/{file}")),
+            "{}",
+            app.backend
+        );
+
+        let mut listed = Vec::new();
+        for file in ["2025-05.xml", "2025-05-2.xml", "2025-05-3.xml"] {
+            let (_, xml) = get_xml(&app, &format!("/sitemaps/articles/{file}")).await;
+            assert_valid(&xml, "sitemap.xsd", file);
+            let urls = locs(&xml);
+            assert!(!urls.is_empty() && urls.len() <= 2, "{file}: {urls:?}");
+            listed.extend(urls);
+        }
+        // Newest first across the parts, each article once.
+        expected.reverse();
+        assert_eq!(listed, expected, "{}", app.backend);
+
+        for missing in ["2025-05-4.xml", "2025-05-1.xml", "2025-04-2.xml"] {
+            let response = app.get(&format!("/sitemaps/articles/{missing}")).await;
+            assert_eq!(response.status(), 404, "{missing} ({})", app.backend);
+        }
     }
 }

@@ -6,6 +6,7 @@ use crate::support;
 
 use masthead_domain::{ReplyId, Role};
 use masthead_persistence::audit::{AuditAction, NewAuditEntry};
+use masthead_test_macros::each_database;
 use serde_json::{json, Value};
 use support::workflow::{content, json, user_id};
 use support::{Session, TestApp};
@@ -14,7 +15,7 @@ async fn post_ok(app: &TestApp, who: &Session, path: &str, body: Option<Value>) 
     json(app.post_as(Some(who), path, None, body).await, 200, path).await
 }
 
-#[tokio::test]
+#[each_database]
 async fn every_action_leaves_one_entry_that_admins_can_read() {
     for app in TestApp::spawn_all().await {
         let author = app.sign_in_new(Role::Author).await;
@@ -148,7 +149,7 @@ async fn every_action_leaves_one_entry_that_admins_can_read() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn only_admins_read_the_audit_log() {
     for app in TestApp::spawn_all().await {
         let author = app.sign_in_new(Role::Author).await;
@@ -210,7 +211,7 @@ async fn only_admins_read_the_audit_log() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn moderating_replies_is_audited_with_the_moderator() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;

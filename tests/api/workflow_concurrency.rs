@@ -6,12 +6,13 @@
 use crate::support;
 
 use masthead_domain::Role;
+use masthead_test_macros::each_database;
 use support::workflow::json;
 use support::TestApp;
 
 const EDITORS: usize = 8;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[each_database(flavor = "multi_thread", worker_threads = 4)]
 async fn simultaneous_restores_of_one_version_have_exactly_one_winner() {
     for app in TestApp::spawn_all().await {
         let author = app.sign_in_new(Role::Author).await;
@@ -62,7 +63,7 @@ async fn simultaneous_restores_of_one_version_have_exactly_one_winner() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[each_database(flavor = "multi_thread", worker_threads = 4)]
 async fn simultaneous_publications_of_one_version_have_exactly_one_winner() {
     for app in TestApp::spawn_all().await {
         let author = app.sign_in_new(Role::Author).await;

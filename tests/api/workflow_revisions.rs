@@ -5,6 +5,7 @@
 use crate::support;
 
 use masthead_domain::{BlockInput, Role, SectionInput};
+use masthead_test_macros::each_database;
 use serde_json::{json, Value};
 use support::workflow::{content, json, user_id, Story};
 use support::{Session, TestApp};
@@ -52,7 +53,7 @@ fn revisions_path(story: &Story) -> String {
     format!("/api/v1/admin/articles/{}/revisions", story.id)
 }
 
-#[tokio::test]
+#[each_database]
 async fn the_history_lists_every_save_with_its_number_version_and_author() {
     for app in TestApp::spawn_all().await {
         let author = app.sign_in_new(Role::Author).await;
@@ -129,7 +130,7 @@ async fn the_history_lists_every_save_with_its_number_version_and_author() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_revision_is_fetched_whole_and_diffed_against_another() {
     for app in TestApp::spawn_all().await {
         let author = app.sign_in_new(Role::Author).await;
@@ -218,7 +219,7 @@ async fn a_revision_is_fetched_whole_and_diffed_against_another() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn restoring_makes_an_old_revision_current_as_a_new_version() {
     for app in TestApp::spawn_all().await {
         let author = app.sign_in_new(Role::Author).await;
@@ -297,7 +298,7 @@ async fn restoring_makes_an_old_revision_current_as_a_new_version() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn restoring_a_published_article_is_a_correction_that_keeps_it_published() {
     for app in TestApp::spawn_all().await {
         let author = app.sign_in_new(Role::Author).await;
@@ -395,7 +396,7 @@ fn code(answer: &Value) -> &str {
         .unwrap_or("")
 }
 
-#[tokio::test]
+#[each_database]
 async fn graphql_offers_the_same_history() {
     for app in TestApp::spawn_all().await {
         let author = app.sign_in_new(Role::Author).await;

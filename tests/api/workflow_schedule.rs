@@ -19,11 +19,12 @@ use masthead_domain::{DisplayName, Email, Lifecycle, Role, UserId};
 use masthead_persistence::testing::TestDatabase;
 use masthead_persistence::users::NewUser;
 use masthead_persistence::Store;
+use masthead_test_macros::each_database;
 use serde_json::json;
 use support::workflow::{content, json};
 use support::TestApp;
 
-#[tokio::test]
+#[each_database]
 async fn a_scheduled_article_appears_publicly_at_its_time_and_not_before() {
     for app in TestApp::spawn_all().await {
         let author = app.sign_in_new(Role::Author).await;
@@ -122,7 +123,7 @@ async fn schedule(
     article.id
 }
 
-#[tokio::test]
+#[each_database]
 async fn the_scheduler_announces_a_scheduled_article_once_when_its_time_comes() {
     for database in TestDatabase::all().await {
         let store = database.store().await;
@@ -160,7 +161,7 @@ async fn the_scheduler_announces_a_scheduled_article_once_when_its_time_comes() 
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn publishing_now_announces_the_article_and_scheduling_does_not() {
     for database in TestDatabase::all().await {
         let store = database.store().await;

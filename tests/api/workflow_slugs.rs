@@ -7,11 +7,12 @@ use crate::support;
 
 use masthead_domain::{Lifecycle, Role};
 use masthead_persistence::PersistenceError;
+use masthead_test_macros::each_database;
 use serde_json::json;
 use support::workflow::{content, json, user_id, with_slug};
 use support::TestApp;
 
-#[tokio::test]
+#[each_database]
 async fn a_published_articles_old_slug_redirects_to_its_new_one() {
     for app in TestApp::spawn_all().await {
         let author = app.sign_in_new(Role::Author).await;
@@ -111,7 +112,7 @@ async fn a_published_articles_old_slug_redirects_to_its_new_one() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn an_unknown_slug_is_still_not_found() {
     for app in TestApp::spawn_all().await {
         let response = app.get("/api/v1/articles/never-existed").await;

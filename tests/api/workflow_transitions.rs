@@ -5,6 +5,7 @@
 use crate::support;
 
 use masthead_domain::Role;
+use masthead_test_macros::each_database;
 use serde_json::{json, Value};
 use support::workflow::json;
 use support::{Session, TestApp};
@@ -36,7 +37,7 @@ fn in_an_hour() -> String {
     (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339()
 }
 
-#[tokio::test]
+#[each_database]
 async fn every_legal_transition_succeeds_for_editors_and_admins() {
     for app in TestApp::spawn_all().await {
         let author = app.sign_in_new(Role::Author).await;
@@ -72,7 +73,7 @@ async fn every_legal_transition_succeeds_for_editors_and_admins() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_scheduled_article_says_when_and_publishing_it_early_publishes_now() {
     for app in TestApp::spawn_all().await {
         let author = app.sign_in_new(Role::Author).await;
@@ -134,7 +135,7 @@ async fn a_scheduled_article_says_when_and_publishing_it_early_publishes_now() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn illegal_transitions_are_conflicts_with_invalid_transition() {
     for app in TestApp::spawn_all().await {
         let author = app.sign_in_new(Role::Author).await;
@@ -196,7 +197,7 @@ async fn illegal_transitions_are_conflicts_with_invalid_transition() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn authors_submit_their_own_drafts_and_nothing_else() {
     for app in TestApp::spawn_all().await {
         let author = app.sign_in_new(Role::Author).await;
@@ -237,7 +238,7 @@ async fn authors_submit_their_own_drafts_and_nothing_else() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn if_match_names_the_version_an_action_is_based_on() {
     for app in TestApp::spawn_all().await {
         let author = app.sign_in_new(Role::Author).await;
@@ -274,7 +275,7 @@ async fn if_match_names_the_version_an_action_is_based_on() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn bad_publish_requests_are_refused_with_clear_errors() {
     for app in TestApp::spawn_all().await {
         let author = app.sign_in_new(Role::Author).await;
@@ -369,7 +370,7 @@ fn code(answer: &Value) -> &str {
         .unwrap_or("")
 }
 
-#[tokio::test]
+#[each_database]
 async fn graphql_mutations_follow_the_same_rules() {
     for app in TestApp::spawn_all().await {
         let author = app.sign_in_new(Role::Author).await;

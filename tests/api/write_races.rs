@@ -11,6 +11,7 @@
 use crate::support;
 
 use masthead_domain::Role;
+use masthead_test_macros::each_database;
 use reqwest::Method;
 use serde_json::{json, Value};
 use support::workflow::json;
@@ -211,33 +212,33 @@ async fn race_everywhere(write: Write) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[each_database(flavor = "multi_thread", worker_threads = 4)]
 async fn an_author_edit_never_lands_on_a_published_article() {
     race_everywhere(Write::Update).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[each_database(flavor = "multi_thread", worker_threads = 4)]
 async fn an_author_restore_never_lands_on_a_published_article() {
     race_everywhere(Write::Restore).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[each_database(flavor = "multi_thread", worker_threads = 4)]
 async fn an_author_delete_never_removes_a_published_article() {
     race_everywhere(Write::Delete).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[each_database(flavor = "multi_thread", worker_threads = 4)]
 async fn an_author_submission_never_moves_a_published_article() {
     race_everywhere(Write::Submit).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[each_database(flavor = "multi_thread", worker_threads = 4)]
 async fn an_author_never_unpublishes_or_archives_a_published_article() {
     race_everywhere(Write::Unpublish).await;
     race_everywhere(Write::Archive).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[each_database(flavor = "multi_thread", worker_threads = 4)]
 async fn ten_concurrent_creates_with_one_title_give_ten_articles() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;

@@ -1,5 +1,5 @@
-//! The `masthead` command line: `serve` (the default), `migrate`, `schema`
-//! and `user` administration. Every subcommand takes the same
+//! The `masthead` command line: `serve` (the default), `migrate`, `schema`,
+//! `openapi`, `generate` and `user` administration. Every subcommand takes the same
 //! `--database-url` / `MASTHEAD_DATABASE_URL`, so they all work on the
 //! database the server uses, also while it runs.
 
@@ -36,6 +36,9 @@ enum Command {
     Migrate(DatabaseSettings),
     /// Print the GraphQL schema (SDL), as checked in at `schema.graphql`.
     Schema,
+    /// Print the REST API's OpenAPI 3.1 document (as served at
+    /// `/api/v1/openapi.json`), for generating typed clients without a server.
+    Openapi,
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -109,6 +112,10 @@ pub async fn run() -> anyhow::Result<()> {
         }
         Some(Command::Schema) => {
             print!("{}", crate::graphql::sdl(&cli.serve));
+            Ok(())
+        }
+        Some(Command::Openapi) => {
+            println!("{:#}", crate::rest::openapi::document());
             Ok(())
         }
         Some(Command::User(command)) => user(command).await,

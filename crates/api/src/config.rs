@@ -231,6 +231,12 @@ pub struct SiteSettings {
     /// Path of a tag's page on the website; `{slug}` is replaced.
     #[arg(long, env = "MASTHEAD_TAG_PATH", default_value = "/tags/{slug}")]
     pub tag_path: String,
+
+    /// URLs per monthly article sitemap (at most the protocol's 50,000); a
+    /// month with more is split into `{yyyy}-{mm}-{n}.xml` parts.
+    #[arg(long, env = "MASTHEAD_SITEMAP_URLS_PER_FILE", default_value_t = 50_000,
+          value_parser = clap::value_parser!(u64).range(1..=50_000))]
+    pub sitemap_urls_per_file: u64,
 }
 
 impl SiteSettings {

@@ -3,7 +3,7 @@
 //! sitemap cost the same for 100 articles as for 100,000.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use sea_orm::sea_query::SimpleExpr;
 
@@ -53,20 +53,37 @@ impl SitemapRepo<'_> {
         Ok(row.and_then(|row| row.public_at))
     }
 
-    /// Articles public at `now` that became public in `[from, until)`, newest
-    /// first, at most `limit`.
-    pub async fn between(
+    /// How many articles public at `now` became public in `[from, until)`:
+    /// how many files a month's sitemap needs.
+    pub async fn count_between(
         &self,
         now: DateTime<Utc>,
         from: DateTime<Utc>,
         until: DateTime<Utc>,
+    ) -> Result<u64> {
+        Ok(article::Entity::find()
+            .filter(one_upper_bound(now, until))
+            .filter(article::Column::PublicAt.gte(from))
+            .count(self.store.db())
+            .await?)
+    }
+
+    /// Articles public at `now` that became public in `[from, until)`, newest
+    /// first, at most `limit` after skipping `offset` (the earlier files of a
+    /// month split into several).
+    pub async fn between(
+        &self,
+        now: DateTime<Utc>,
+        (from, until): (DateTime<Utc>, DateTime<Utc>),
         limit: u64,
+        offset: u64,
     ) -> Result<Vec<SitemapArticle>> {
         let rows = article::Entity::find()
             .filter(one_upper_bound(now, until))
             .filter(article::Column::PublicAt.gte(from))
             .order_by_desc(article::Column::PublicAt)
             .order_by_desc(article::Column::Id)
+            .offset(offset)
             .limit(limit)
             .all(self.store.db())
             .await?;

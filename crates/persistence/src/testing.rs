@@ -15,6 +15,29 @@ use crate::store::Store;
 /// The environment variable naming the PostgreSQL server for tests.
 pub const POSTGRES_ENV: &str = "MASTHEAD_TEST_POSTGRES_URL";
 
+/// A database backend a test can be pinned to. `#[each_database]` (crate
+/// `masthead-test-macros`) runs a test's body once per backend inside
+/// [`Backend::scope`], and [`TestDatabase::all`] then yields that backend only,
+/// so the harness reports the PostgreSQL variant as a test of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A temporary SQLite file.
+    Sqlite,
+    /// A database of its own on the server at `MASTHEAD_TEST_POSTGRES_URL`.
+    Postgres,
+}
+
+tokio::task_local! {
+    static PINNED: Backend;
+}
+
+impl Backend {
+    /// Runs `test` with every `TestDatabase::all()` inside it pinned to this backend.
+    pub async fn scope<F: std::future::Future>(self, test: F) -> F::Output {
+        PINNED.scope(self, test).await
+    }
+}
+
 /// A database that exists for one test.
 pub struct TestDatabase {
     /// Connection URL, for starting a server on it.
@@ -67,9 +90,18 @@ impl TestDatabase {
         })
     }
 
-    /// Every backend the run can test: SQLite, and PostgreSQL when configured
+    /// Every backend the run can test: the pinned one inside
+    /// [`Backend::scope`]; otherwise SQLite, and PostgreSQL when configured
     /// (saying plainly when it is skipped).
     pub async fn all() -> Vec<Self> {
+        match PINNED.try_with(|backend| *backend) {
+            Ok(Backend::Sqlite) => return vec![Self::sqlite()],
+            Ok(Backend::Postgres) => {
+                let database = Self::postgres().await;
+                return vec![database.unwrap_or_else(|| panic!("this test needs {POSTGRES_ENV}"))];
+            }
+            Err(_) => {}
+        }
         let mut databases = vec![Self::sqlite()];
         match Self::postgres().await {
             Some(postgres) => databases.push(postgres),

@@ -7,8 +7,9 @@ use serde_json::json;
 
 use super::Conformance;
 use crate::support::TestApp;
+use masthead_test_macros::each_database;
 
-#[tokio::test]
+#[each_database]
 async fn auth_operations_match_the_document() {
     for database in TestDatabase::all().await {
         let app = TestApp::spawn_with(database, |settings| {

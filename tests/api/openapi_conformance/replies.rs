@@ -8,8 +8,9 @@ use serde_json::json;
 use super::Conformance;
 use crate::reply_support::{demo_articles, reader, unique};
 use crate::support::TestApp;
+use masthead_test_macros::each_database;
 
-#[tokio::test]
+#[each_database]
 async fn reply_operations_match_the_document() {
     for database in TestDatabase::all().await {
         let app = TestApp::spawn_with(database, |settings| {

@@ -8,8 +8,9 @@ use serde_json::json;
 use super::Conformance;
 use crate::support::rest::document;
 use crate::support::TestApp;
+use masthead_test_macros::each_database;
 
-#[tokio::test]
+#[each_database]
 async fn workflow_operations_match_the_document() {
     for database in TestDatabase::all().await {
         let app = TestApp::spawn(database).await;

@@ -6,7 +6,9 @@
 //!   index, so the index costs one query per month, not per article), the news
 //!   sitemap and the tag and author sitemaps;
 //! - `/sitemaps/articles/{yyyy}-{mm}.xml`: that month's public articles with
-//!   `<lastmod>` (at most 50,000, the protocol's bound per file);
+//!   `<lastmod>`, newest first; a month with more than a file may hold (the
+//!   protocol's 50,000, `--sitemap-urls-per-file`) continues in
+//!   `{yyyy}-{mm}-2.xml`, `-3.xml`, …, all listed in the index;
 //! - `/sitemaps/news.xml`: articles public in the last 48 hours, at most 1,000;
 //! - `/sitemaps/tags.xml`, `/sitemaps/authors.xml`: tag and author pages with
 //!   public articles.
@@ -52,7 +54,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Which {
     Index,
-    Month(i32, u32),
+    Month(MonthFile),
     News,
     Tags,
     Authors,
@@ -64,15 +66,16 @@ pub async fn index(state: web::Data<AppState>, request: HttpRequest) -> HttpResp
     serve(&state, &request, Which::Index).await
 }
 
-/// One month of articles; `file` is `{yyyy}-{mm}.xml`.
+/// One month of articles; `file` is `{yyyy}-{mm}.xml` or, for the further
+/// parts of a large month, `{yyyy}-{mm}-{n}.xml`.
 #[route("/sitemaps/articles/{file}", method = "GET", method = "HEAD")]
 pub async fn articles_of_month(
     state: web::Data<AppState>,
     request: HttpRequest,
     file: web::Path<String>,
 ) -> HttpResponse {
-    match parse_month(&file) {
-        Some((year, month)) => serve(&state, &request, Which::Month(year, month)).await,
+    match MonthFile::parse(&file) {
+        Some(month) => serve(&state, &request, Which::Month(month)).await,
         None => ApiError::NotFound.error_response(),
     }
 }
@@ -95,15 +98,49 @@ pub async fn authors(state: web::Data<AppState>, request: HttpRequest) -> HttpRe
     serve(&state, &request, Which::Authors).await
 }
 
-/// `2026-03.xml` as (2026, 3); anything else (month 13, `2026-3.xml`) is `None`.
-fn parse_month(file: &str) -> Option<(i32, u32)> {
-    let stem = file.strip_suffix(".xml")?;
-    let (year, month) = stem.split_once('-')?;
-    if year.len() != 4 || month.len() != 2 {
-        return None;
+/// One file of a month's article sitemap: part 1 is `{yyyy}-{mm}.xml`,
+/// part n > 1 is `{yyyy}-{mm}-{n}.xml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct MonthFile {
+    year: i32,
+    month: u32,
+    part: u64,
+}
+
+impl MonthFile {
+    /// `2026-03.xml` is part 1 of March 2026 and `2026-03-2.xml` part 2;
+    /// anything else (month 13, `2026-3.xml`, `2026-03-1.xml`, `-02`) is `None`,
+    /// so each file has one name.
+    fn parse(file: &str) -> Option<Self> {
+        let stem = file.strip_suffix(".xml")?;
+        let mut pieces = stem.splitn(3, '-');
+        let (year, month) = (pieces.next()?, pieces.next()?);
+        if year.len() != 4 || month.len() != 2 {
+            return None;
+        }
+        let part = match pieces.next() {
+            None => 1,
+            Some(part) if part.starts_with('0') || part.len() > 4 => return None,
+            Some(part) => part.parse().ok().filter(|part| *part >= 2)?,
+        };
+        let (year, month) = (year.parse().ok()?, month.parse().ok()?);
+        NaiveDate::from_ymd_opt(year, month, 1).map(|_| Self { year, month, part })
     }
-    let (year, month) = (year.parse().ok()?, month.parse().ok()?);
-    NaiveDate::from_ymd_opt(year, month, 1).map(|_| (year, month))
+
+    /// The file's path.
+    fn path(self) -> String {
+        let Self { year, month, part } = self;
+        match part {
+            1 => format!("/sitemaps/articles/{year:04}-{month:02}.xml"),
+            _ => format!("/sitemaps/articles/{year:04}-{month:02}-{part}.xml"),
+        }
+    }
+
+    /// `[first instant, first instant of the next month)`.
+    fn range(self) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        let (next_year, next_month) = next_month(self.year, self.month);
+        month_start(self.year, self.month).zip(month_start(next_year, next_month))
+    }
 }
 
 fn month_start(year: i32, month: u32) -> Option<DateTime<Utc>> {
@@ -152,20 +189,16 @@ async fn build(state: &AppState, which: Which) -> Result<CachedBody, Uncached> {
     let settings = &state.settings;
     let written = match which {
         Which::Index => {
-            let months = months(state, now).await?;
-            write_index(settings, &months)
+            let files = month_files(state, now).await?;
+            write_index(settings, &files)
         }
-        Which::Month(year, month) => {
-            let (from, until) = month_start(year, month)
-                .zip({
-                    let (year, month) = next_month(year, month);
-                    month_start(year, month)
-                })
-                .ok_or(Uncached::NotFound)?;
+        Which::Month(file) => {
+            let range = file.range().ok_or(Uncached::NotFound)?;
+            let per_file = settings.site.sitemap_urls_per_file;
             let articles = state
                 .store
                 .sitemap()
-                .between(now, from, until, MAX_URLS)
+                .between(now, range, per_file, (file.part - 1) * per_file)
                 .await
                 .map_err(ApiError::from)?;
             if articles.is_empty() {
@@ -188,7 +221,7 @@ async fn build(state: &AppState, which: Which) -> Result<CachedBody, Uncached> {
             let articles = state
                 .store
                 .sitemap()
-                .between(now, from, now + Duration::seconds(1), MAX_NEWS)
+                .between(now, (from, now + Duration::seconds(1)), MAX_NEWS, 0)
                 .await
                 .map_err(ApiError::from)?;
             write_news(settings, &articles)
@@ -207,9 +240,11 @@ fn write_failed(error: io::Error) -> Uncached {
     Uncached::Failed(ApiError::Internal(format!("write sitemap: {error}")))
 }
 
-/// The months with public articles, newest first: one index jump each.
-async fn months(state: &AppState, now: DateTime<Utc>) -> Result<Vec<(i32, u32)>, Uncached> {
+/// The files of the months with public articles, newest month first: one
+/// index jump and one count per month.
+async fn month_files(state: &AppState, now: DateTime<Utc>) -> Result<Vec<MonthFile>, Uncached> {
     let repo = state.store.sitemap();
+    let per_file = state.settings.site.sitemap_urls_per_file;
     let mut found = Vec::new();
     let mut before = now + Duration::seconds(1);
     // The index holds at most 50,000 sitemaps; three are not months.
@@ -221,10 +256,21 @@ async fn months(state: &AppState, now: DateTime<Utc>) -> Result<Vec<(i32, u32)>,
         else {
             break;
         };
-        let (year, month) = (newest.year(), newest.month());
-        found.push((year, month));
-        before = month_start(year, month).ok_or(Uncached::NotFound)?;
+        let month = MonthFile {
+            year: newest.year(),
+            month: newest.month(),
+            part: 1,
+        };
+        let range = month.range().ok_or(Uncached::NotFound)?;
+        let count = repo
+            .count_between(now, range.0, range.1)
+            .await
+            .map_err(ApiError::from)?;
+        let parts = count.div_ceil(per_file).max(1);
+        found.extend((1..=parts).map(|part| MonthFile { part, ..month }));
+        before = range.0;
     }
+    found.truncate((MAX_URLS - 3) as usize);
     Ok(found)
 }
 
@@ -283,13 +329,10 @@ fn site_path(settings: &Settings, path: &str) -> String {
     format!("{}{path}", home_url(settings).trim_end_matches('/'))
 }
 
-fn write_index(settings: &Settings, months: &[(i32, u32)]) -> io::Result<Vec<u8>> {
+fn write_index(settings: &Settings, months: &[MonthFile]) -> io::Result<Vec<u8>> {
     let mut xml = Xml::new()?;
     xml.open("sitemapindex", &[("xmlns", SITEMAP_NS)])?;
-    let mut files: Vec<String> = months
-        .iter()
-        .map(|(year, month)| format!("/sitemaps/articles/{year:04}-{month:02}.xml"))
-        .collect();
+    let mut files: Vec<String> = months.iter().map(|file| file.path()).collect();
     files.extend(
         [
             "/sitemaps/news.xml",
@@ -354,8 +397,11 @@ mod tests {
 
     #[test]
     fn month_files_are_yyyy_mm_and_real_months_only() {
-        assert_eq!(parse_month("2026-03.xml"), Some((2026, 3)));
-        assert_eq!(parse_month("2026-12.xml"), Some((2026, 12)));
+        let file = |year, month, part| Some(MonthFile { year, month, part });
+        assert_eq!(MonthFile::parse("2026-03.xml"), file(2026, 3, 1));
+        assert_eq!(MonthFile::parse("2026-12.xml"), file(2026, 12, 1));
+        assert_eq!(MonthFile::parse("2026-12-2.xml"), file(2026, 12, 2));
+        assert_eq!(MonthFile::parse("2026-12-17.xml"), file(2026, 12, 17));
         for bad in [
             "2026-13.xml",
             "2026-3.xml",
@@ -364,8 +410,18 @@ mod tests {
             "2026-03",
             "x-y.xml",
             "2026-03.xml.gz",
+            "2026-03-1.xml",
+            "2026-03-0.xml",
+            "2026-03-02.xml",
+            "2026-03-x.xml",
+            "2026-03-99999.xml",
+            "2026-03-2-2.xml",
         ] {
-            assert_eq!(parse_month(bad), None, "{bad}");
+            assert_eq!(MonthFile::parse(bad), None, "{bad}");
+        }
+        for name in ["2026-03.xml", "2026-03-2.xml", "1999-11-40.xml"] {
+            let parsed = MonthFile::parse(name).unwrap();
+            assert_eq!(parsed.path(), format!("/sitemaps/articles/{name}"));
         }
         assert_eq!(next_month(2026, 12), (2027, 1));
     }

@@ -10,6 +10,7 @@ use masthead_domain::{
 };
 use masthead_persistence::testing::TestDatabase;
 use masthead_persistence::{PersistenceError, Visibility};
+use masthead_test_macros::each_database;
 use support::*;
 
 /// A body shaped like a real news page: a headless lede, headed sections with
@@ -111,7 +112,7 @@ fn news_page_expected() -> Vec<Section> {
     ]
 }
 
-#[tokio::test]
+#[each_database]
 async fn body_round_trips_by_id_and_by_slug() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -249,7 +250,7 @@ async fn body_round_trips_by_id_and_by_slug() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn stale_version_write_changes_nothing() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -305,7 +306,7 @@ async fn stale_version_write_changes_nothing() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn updating_an_unknown_article_is_not_found() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -332,7 +333,7 @@ async fn updating_an_unknown_article_is_not_found() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn same_titles_get_numbered_slugs() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -368,7 +369,7 @@ async fn same_titles_get_numbered_slugs() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn taken_requested_slug_is_a_duplicate() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -432,7 +433,7 @@ async fn taken_requested_slug_is_a_duplicate() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn update_without_requested_slug_keeps_the_slug() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -490,7 +491,7 @@ async fn update_without_requested_slug_keeps_the_slug() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn change_lifecycle_publishes_a_draft() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -574,7 +575,7 @@ async fn change_lifecycle_publishes_a_draft() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn illegal_transition_changes_nothing() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -626,7 +627,7 @@ async fn illegal_transition_changes_nothing() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn stale_lifecycle_change_is_a_version_conflict() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -697,7 +698,7 @@ async fn stale_lifecycle_change_is_a_version_conflict() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn deleting_an_article_removes_it_and_its_replies() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -824,7 +825,7 @@ async fn deleting_an_article_removes_it_and_its_replies() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn long_titles_get_numbered_slugs_within_the_bound() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -859,7 +860,7 @@ async fn long_titles_get_numbered_slugs_within_the_bound() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn concurrent_writers_at_the_same_version_let_exactly_one_win() {
     for db in TestDatabase::all().await {
         let store = db.store().await;

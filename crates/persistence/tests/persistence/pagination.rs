@@ -11,6 +11,7 @@ use masthead_persistence::testing::TestDatabase;
 use masthead_persistence::{
     ArticleFilter, ArticleOrder, Cursor, Page, PageRequest, Store, Visibility,
 };
+use masthead_test_macros::each_database;
 use support::*;
 
 const PUBLISHED: usize = 25;
@@ -231,7 +232,7 @@ async fn walk_backwards(store: &Store, visibility: Visibility, backend: &str) ->
     pages.into_iter().rev().flatten().collect()
 }
 
-#[tokio::test]
+#[each_database]
 async fn public_list_walks_every_article_once_newest_first() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -284,7 +285,7 @@ async fn public_list_walks_every_article_once_newest_first() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn backward_walk_matches_forward_walk() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -347,7 +348,7 @@ async fn backward_walk_matches_forward_walk() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn drafts_and_future_scheduled_articles_are_staff_only() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -495,7 +496,7 @@ async fn drafts_and_future_scheduled_articles_are_staff_only() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn lists_filter_by_tag_and_author() {
     for db in TestDatabase::all().await {
         let store = db.store().await;

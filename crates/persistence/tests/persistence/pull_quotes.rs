@@ -6,6 +6,7 @@ use masthead_domain::{Article, ArticleInput, BlockInput, Lifecycle, SectionInput
 use masthead_persistence::pull_quotes::{PlacedQuote, QuotePosition};
 use masthead_persistence::testing::TestDatabase;
 use masthead_persistence::{Store, Visibility};
+use masthead_test_macros::each_database;
 use support::*;
 
 /// An article whose sections hold these quotes, given as (section, text, speaker).
@@ -107,7 +108,7 @@ async fn quotes(store: &Store) -> Quotes {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn quotes_by_speaker_ignore_case_and_hide_drafts() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -212,7 +213,7 @@ async fn quotes_by_speaker_ignore_case_and_hide_drafts() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn quotes_by_speaker_paginate_after_a_position() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -271,7 +272,7 @@ async fn quotes_by_speaker_paginate_after_a_position() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn all_speakers_are_listed_when_none_is_given() {
     for db in TestDatabase::all().await {
         let store = db.store().await;

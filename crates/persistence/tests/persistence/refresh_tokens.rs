@@ -9,6 +9,7 @@ use chrono::Duration;
 use masthead_persistence::refresh_tokens::Rotation;
 use masthead_persistence::testing::TestDatabase;
 use masthead_persistence::Store;
+use masthead_test_macros::each_database;
 use support::staff;
 use uuid::Uuid;
 
@@ -43,7 +44,7 @@ async fn login(store: &Store) -> (masthead_domain::UserId, String) {
     (user.id, first)
 }
 
-#[tokio::test]
+#[each_database]
 async fn within_the_reuse_interval_a_retired_token_gets_a_fresh_one_without_revoking() {
     let reuse = Duration::seconds(30);
     for db in TestDatabase::all().await {
@@ -69,7 +70,7 @@ async fn within_the_reuse_interval_a_retired_token_gets_a_fresh_one_without_revo
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn after_the_reuse_interval_a_retired_token_revokes_its_family() {
     let reuse = Duration::seconds(1);
     for db in TestDatabase::all().await {
@@ -98,7 +99,7 @@ async fn after_the_reuse_interval_a_retired_token_revokes_its_family() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn without_a_reuse_interval_any_reuse_revokes_the_family() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -112,7 +113,7 @@ async fn without_a_reuse_interval_any_reuse_revokes_the_family() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn two_concurrent_exchanges_of_one_token_both_succeed_and_the_family_stays_valid() {
     let reuse = Duration::seconds(30);
     for db in TestDatabase::all().await {

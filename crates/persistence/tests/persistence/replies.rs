@@ -6,6 +6,7 @@ use crate::support;
 use masthead_domain::{Article, ReplyId, ReplyStatus};
 use masthead_persistence::testing::TestDatabase;
 use masthead_persistence::{PersistenceError, Store};
+use masthead_test_macros::each_database;
 use support::*;
 
 async fn published_article(store: &Store, title: &str) -> Article {
@@ -22,7 +23,7 @@ fn ids(replies: &[masthead_domain::Reply]) -> Vec<ReplyId> {
     replies.iter().map(|reply| reply.id).collect()
 }
 
-#[tokio::test]
+#[each_database]
 async fn replies_nest_under_approved_parents() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -92,7 +93,7 @@ async fn replies_nest_under_approved_parents() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn parent_from_another_article_is_refused() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -151,7 +152,7 @@ async fn parent_from_another_article_is_refused() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn unapproved_parent_is_refused() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -208,7 +209,7 @@ async fn unapproved_parent_is_refused() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn threads_stop_at_depth_five() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -259,7 +260,7 @@ async fn threads_stop_at_depth_five() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn approved_replies_come_oldest_first() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -353,7 +354,7 @@ async fn approved_replies_come_oldest_first() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn approved_counts_are_per_article() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -414,7 +415,7 @@ async fn approved_counts_are_per_article() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn set_status_moves_a_reply_through_moderation() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -465,7 +466,7 @@ async fn set_status_moves_a_reply_through_moderation() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn deleting_a_reply_keeps_its_children() {
     for db in TestDatabase::all().await {
         let store = db.store().await;

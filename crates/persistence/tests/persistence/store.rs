@@ -4,10 +4,11 @@ use crate::support;
 
 use masthead_persistence::testing::TestDatabase;
 use masthead_persistence::{PersistenceError, Store};
+use masthead_test_macros::each_database;
 use sea_orm::{ConnectionTrait, Database, Statement};
 use support::*;
 
-#[tokio::test]
+#[each_database]
 async fn migrating_twice_changes_nothing() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -30,7 +31,7 @@ async fn migrating_twice_changes_nothing() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_schema_from_a_newer_release_is_refused() {
     for db in TestDatabase::all().await {
         let store = db.store().await;

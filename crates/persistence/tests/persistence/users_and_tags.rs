@@ -6,9 +6,10 @@ use crate::support;
 use masthead_domain::{Lifecycle, Role, Slug, TagId, TagInput, UserId};
 use masthead_persistence::testing::TestDatabase;
 use masthead_persistence::{PersistenceError, Visibility};
+use masthead_test_macros::each_database;
 use support::*;
 
-#[tokio::test]
+#[each_database]
 async fn users_are_found_by_email_in_any_case() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -81,7 +82,7 @@ async fn users_are_found_by_email_in_any_case() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn duplicate_email_is_refused() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -99,7 +100,7 @@ async fn duplicate_email_is_refused() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn same_display_names_get_numbered_slugs() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -136,7 +137,7 @@ async fn same_display_names_get_numbered_slugs() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn set_active_disables_and_enables_an_account() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -172,7 +173,7 @@ async fn set_active_disables_and_enables_an_account() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn tags_are_created_listed_updated_and_deleted() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -313,7 +314,7 @@ async fn tags_are_created_listed_updated_and_deleted() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn deleting_a_tag_removes_it_from_articles() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -349,7 +350,7 @@ async fn deleting_a_tag_removes_it_from_articles() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn unknown_authors_and_tags_are_refused_on_create() {
     for db in TestDatabase::all().await {
         let store = db.store().await;

@@ -9,11 +9,12 @@ use std::collections::BTreeSet;
 
 use masthead_persistence::testing::TestDatabase;
 use masthead_persistence::PersistenceError;
+use masthead_test_macros::each_database;
 use workflow_fixtures::{content, draft};
 
 const EDITORS: usize = 8;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[each_database(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_saves_of_the_same_version_have_exactly_one_winner() {
     for database in TestDatabase::all().await {
         let store = database.store().await;
@@ -70,7 +71,7 @@ async fn concurrent_saves_of_the_same_version_have_exactly_one_winner() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[each_database(flavor = "multi_thread", worker_threads = 4)]
 async fn racing_editors_who_retry_on_conflict_each_land_exactly_once_in_version_order() {
     for database in TestDatabase::all().await {
         let store = database.store().await;

@@ -9,9 +9,10 @@ use masthead_persistence::audit::{AuditAction, AuditFilter, NewAuditEntry, Subje
 use masthead_persistence::revisions::RevisionKind;
 use masthead_persistence::testing::TestDatabase;
 use masthead_persistence::{PageRequest, PersistenceError, Visibility};
+use masthead_test_macros::each_database;
 use workflow_fixtures::{content, draft, staff};
 
-#[tokio::test]
+#[each_database]
 async fn editing_a_published_article_keeps_it_published_and_its_publication_time() {
     for database in TestDatabase::all().await {
         let store = database.store().await;
@@ -58,7 +59,7 @@ async fn editing_a_published_article_keeps_it_published_and_its_publication_time
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn every_save_is_a_numbered_revision_and_a_restore_is_a_new_one() {
     for database in TestDatabase::all().await {
         let store = database.store().await;
@@ -148,7 +149,7 @@ async fn every_save_is_a_numbered_revision_and_a_restore_is_a_new_one() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn the_revision_cap_prunes_the_oldest_but_never_the_published_one() {
     for database in TestDatabase::all().await {
         let store = database.store().await.with_revisions_keep(2);
@@ -195,7 +196,7 @@ async fn the_revision_cap_prunes_the_oldest_but_never_the_published_one() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_published_articles_old_slug_keeps_leading_to_it_and_stays_taken() {
     for database in TestDatabase::all().await {
         let store = database.store().await;
@@ -273,7 +274,7 @@ async fn a_published_articles_old_slug_keeps_leading_to_it_and_stays_taken() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_draft_that_was_never_public_releases_its_old_slug() {
     for database in TestDatabase::all().await {
         let store = database.store().await;
@@ -313,7 +314,7 @@ async fn a_draft_that_was_never_public_releases_its_old_slug() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn every_article_action_leaves_one_audit_entry_with_its_actor() {
     for database in TestDatabase::all().await {
         let store = database.store().await;
@@ -424,7 +425,7 @@ async fn every_article_action_leaves_one_audit_entry_with_its_actor() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn scheduled_articles_are_found_by_the_window_their_time_falls_in() {
     for database in TestDatabase::all().await {
         let store = database.store().await;
@@ -453,7 +454,7 @@ async fn scheduled_articles_are_found_by_the_window_their_time_falls_in() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn security_events_are_audited_with_their_actor_and_filterable_by_subject() {
     for database in TestDatabase::all().await {
         let store = database.store().await;
@@ -544,7 +545,7 @@ async fn security_events_are_audited_with_their_actor_and_filterable_by_subject(
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn tag_writes_are_audited_with_their_actor() {
     for database in TestDatabase::all().await {
         let store = database.store().await;
@@ -589,7 +590,7 @@ async fn tag_writes_are_audited_with_their_actor() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_delete_of_a_version_that_is_no_longer_current_deletes_nothing() {
     for database in TestDatabase::all().await {
         let store = database.store().await;
