@@ -43,17 +43,7 @@ async fn both_apis_write_the_same_instant_the_same_way() {
             )
             .await;
         assert_eq!(published.status(), 200, "{backend}");
-        let rest: Value = app
-            .send(
-                Method::GET,
-                &format!("/api/v1/admin/articles/{id}"),
-                Some(&admin.access_token),
-                None,
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
+        let rest: Value = staff_json(&app, &admin, &format!("/api/v1/admin/articles/{id}")).await;
         let graphql = support::gql::data(
             &app,
             Some(&admin.access_token),
@@ -76,17 +66,12 @@ async fn both_apis_write_the_same_instant_the_same_way() {
         }
 
         // The audit log's times and detail, in both APIs.
-        let audit: Value = app
-            .send(
-                Method::GET,
-                &format!("/api/v1/admin/audit?article_id={id}"),
-                Some(&admin.access_token),
-                None,
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
+        let audit: Value = staff_json(
+            &app,
+            &admin,
+            &format!("/api/v1/admin/audit?article_id={id}"),
+        )
+        .await;
         let publish = audit["data"]
             .as_array()
             .unwrap()
@@ -147,6 +132,15 @@ async fn both_apis_write_the_same_instant_the_same_way() {
             "{refused}"
         );
     }
+}
+
+/// `GET path` as `session`, as JSON.
+async fn staff_json(app: &TestApp, session: &support::Session, path: &str) -> Value {
+    app.send(Method::GET, path, Some(&session.access_token), None)
+        .await
+        .json()
+        .await
+        .unwrap()
 }
 
 /// The keys of a JSON object, in the order they were written.
