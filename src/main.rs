@@ -1,11 +1,34 @@
 //! The `masthead` binary: a thin shell around the library's command line.
 
-fn main() -> anyhow::Result<()> {
+use std::process::ExitCode;
+
+/// Runs the command; a failure is one line on stderr (`masthead: …`, causes
+/// joined by `: `) and exit status 1, never a backtrace, whatever
+/// `RUST_BACKTRACE` says: the message is for the operator, not a debugger.
+fn main() -> ExitCode {
     pin_mmap_threshold();
-    tokio::runtime::Builder::new_multi_thread()
+    let result = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .build()?
-        .block_on(masthead_api::cli::run())
+        .build()
+        .map_err(anyhow::Error::from)
+        .and_then(|runtime| runtime.block_on(masthead_api::cli::run()));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("masthead: {}", one_line(&error));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The error and its causes on one line.
+fn one_line(error: &anyhow::Error) -> String {
+    format!("{error:#}")
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Pins glibc's mmap threshold at 1 MiB. Left dynamic, it rises after the

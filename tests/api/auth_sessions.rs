@@ -186,8 +186,13 @@ async fn a_refresh_token_rotates_and_the_old_one_is_retired() {
 }
 
 #[each_database]
-async fn reusing_a_retired_refresh_token_revokes_the_whole_login() {
-    for app in servers().await {
+async fn reusing_a_retired_refresh_token_after_the_reuse_interval_revokes_the_whole_login() {
+    let apps = TestApp::spawn_all_with(|settings| {
+        settings.no_demo = true;
+        settings.refresh_reuse_seconds = 1;
+    })
+    .await;
+    for app in apps {
         let session = app.sign_in_new(Role::Author).await;
         // A second, independent login of the same user.
         let other: Value = login(&app, &session.email, &session.password)
@@ -202,6 +207,7 @@ async fn reusing_a_retired_refresh_token_revokes_the_whole_login() {
             .unwrap();
         let current = rotated["refresh_token"].as_str().unwrap();
 
+        tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
         let reuse = refresh(&app, &session.refresh_token).await;
         assert_eq!(reuse.status(), 401, "the retired token ({})", app.backend);
         assert_eq!(
@@ -217,6 +223,56 @@ async fn reusing_a_retired_refresh_token_revokes_the_whole_login() {
             "the other login is untouched ({})",
             app.backend
         );
+    }
+}
+
+#[each_database]
+async fn a_retry_with_the_retired_token_within_the_reuse_interval_keeps_the_login() {
+    for app in servers().await {
+        let backend = app.backend;
+        let session = app.sign_in_new(Role::Author).await;
+        let lost: Value = refresh(&app, &session.refresh_token)
+            .await
+            .json()
+            .await
+            .unwrap();
+        // The answer never reached the client, which retries with the old token.
+        let retried = refresh(&app, &session.refresh_token).await;
+        assert_eq!(retried.status(), 200, "{backend}");
+        let retried: Value = retried.json().await.unwrap();
+        assert_ne!(retried["refresh_token"], lost["refresh_token"]);
+        assert_eq!(
+            me_status(&app, retried["access_token"].as_str().unwrap()).await,
+            200
+        );
+        for successor in [&lost, &retried] {
+            let next = refresh(&app, successor["refresh_token"].as_str().unwrap()).await;
+            assert_eq!(next.status(), 200, "{backend}: both successors stay valid");
+        }
+    }
+}
+
+#[each_database]
+async fn two_refreshes_racing_with_one_token_both_succeed_and_the_login_stays() {
+    for app in servers().await {
+        let backend = app.backend;
+        for _ in 0..5 {
+            let session = app.sign_in_new(Role::Author).await;
+            let (a, b) = tokio::join!(
+                refresh(&app, &session.refresh_token),
+                refresh(&app, &session.refresh_token)
+            );
+            assert_eq!(
+                (a.status().as_u16(), b.status().as_u16()),
+                (200, 200),
+                "{backend}"
+            );
+            for answer in [a, b] {
+                let pair: Value = answer.json().await.unwrap();
+                let next = refresh(&app, pair["refresh_token"].as_str().unwrap()).await;
+                assert_eq!(next.status(), 200, "{backend}: the login is intact");
+            }
+        }
     }
 }
 
@@ -246,7 +302,13 @@ async fn logout_revokes_the_refresh_token() {
 
 #[each_database]
 async fn graphql_signs_in_refreshes_changes_the_password_and_signs_out() {
-    for app in servers().await {
+    // Without a reuse interval, any reuse revokes the login at once.
+    let apps = TestApp::spawn_all_with(|settings| {
+        settings.no_demo = true;
+        settings.refresh_reuse_seconds = 0;
+    })
+    .await;
+    for app in apps {
         let session = app.sign_in_new(Role::Author).await;
         let signed_in = app
             .graphql(

@@ -365,6 +365,74 @@ async fn with_json_logs_the_first_admins_password_goes_to_a_private_file_not_the
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+#[tokio::test]
+async fn errors_are_one_line_without_a_backtrace_and_exit_non_zero() {
+    let dir = std::env::temp_dir().join(format!("masthead-cli-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A directory where the database file should be: the server cannot start.
+    let unusable = format!("sqlite://{}?mode=rwc", dir.display());
+    let unusable = unusable.as_str();
+    let cases: [(Vec<&str>, &str); 3] = [
+        (
+            vec!["serve", "--bind", "127.0.0.1:0", "--database-url", unusable],
+            "database",
+        ),
+        (
+            vec![
+                "migrate",
+                "--database-url",
+                "postgres://nobody@127.0.0.1:1/none",
+            ],
+            "database",
+        ),
+        (
+            vec![
+                "user",
+                "set-password",
+                "--email",
+                "nobody@newsroom.example",
+                "--database-url",
+                "sqlite::memory:",
+            ],
+            "no account with e-mail nobody@newsroom.example",
+        ),
+    ];
+    for (args, says) in cases {
+        let args: Vec<String> = args.into_iter().map(String::from).collect();
+        let output = tokio::task::spawn_blocking(move || {
+            support::masthead_command()
+                .args(&args)
+                .env("RUST_BACKTRACE", "1")
+                .env("RUST_LIB_BACKTRACE", "1")
+                .env("RUST_LOG", "off")
+                .stdin(Stdio::null())
+                .output()
+                .expect("run masthead")
+        })
+        .await
+        .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{says}: {stderr}");
+        let lines: Vec<&str> = stderr
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .collect();
+        assert_eq!(lines.len(), 1, "one line: {stderr}");
+        assert!(lines[0].starts_with("masthead: "), "{stderr}");
+        assert!(lines[0].contains(says), "{says}: {stderr}");
+        for trace in [
+            "Stack backtrace",
+            "Backtrace",
+            "Caused by",
+            "at src/",
+            "panicked",
+        ] {
+            assert!(!stderr.contains(trace), "{trace}: {stderr}");
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// `masthead openapi` prints the document the server serves, so clients can
 /// be generated without a running server (`clients/typescript` does).
 #[tokio::test]

@@ -8,6 +8,7 @@ use crate::support;
 
 use masthead_api::events::Event;
 use masthead_domain::Role;
+use masthead_test_macros::each_database;
 use reqwest::Method;
 use serde_json::{json, Value};
 use support::content::{self, published};
@@ -72,17 +73,17 @@ async fn account_change_closes_with(change: Value, code: u16) {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_disabled_account_loses_its_connection_with_4403() {
     account_change_closes_with(json!({ "active": false }), 4403).await;
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_changed_role_loses_its_connection_with_4403() {
     account_change_closes_with(json!({ "role": "author" }), 4403).await;
 }
 
-#[tokio::test]
+#[each_database]
 async fn ended_sessions_lose_their_connection_with_4401() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -112,7 +113,7 @@ async fn ended_sessions_lose_their_connection_with_4401() {
 }
 
 /// No event needed: the connection is closed when the token expires.
-#[tokio::test]
+#[each_database]
 async fn an_expired_access_token_loses_its_connection_with_4401() {
     for app in TestApp::spawn_all_with(|settings| settings.access_token_ttl = 2).await {
         let editor = app.sign_in_new(Role::Editor).await;
@@ -123,7 +124,7 @@ async fn an_expired_access_token_loses_its_connection_with_4401() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn an_anonymous_connection_and_a_valid_staff_one_stay_open_and_hear_events() {
     for app in TestApp::spawn_all().await {
         let editor = app.sign_in_new(Role::Editor).await;

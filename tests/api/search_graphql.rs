@@ -5,6 +5,7 @@
 use crate::support;
 
 use masthead_domain::{Lifecycle, Role};
+use masthead_test_macros::each_database;
 use serde_json::{json, Value};
 use support::content::{article, published, staff};
 use support::{graphql_error_code, TestApp};
@@ -28,7 +29,7 @@ fn slugs(answer: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-#[tokio::test]
+#[each_database]
 async fn search_is_a_connection_with_scores_and_highlights() {
     for app in TestApp::spawn_all().await {
         let store = app.store().await;

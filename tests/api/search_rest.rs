@@ -7,6 +7,7 @@ use crate::support;
 
 use masthead_domain::{ArticleInput, BlockContentInput, Lifecycle, Role, SectionInput, UserId};
 use masthead_persistence::Store;
+use masthead_test_macros::each_database;
 use reqwest::Method;
 use serde_json::Value;
 use support::content::{published, scheduled_in, staff};
@@ -62,7 +63,7 @@ async fn slugs(app: &TestApp, session: Option<&Session>, query: &str) -> Vec<Str
         .collect()
 }
 
-#[tokio::test]
+#[each_database]
 async fn ranking_language_folding_and_escaped_highlights() {
     for app in TestApp::spawn_all().await {
         let store = app.store().await;
@@ -157,7 +158,7 @@ async fn ranking_language_folding_and_escaped_highlights() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn drafts_and_embargoed_words_stay_with_staff() {
     for app in TestApp::spawn_all().await {
         let store = app.store().await;
@@ -236,7 +237,7 @@ async fn drafts_and_embargoed_words_stay_with_staff() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn the_next_search_sees_every_write_and_public_answers_are_cached() {
     for app in TestApp::spawn_all().await {
         let store = app.store().await;
@@ -330,7 +331,7 @@ async fn the_next_search_sees_every_write_and_public_answers_are_cached() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn hostile_queries_are_understood_or_refused_with_a_reason() {
     for app in TestApp::spawn_all().await {
         let hostile = [
@@ -401,7 +402,7 @@ async fn hostile_queries_are_understood_or_refused_with_a_reason() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn pages_follow_each_other_without_repeats() {
     for app in TestApp::spawn_all().await {
         let store = app.store().await;

@@ -127,7 +127,16 @@ pub struct Settings {
     #[arg(long, env = "MASTHEAD_REFRESH_TOKEN_DAYS", default_value_t = 30)]
     pub refresh_token_days: u32,
 
-    /// Largest request body, in bytes, for JSON and GraphQL.
+    /// Seconds during which a refresh token already exchanged may be exchanged
+    /// again without signing the login out (a lost answer, two requests
+    /// refreshing at once); later reuse revokes the login. 0 to 3600; 0 turns
+    /// the grace off.
+    #[arg(long, env = "MASTHEAD_REFRESH_REUSE_SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(0..=3600))]
+    pub refresh_reuse_seconds: u32,
+
+    /// Largest JSON request body of the REST API (`/api/v1`), in bytes,
+    /// counted after decompression (`/graphql` has `--graphql-max-body-bytes`).
     #[arg(long, env = "MASTHEAD_MAX_BODY_BYTES", default_value_t = 1_048_576)]
     pub max_body_bytes: usize,
 
@@ -421,6 +430,22 @@ mod tests {
             output.status.success() && stdout.contains("1 passed"),
             "the child run failed or ran nothing:\n{stdout}{}",
             String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    #[test]
+    fn the_refresh_reuse_interval_is_bounded_at_start() {
+        let parse = |value: &str| {
+            Cli::try_parse_from(["masthead", "--refresh-reuse-seconds", value])
+                .map(|cli| cli.settings.refresh_reuse_seconds)
+        };
+        assert_eq!(parse("0").ok(), Some(0), "0 turns the grace off");
+        assert_eq!(parse("3600").ok(), Some(3600));
+        assert!(parse("3601").is_err());
+        assert!(parse("-1").is_err());
+        assert_eq!(
+            Settings::for_database("sqlite::memory:").refresh_reuse_seconds,
+            30
         );
     }
 

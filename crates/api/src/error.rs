@@ -153,6 +153,15 @@ impl From<FieldError> for ApiError {
 }
 
 impl ApiErrorKind {
+    /// The GraphQL `extensions.code`: the REST code, except that a failed
+    /// precondition is a version conflict (GraphQL has no `If-Match`).
+    pub fn graphql_code(self) -> &'static str {
+        match self {
+            Self::PreconditionFailed => "VERSION_CONFLICT",
+            other => other.code(),
+        }
+    }
+
     /// The stable machine-readable code of this kind of error.
     pub fn code(self) -> &'static str {
         match self {
@@ -242,11 +251,8 @@ impl ApiError {
 
     /// The GraphQL `extensions.code`: [`Self::code`], except that a stale
     /// `expectedVersion` is a `VERSION_CONFLICT` however it was found out.
-    fn graphql_code(&self) -> &'static str {
-        match self {
-            Self::PreconditionFailed { .. } => "VERSION_CONFLICT",
-            other => other.code(),
-        }
+    pub(crate) fn graphql_code(&self) -> &'static str {
+        ApiErrorKind::from(self).graphql_code()
     }
 
     /// The GraphQL face, the one mapping every resolver uses: the message

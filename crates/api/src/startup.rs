@@ -21,7 +21,7 @@ use crate::events::Events;
 use crate::public_cache::PublicCache;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
-use crate::{demo, graphql, health, rest, scheduler, security};
+use crate::{demo, graphql, head, health, index, rest, scheduler, security};
 
 /// A built application, bound to its port but not yet serving.
 pub struct Application {
@@ -124,7 +124,7 @@ fn announce_first_admin(settings: &Settings, password: &str) {
         tracing::warn!(
             email,
             password = %password,
-            "demo content loaded; first admin created (shown once; change it with `masthead user set-password`)"
+            "demo content loaded; first admin created (shown once; change it with `masthead user set-password --email {email}`, or from a checkout `./target/release/masthead user set-password --email {email}`)"
         );
         return;
     }
@@ -138,7 +138,7 @@ fn announce_first_admin(settings: &Settings, password: &str) {
         Err(error) => tracing::error!(
             email,
             %error,
-            "demo content loaded; first admin created, but its password could not be written; set one with `masthead user set-password`"
+            "demo content loaded; first admin created, but its password could not be written; set one with `masthead user set-password --email {email}`"
         ),
     }
 }
@@ -156,6 +156,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let pages = web::Data::new(crate::pages::Pages::new(state.settings.graphiql));
     let server = HttpServer::new(move || {
         App::new()
+            .wrap(from_fn(head::as_get))
             .wrap(NormalizePath::new(TrailingSlash::Trim))
             .wrap(Compress::default())
             .wrap(cors(&state.settings.cors_origins))
@@ -174,6 +175,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .app_data(web::PathConfig::default().error_handler(path_error))
             .service(health::healthz)
             .service(health::readyz)
+            .service(index::index)
             .configure(rest::routes)
             .configure(graphql::routes)
             .configure(crate::syndication::routes)

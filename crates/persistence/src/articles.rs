@@ -258,7 +258,7 @@ impl ArticleRepo<'_> {
             .with("from", before.status_at(now).as_str())
             .with("to", next.status.as_str());
         if let Some(at) = next.published_at {
-            entry = entry.with("published_at", at.to_rfc3339());
+            entry = entry.with("published_at", audit::time_text(at));
         }
         audit::record(&txn, entry).await?;
         txn.commit().await?;

@@ -411,9 +411,33 @@ impl AuditRepo<'_> {
     }
 }
 
+/// Detail keys that hold a point in time.
+const TIME_KEYS: [&str; 1] = ["published_at"];
+
+/// A point in time as audit details hold it: RFC 3339 in UTC with a `Z`, the
+/// one timestamp format of both APIs.
+pub fn time_text(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+/// `detail` with its times in [`time_text`]'s format: entries written before
+/// it carry `+00:00`.
+fn with_utc_times(mut detail: Map<String, Value>) -> Map<String, Value> {
+    for key in TIME_KEYS {
+        let parsed = detail
+            .get(key)
+            .and_then(Value::as_str)
+            .and_then(|text| DateTime::parse_from_rfc3339(text).ok());
+        if let Some(at) = parsed {
+            detail.insert(key.to_owned(), time_text(at.with_timezone(&Utc)).into());
+        }
+    }
+    detail
+}
+
 fn entry_from_row(row: audit_entry::Model, actors: &HashMap<Uuid, Author>) -> Result<AuditEntry> {
     let detail = match serde_json::from_str(&row.detail) {
-        Ok(Value::Object(map)) => map,
+        Ok(Value::Object(map)) => with_utc_times(map),
         _ => {
             return Err(PersistenceError::Corrupt(format!(
                 "audit detail {}",
@@ -434,4 +458,20 @@ fn entry_from_row(row: audit_entry::Model, actors: &HashMap<Uuid, Author>) -> Re
         version: row.version,
         detail,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn stored_times_are_read_back_in_utc_with_a_z() {
+        let mut detail = super::Map::new();
+        detail.insert(
+            "published_at".to_owned(),
+            "2026-05-18T12:00:00.25+02:00".into(),
+        );
+        detail.insert("title".to_owned(), "2026-05-18T12:00:00+02:00".into());
+        let read = super::with_utc_times(detail);
+        assert_eq!(read["published_at"], "2026-05-18T10:00:00.250000Z");
+        assert_eq!(read["title"], "2026-05-18T12:00:00+02:00", "only times");
+    }
 }

@@ -1,7 +1,13 @@
 //! Refresh tokens: stored only as hashes, rotated on every use, and revoked
 //! as a family when a retired one is presented again (a sign it was stolen).
+//!
+//! Except shortly after its retirement: within the reuse interval a retired
+//! token is exchanged for a fresh one of the same family without revoking
+//! anything, so a client whose answer to a refresh was lost, or whose two
+//! requests refreshed at once, stays signed in. The successor handed out
+//! before stays valid too. After the interval, reuse revokes the family.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use masthead_domain::UserId;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
@@ -18,7 +24,11 @@ pub enum Rotation {
     Rotated(UserId),
     /// Unknown, expired or revoked.
     Invalid,
-    /// Already retired: presented twice. Its whole family is now revoked.
+    /// Retired within the reuse interval: a fresh token of the same family
+    /// was stored, nothing revoked. Whose it was.
+    Reissued(UserId),
+    /// Already retired, before the reuse interval: presented twice. Its whole
+    /// family is now revoked.
     Reused,
 }
 
@@ -68,12 +78,15 @@ impl RefreshTokenRepo<'_> {
         Ok(())
     }
 
-    /// Exchanges the token with `presented_hash` for one with `next_hash`, in one transaction.
+    /// Exchanges the token with `presented_hash` for one with `next_hash`, in
+    /// one transaction. A token retired less than `reuse` ago is exchanged
+    /// too ([`Rotation::Reissued`]); one retired earlier revokes its family.
     pub async fn rotate(
         &self,
         presented_hash: &str,
         next_hash: String,
         expires_at: DateTime<Utc>,
+        reuse: Duration,
     ) -> Result<Rotation> {
         let now = crate::now();
         let txn = self.store.writer().begin().await?;
@@ -94,11 +107,26 @@ impl RefreshTokenRepo<'_> {
             .filter(refresh_token::Column::RetiredAt.is_null())
             .exec(&txn)
             .await?;
-        if retired.rows_affected == 0 {
-            revoke_family(&txn, token.family_id, now).await?;
-            txn.commit().await?;
-            return Ok(Rotation::Reused);
-        }
+        let rotation = if retired.rows_affected == 1 {
+            Rotation::Rotated(UserId(token.user_id))
+        } else {
+            // Retired before, or by a concurrent refresh that committed while
+            // this one waited: read when, as committed.
+            let retired_at = refresh_token::Entity::find_by_id(token.id)
+                .one(&txn)
+                .await?
+                .and_then(|row| row.retired_at);
+            match retired_at {
+                Some(at) if reuse > Duration::zero() && now - at < reuse => {
+                    Rotation::Reissued(UserId(token.user_id))
+                }
+                _ => {
+                    revoke_family(&txn, token.family_id, now).await?;
+                    txn.commit().await?;
+                    return Ok(Rotation::Reused);
+                }
+            }
+        };
         refresh_token::ActiveModel {
             id: Set(Uuid::now_v7()),
             user_id: Set(token.user_id),
@@ -112,7 +140,7 @@ impl RefreshTokenRepo<'_> {
         .insert(&txn)
         .await?;
         txn.commit().await?;
-        Ok(Rotation::Rotated(UserId(token.user_id)))
+        Ok(rotation)
     }
 
     /// Logout: revokes the login the token belongs to. Unknown tokens are ignored.

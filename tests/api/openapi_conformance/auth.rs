@@ -100,10 +100,19 @@ async fn auth_operations_match_the_document() {
                 200,
             )
             .await;
+        // A retry with the retired token within the reuse interval: a new pair.
         api.expect(
             "post",
             refresh,
             api.request(Method::POST, refresh, None).json(&token),
+            200,
+        )
+        .await;
+        api.expect(
+            "post",
+            refresh,
+            api.request(Method::POST, refresh, None)
+                .json(&json!({ "refresh_token": "never-issued" })),
             401,
         )
         .await;

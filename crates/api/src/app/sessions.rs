@@ -140,7 +140,9 @@ async fn new_login(state: &AppState, user: User) -> Result<Session, ApiError> {
 }
 
 /// Exchanges a refresh token for a new pair; the old one is retired. A
-/// retired token presented again revokes the whole login.
+/// retired token presented again within `--refresh-reuse-seconds` of its
+/// retirement gets a fresh pair too (the login stays as it is); later, it
+/// revokes the whole login.
 pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<Session, ApiError> {
     if refresh_token.len() > 256 {
         return Err(ApiError::InvalidCredentials);
@@ -153,10 +155,15 @@ pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<Session, A
             &hash_refresh_token(refresh_token),
             next_hash,
             refresh_expiry(state),
+            Duration::seconds(i64::from(state.settings.refresh_reuse_seconds)),
         )
         .await?;
     let user_id = match rotation {
         Rotation::Rotated(user) => user,
+        Rotation::Reissued(user) => {
+            tracing::info!("a refresh token was exchanged again within the reuse interval");
+            user
+        }
         Rotation::Reused => {
             tracing::warn!("a retired refresh token was presented again; its login is revoked");
             return Err(ApiError::InvalidCredentials);

@@ -2,8 +2,8 @@
 //! admins, the same application operations as REST), the site-wide
 //! `corrections(first, after)` list and each article's `corrections`.
 
+use crate::graphql::types::timestamp::Timestamp;
 use async_graphql::{Context, Enum, Object, ID};
-use chrono::{DateTime, Utc};
 use masthead_domain::{ArticleId, Correction, CorrectionId, CorrectionKind};
 use masthead_persistence::Cursor;
 
@@ -66,16 +66,16 @@ impl CorrectionNode {
         &self.0.text
     }
     /// When it was published.
-    async fn published_at(&self) -> DateTime<Utc> {
-        self.0.published_at
+    async fn published_at(&self) -> Timestamp {
+        Timestamp(self.0.published_at)
     }
     /// True once retracted; the text stays for the record.
     async fn retracted(&self) -> bool {
         !self.0.stands()
     }
     /// When it was retracted.
-    async fn retracted_at(&self) -> Option<DateTime<Utc>> {
-        self.0.retracted_at
+    async fn retracted_at(&self) -> Option<Timestamp> {
+        self.0.retracted_at.map(Timestamp)
     }
     /// Why it was retracted.
     async fn retraction_reason(&self) -> Option<&str> {

@@ -14,10 +14,12 @@ use sha2::{Digest, Sha256};
 use crate::auth::Caller;
 use crate::client_address::ClientAddress;
 use crate::error::ApiError;
+use crate::graphql::codes::RequestCode;
 use crate::graphql::http::{operation_type, refuse, Media};
 use crate::graphql::loaders::loaders;
 use crate::graphql::MastheadSchema;
 use crate::public_cache::{CachedBody, Uncached};
+use crate::rest::caching::{public_typed, PublicBody};
 use crate::state::AppState;
 
 /// Runs the requests as the caller the bearer token names and writes the answer.
@@ -44,12 +46,13 @@ pub async fn execute(
                 }
                 _ => actix_web::ResponseError::status_code(&error),
             };
-            let graphql = error
-                .to_graphql()
-                .into_server_error(async_graphql::Pos::default());
+            // About the request, not a place in the query: no `locations`.
+            let graphql = error.to_graphql();
+            let mut graphql_error = async_graphql::ServerError::new(graphql.message, None);
+            graphql_error.extensions = graphql.extensions;
             let mut response = HttpResponse::build(status)
                 .content_type(media.content_type())
-                .json(json!({ "errors": [graphql] }));
+                .json(json!({ "errors": [graphql_error] }));
             if matches!(
                 error,
                 ApiError::Unauthenticated | ApiError::InvalidCredentials
@@ -66,9 +69,7 @@ pub async fn execute(
     let generation = state.store.content_generation();
     if let Some(key) = &cache_key {
         if let Some(hit) = state.public_cache.cached_response(key, generation).await {
-            return HttpResponse::Ok()
-                .content_type(media.content_type())
-                .body(hit.json.clone());
+            return public_answer(state, http, media, &hit);
         }
     }
     let run = Run {
@@ -107,7 +108,7 @@ pub async fn execute(
         })
         .await;
     match read {
-        Ok(entry) => run.respond(StatusCode::OK, entry.json.clone()),
+        Ok(entry) => public_answer(state, http, media, &entry),
         Err(reason) => match &*reason {
             Uncached::Answer { status, body } => run.respond(
                 StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
@@ -116,11 +117,43 @@ pub async fn execute(
             _ => refuse(
                 media,
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL_SERVER_ERROR",
+                RequestCode::InternalServerError,
                 "the response could not be encoded",
             ),
         },
     }
+}
+
+/// A complete anonymous answer: over `GET`, a public read like REST's (strong
+/// `ETag` of the exact bytes, `Cache-Control: public`, `304` for a matching
+/// `If-None-Match`); over `POST`, which HTTP caches do not keep, plain bytes.
+fn public_answer(
+    state: &AppState,
+    http: &HttpRequest,
+    media: Media,
+    entry: &CachedBody,
+) -> HttpResponse {
+    if http.method() != actix_web::http::Method::GET {
+        return HttpResponse::Ok()
+            .content_type(media.content_type())
+            .body(entry.json.clone());
+    }
+    let mut response = public_typed(
+        http,
+        &state.settings,
+        PublicBody {
+            body: entry.json.clone(),
+            etag: &entry.etag,
+            last_modified: None,
+            content_type: media.content_type(),
+        },
+    );
+    // The media type (and with it the status of a failed answer) follows `Accept`.
+    response.headers_mut().insert(
+        header::VARY,
+        header::HeaderValue::from_static("Accept, Accept-Encoding, Authorization"),
+    );
+    response
 }
 
 /// One HTTP request's worth of GraphQL operations, as the caller sent them.
@@ -166,7 +199,7 @@ impl Run<'_> {
                 Err(refuse(
                     self.media,
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "INTERNAL_SERVER_ERROR",
+                    RequestCode::InternalServerError,
                     "the response could not be encoded",
                 ))
             }
@@ -223,15 +256,15 @@ fn finish(response: async_graphql::Response) -> (Value, bool) {
             .is_some_and(|extensions| extensions.get("code").is_some());
         if !has_code {
             let code = if error.path.is_empty() {
-                "GRAPHQL_VALIDATION_FAILED"
+                RequestCode::GraphqlValidationFailed
             } else {
                 // Execution errors without a code of ours come from argument coercion.
-                "BAD_USER_INPUT"
+                RequestCode::BadUserInput
             };
             error
                 .extensions
                 .get_or_insert_with(Default::default)
-                .set("code", code);
+                .set("code", code.as_str());
         }
     }
     let mut body = serde_json::Map::new();

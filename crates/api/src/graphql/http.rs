@@ -10,6 +10,7 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::graphql::codes::RequestCode;
 use crate::graphql::execute::execute;
 use crate::graphql::MastheadSchema;
 use crate::state::AppState;
@@ -76,17 +77,19 @@ pub fn negotiate(http: &HttpRequest) -> Option<Media> {
 }
 
 /// A response for a request that never reached GraphQL (malformed, too big…).
-pub fn refuse(media: Media, status: StatusCode, code: &str, message: &str) -> HttpResponse {
+pub fn refuse(media: Media, status: StatusCode, code: RequestCode, message: &str) -> HttpResponse {
     HttpResponse::build(status)
         .content_type(media.content_type())
-        .json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }))
+        .json(
+            json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] }),
+        )
 }
 
 fn not_acceptable() -> HttpResponse {
     refuse(
         Media::Json,
         StatusCode::NOT_ACCEPTABLE,
-        "NOT_ACCEPTABLE",
+        RequestCode::NotAcceptable,
         "accept application/graphql-response+json or application/json",
     )
 }
@@ -111,7 +114,7 @@ pub async fn post(
         return refuse(
             media,
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "UNSUPPORTED_MEDIA_TYPE",
+            RequestCode::UnsupportedMediaType,
             "send the request as application/json",
         );
     }
@@ -124,7 +127,7 @@ pub async fn post(
         return refuse(
             media,
             StatusCode::BAD_REQUEST,
-            "BAD_REQUEST",
+            RequestCode::BadRequest,
             "the body is not valid JSON",
         );
     };
@@ -135,13 +138,18 @@ pub async fn post(
                 return refuse(
                     media,
                     StatusCode::BAD_REQUEST,
-                    "BATCH_NOT_SUPPORTED",
+                    RequestCode::BatchNotSupported,
                     "batched requests are disabled; send one request per POST",
                 );
             }
             if items.is_empty() || items.len() > max {
                 let message = format!("a batch holds 1 to {max} requests (got {})", items.len());
-                return refuse(media, StatusCode::BAD_REQUEST, "BATCH_TOO_LARGE", &message);
+                return refuse(
+                    media,
+                    StatusCode::BAD_REQUEST,
+                    RequestCode::BatchTooLarge,
+                    &message,
+                );
             }
             (items, true)
         }
@@ -155,7 +163,7 @@ pub async fn post(
                 return refuse(
                     media,
                     StatusCode::BAD_REQUEST,
-                    "BAD_REQUEST",
+                    RequestCode::BadRequest,
                     "a request is a JSON object with a string `query`, and optional `variables` (object), `operationName` and `extensions`",
                 )
             }
@@ -183,7 +191,14 @@ pub async fn get(
     let Some(media) = negotiate(&http) else {
         return not_acceptable();
     };
-    let bad = |message: &str| refuse(media, StatusCode::BAD_REQUEST, "BAD_REQUEST", message);
+    let bad = |message: &str| {
+        refuse(
+            media,
+            StatusCode::BAD_REQUEST,
+            RequestCode::BadRequest,
+            message,
+        )
+    };
     let Ok(params) = web::Query::<GetParams>::from_query(http.query_string()) else {
         return bad("the query string is malformed");
     };
@@ -211,7 +226,7 @@ pub async fn get(
             let mut response = refuse(
                 media,
                 StatusCode::METHOD_NOT_ALLOWED,
-                "METHOD_NOT_ALLOWED",
+                RequestCode::MethodNotAllowed,
                 "mutations need POST",
             );
             response
@@ -233,7 +248,7 @@ async fn read_body(
         refuse(
             media,
             StatusCode::PAYLOAD_TOO_LARGE,
-            "PAYLOAD_TOO_LARGE",
+            RequestCode::PayloadTooLarge,
             "the request body is too large for /graphql",
         )
     }
@@ -241,7 +256,7 @@ async fn read_body(
         refuse(
             media,
             StatusCode::BAD_REQUEST,
-            "BAD_REQUEST",
+            RequestCode::BadRequest,
             "the request body could not be read",
         )
     }

@@ -17,6 +17,8 @@ use async_graphql::{
     ErrorExtensionValues, Request, ServerError, ServerResult, ValidationResult, Variables,
 };
 
+use crate::graphql::codes::RequestCode;
+
 /// Deepest bracket nesting (`{`, `[`, `(`) the parser is given.
 pub const MAX_NESTING: usize = 64;
 
@@ -43,16 +45,16 @@ impl ExtensionFactory for QueryLimits {
 }
 
 /// An error about the request itself (parse, validation, limits): no path, a code.
-pub fn request_error(message: impl Into<String>, code: &str) -> ServerError {
+pub fn request_error(message: impl Into<String>, code: RequestCode) -> ServerError {
     let mut error = ServerError::new(message, None);
     let mut extensions = ErrorExtensionValues::default();
-    extensions.set("code", code);
+    extensions.set("code", code.as_str());
     error.extensions = Some(extensions);
     error
 }
 
 fn limit_error(message: String, limit: &str, max: usize) -> ServerError {
-    let mut error = request_error(message, "GRAPHQL_VALIDATION_FAILED");
+    let mut error = request_error(message, RequestCode::GraphqlValidationFailed);
     if let Some(extensions) = error.extensions.as_mut() {
         extensions.set("limit", limit);
         extensions.set("max", max as u64);
@@ -82,11 +84,11 @@ impl Extension for QueryLimits {
         let document = next
             .run(ctx, query, variables)
             .await
-            .map_err(|error| self.classify(error, "GRAPHQL_PARSE_FAILED"))?;
+            .map_err(|error| self.classify(error, RequestCode::GraphqlParseFailed))?;
         if let Some(argument) = crate::graphql::nul::first_nul(&document, variables) {
             return Err(request_error(
                 format!("{argument}: text must not contain NUL characters"),
-                "BAD_USER_INPUT",
+                RequestCode::BadUserInput,
             ));
         }
         let fields = count_fields(&document, self.max_fields);
@@ -103,7 +105,7 @@ impl Extension for QueryLimits {
         if !self.introspection && asks_introspection(&document) {
             return Err(request_error(
                 "introspection is disabled on this server",
-                "GRAPHQL_VALIDATION_FAILED",
+                RequestCode::GraphqlValidationFailed,
             ));
         }
         let directives = count_directives(&document);
@@ -128,7 +130,7 @@ impl Extension for QueryLimits {
         next.run(ctx).await.map_err(|errors| {
             errors
                 .into_iter()
-                .map(|error| self.classify(error, "GRAPHQL_VALIDATION_FAILED"))
+                .map(|error| self.classify(error, RequestCode::GraphqlValidationFailed))
                 .collect()
         })
     }
@@ -136,7 +138,7 @@ impl Extension for QueryLimits {
 
 impl QueryLimits {
     /// Gives async-graphql's own refusals a code, and its limit refusals a clear wording.
-    fn classify(&self, error: ServerError, code: &str) -> ServerError {
+    fn classify(&self, error: ServerError, code: RequestCode) -> ServerError {
         if error.message == "Query is nested too deep."
             || error
                 .message
@@ -161,7 +163,7 @@ impl QueryLimits {
         // A value that does not fit its argument (inline or through a variable)
         // is the client's data, not its query: the same code as a field error.
         let code = if error.message.starts_with("Invalid value for argument") {
-            "BAD_USER_INPUT"
+            RequestCode::BadUserInput
         } else {
             code
         };

@@ -6,10 +6,12 @@ pub mod admin;
 pub mod articles;
 pub mod auth;
 pub mod browse;
+pub mod codes;
 pub mod connection;
 pub mod context;
 pub mod corrections;
 pub mod execute;
+pub mod field_order;
 pub mod http;
 pub mod ids;
 pub mod inputs;
@@ -30,6 +32,7 @@ pub mod workflow_types;
 pub mod ws;
 
 use actix_web::http::header;
+use actix_web::middleware::DefaultHeaders;
 use actix_web::{web, HttpRequest, HttpResponse};
 use async_graphql::{MergedObject, Schema};
 
@@ -76,6 +79,7 @@ pub fn build_schema(state: Option<AppState>, settings: &Settings) -> MastheadSch
     .limit_depth(settings.graphql_max_depth)
     .limit_complexity(settings.graphql_max_complexity)
     .limit_recursive_depth(limits::MAX_NESTING)
+    .extension(field_order::FieldOrder)
     .extension(limits::QueryLimits {
         max_fields: settings.graphql_max_fields,
         max_directives: settings.graphql_max_directives,
@@ -115,7 +119,7 @@ async fn get(
 
 /// Any other method on `/graphql`.
 async fn other_method(http: HttpRequest) -> HttpResponse {
-    let allow = header::HeaderValue::from_static("GET, POST, OPTIONS");
+    let allow = header::HeaderValue::from_static("GET, HEAD, POST, OPTIONS");
     if http.method() == actix_web::http::Method::OPTIONS {
         return HttpResponse::NoContent()
             .insert_header((header::ALLOW, allow))
@@ -124,7 +128,7 @@ async fn other_method(http: HttpRequest) -> HttpResponse {
     let mut response = http::refuse(
         http::Media::Json,
         actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
-        "METHOD_NOT_ALLOWED",
+        codes::RequestCode::MethodNotAllowed,
         "use POST (or GET for queries)",
     );
     response.headers_mut().insert(header::ALLOW, allow);
@@ -143,6 +147,11 @@ pub fn routes(config: &mut web::ServiceConfig) {
     config
         .service(
             web::resource("/graphql")
+                // Only an anonymous GET query answer chooses to be public.
+                .wrap(
+                    DefaultHeaders::new()
+                        .add((header::CACHE_CONTROL, crate::rest::caching::PRIVATE)),
+                )
                 .route(web::post().to(http::post))
                 .route(web::get().to(get))
                 .default_service(web::to(other_method)),

@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
+use crate::graphql::types::timestamp::Timestamp;
 use async_graphql::{Enum, Object, SimpleObject, ID};
-use chrono::{DateTime, Utc};
 use masthead_domain::{Article, ModerationAction, Reply, ReplyStatus};
 
 pub use crate::graphql::types::enums::ReplyStatusValue;
@@ -78,8 +78,8 @@ impl PostedReply {
         self.0.is_staff
     }
     /// When it was posted.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        Timestamp(self.0.created_at)
     }
 }
 
@@ -162,8 +162,8 @@ impl ModerationReply {
         self.reply.client_hash.as_deref()
     }
     /// When it was posted.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.reply.created_at
+    async fn created_at(&self) -> Timestamp {
+        Timestamp(self.reply.created_at)
     }
 }
 

@@ -4,8 +4,8 @@
 //! `auditLog`. Every write takes an optional `expectedVersion`; a stale one
 //! fails with `VERSION_CONFLICT` and `extensions.currentVersion`.
 
+use crate::graphql::types::timestamp::Timestamp;
 use async_graphql::{Context, Enum, Object, Result, ID};
-use chrono::{DateTime, Utc};
 use masthead_persistence::audit::{AuditFilter, SubjectKind};
 use masthead_persistence::{Cursor, PageRequest};
 
@@ -197,12 +197,18 @@ impl WorkflowMutation {
         &self,
         ctx: &Context<'_>,
         id: ID,
-        #[graphql(desc = "When to become public; absent or past means now.")] at: Option<
-            DateTime<Utc>,
-        >,
+        #[graphql(desc = "When to become public; absent or past means now.")] at: Option<Timestamp>,
         expected_version: Option<i32>,
     ) -> Result<ArticleNode> {
-        act(ctx, &id, Transition::Publish { at }, expected_version).await
+        act(
+            ctx,
+            &id,
+            Transition::Publish {
+                at: at.map(|at| at.0),
+            },
+            expected_version,
+        )
+        .await
     }
 
     /// Takes an article back to draft (editors and admins).

@@ -1,7 +1,7 @@
 //! GraphQL types of the editorial workflow: revisions, diffs, audit entries.
 
+use crate::graphql::types::timestamp::Timestamp;
 use async_graphql::{Enum, SimpleObject, Union, ID};
-use chrono::{DateTime, Utc};
 use masthead_domain::diff::{self, ContentDiff};
 use masthead_domain::{Block, BlockContent, Section};
 use masthead_persistence::audit::AuditEntry;
@@ -131,7 +131,7 @@ pub struct RevisionSummaryNode {
     /// The headline saved.
     pub title: String,
     /// When.
-    pub saved_at: DateTime<Utc>,
+    pub saved_at: Timestamp,
     /// Who, by id (kept when the account is gone).
     pub saved_by_id: Option<ID>,
     /// Who, while the account exists.
@@ -147,7 +147,7 @@ impl From<&RevisionInfo> for RevisionSummaryNode {
             restored_from: info.restored_from,
             published: info.published,
             title: info.title.clone(),
-            saved_at: info.saved_at,
+            saved_at: Timestamp(info.saved_at),
             saved_by_id: info.saved_by_id.map(|id| ID(id.to_string())),
             saved_by: info.saved_by.as_ref().map(AuthorNode::from),
         }
@@ -353,7 +353,7 @@ pub struct AuditEntryNode {
     /// Identity.
     pub id: ID,
     /// When.
-    pub at: DateTime<Utc>,
+    pub at: Timestamp,
     /// `create`, `update`, `submit`, `publish`, `schedule`, `unpublish`,
     /// `archive`, `delete`, `restore` or `moderate`.
     pub action: String,
@@ -377,7 +377,7 @@ impl From<&AuditEntry> for AuditEntryNode {
     fn from(entry: &AuditEntry) -> Self {
         Self {
             id: ID(entry.id.to_string()),
-            at: entry.at,
+            at: Timestamp(entry.at),
             action: entry.action.as_str().to_owned(),
             actor_id: entry.actor_id.map(|id| ID(id.to_string())),
             actor: entry.actor.as_ref().map(AuthorNode::from),

@@ -7,7 +7,6 @@
 //!   [`Caller`] extractor.
 //! - A URL whose path or query decodes to invalid UTF-8 or to NUL characters is
 //!   refused with 400 before any handler (and any database) sees it.
-//! - `HEAD` is served by the `GET` handler (the HTTP layer drops the body).
 //! - A response that did not choose its caching is `private, no-store`.
 //! - A path that exists with other methods answers 405 with `Allow` (and
 //!   `OPTIONS` answers 204 with `Allow`); the methods come from the OpenAPI
@@ -33,12 +32,9 @@ pub const PREFIX: &str = "/api/v1";
 
 /// The middleware of the `/api/v1` scope (see the module documentation).
 pub async fn edge(
-    mut request: ServiceRequest,
+    request: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    if request.method() == Method::HEAD {
-        request.head_mut().method = Method::GET;
-    }
     let checked = match authenticate_staff(&request).await {
         Ok(()) => check_url(request.uri()),
         Err(error) => Err(error),

@@ -11,6 +11,7 @@ use masthead_domain::{
 };
 use masthead_persistence::testing::TestDatabase;
 use masthead_persistence::{SearchFilter, SearchOrder, SearchRequest, Store, Visibility};
+use masthead_test_macros::each_database;
 use support::*;
 
 async fn article(
@@ -77,7 +78,7 @@ fn public() -> Visibility {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn ranking_phrases_exclusion_prefix_and_folding() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -175,7 +176,7 @@ async fn ranking_phrases_exclusion_prefix_and_folding() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn the_public_never_sees_drafts_or_what_is_not_yet_out() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -250,7 +251,7 @@ async fn the_public_never_sees_drafts_or_what_is_not_yet_out() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn every_write_is_seen_by_the_next_search() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -345,7 +346,7 @@ async fn every_write_is_seen_by_the_next_search() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn filters_by_tag_author_and_time() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -424,7 +425,7 @@ async fn filters_by_tag_author_and_time() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn paging_across_ranking_windows_repeats_nothing() {
     for db in TestDatabase::all().await {
         let store = db.store().await;
@@ -469,7 +470,7 @@ async fn paging_across_ranking_windows_repeats_nothing() {
     }
 }
 
-#[tokio::test]
+#[each_database]
 async fn a_rebuild_indexes_what_is_there() {
     for db in TestDatabase::all().await {
         let store = db.store().await;

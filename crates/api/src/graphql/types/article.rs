@@ -8,6 +8,8 @@ use masthead_domain::{Article, Section};
 use masthead_persistence::ArticleFilter;
 use uuid::Uuid;
 
+use super::timestamp::Timestamp;
+
 use crate::graphql::connection::PageArgs;
 use crate::graphql::context::{state, GqlResult};
 use crate::graphql::ids::{self, Kind};
@@ -134,20 +136,20 @@ impl ArticleNode {
         self.article.reply_policy.into()
     }
     /// When it became (or becomes, if scheduled) public.
-    async fn published_at(&self) -> Option<DateTime<Utc>> {
-        self.article.lifecycle.published_at
+    async fn published_at(&self) -> Option<Timestamp> {
+        self.article.lifecycle.published_at.map(Timestamp)
     }
     /// When it is scheduled to become public (scheduled articles only).
-    async fn scheduled_at(&self) -> Option<DateTime<Utc>> {
-        self.article.lifecycle.scheduled_at
+    async fn scheduled_at(&self) -> Option<Timestamp> {
+        self.article.lifecycle.scheduled_at.map(Timestamp)
     }
     /// When it was first saved.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.article.created_at
+    async fn created_at(&self) -> Timestamp {
+        Timestamp(self.article.created_at)
     }
     /// When it last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.article.updated_at
+    async fn updated_at(&self) -> Timestamp {
+        Timestamp(self.article.updated_at)
     }
     /// Bumped on every write; send it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {

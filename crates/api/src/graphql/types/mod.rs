@@ -8,6 +8,7 @@ pub mod enums;
 pub mod people;
 pub mod reply;
 pub mod tag;
+pub mod timestamp;
 
 pub use article::{ArticleNode, FeatureImage, Seo};
 pub use article_list::{ArticleConnection, ArticleEdge, ArticleFilterInput};

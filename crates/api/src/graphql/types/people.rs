@@ -1,9 +1,10 @@
 //! People: public byline profiles (`Author`) and staff accounts (`User`).
 
 use async_graphql::{Context, Object, SimpleObject, ID};
-use chrono::{DateTime, Utc};
 use masthead_domain::Author;
 use uuid::Uuid;
+
+use super::timestamp::Timestamp;
 
 use crate::graphql::connection::PageArgs;
 use crate::graphql::context::GqlResult;
@@ -100,7 +101,7 @@ pub struct UserNode {
     /// Disabled accounts cannot sign in.
     pub active: bool,
     /// When the account was created.
-    pub created_at: DateTime<Utc>,
+    pub created_at: Timestamp,
 }
 
 #[async_graphql::ComplexObject]
@@ -122,7 +123,7 @@ impl From<&masthead_domain::User> for UserNode {
             bio: user.bio.clone(),
             role: user.role.into(),
             active: user.active,
-            created_at: user.created_at,
+            created_at: Timestamp(user.created_at),
         }
     }
 }

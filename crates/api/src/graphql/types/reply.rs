@@ -4,10 +4,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::{Context, Object, ID};
-use chrono::{DateTime, Utc};
 use masthead_domain::{ArticleId, Reply, ReplyId};
 use masthead_persistence::Cursor;
 use uuid::Uuid;
+
+use super::timestamp::Timestamp;
 
 use crate::graphql::connection::{connection, PageArgs, PageInfoNode, Total};
 use crate::graphql::context::{sees_drafts, GqlResult};
@@ -120,8 +121,8 @@ impl ReplyNode {
         self.reply().depth
     }
     /// When it was posted.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.reply().created_at
+    async fn created_at(&self) -> Timestamp {
+        Timestamp(self.reply().created_at)
     }
     /// The reply it answers; null at the top of a thread (or when that reply was removed).
     async fn parent(&self) -> Option<ReplyNode> {
