@@ -274,8 +274,11 @@ async fn corrections_are_added_retracted_and_listed_over_graphql() {
             node["corrections"][0]["text"], "A name was misspelled.",
             "{read}"
         );
-        let ld: Value = serde_json::from_str(node["structuredData"].as_str().unwrap()).unwrap();
-        assert_eq!(ld["correction"][0]["text"], "A name was misspelled.");
+        let ld = &node["structuredData"];
+        assert_eq!(
+            ld["correction"][0]["text"], "A name was misspelled.",
+            "{read}"
+        );
 
         let retracted = app
             .graphql_as(

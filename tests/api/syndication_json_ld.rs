@@ -12,7 +12,8 @@ use support::TestApp;
 
 const HOSTILE: &str = "Bridge </script><script>alert(1)</script> & more";
 
-const QUERY: &str = "query($slug: String!) { article(slug: $slug) { structuredData } }";
+const QUERY: &str =
+    "query($slug: String!) { article(slug: $slug) { structuredData structuredDataScript } }";
 
 /// Reads the JSON-LD text as a browser would, asserting it is script-safe.
 fn parse(text: &str) -> Value {
@@ -102,9 +103,13 @@ async fn a_public_article_carries_news_article_json_ld_that_cannot_break_out_of_
             .graphql(QUERY, json!({ "slug": article.slug.as_str() }))
             .await;
         assert_eq!(
-            answer["data"]["article"]["structuredData"].as_str(),
+            answer["data"]["article"]["structuredDataScript"].as_str(),
             Some(text),
-            "GraphQL gives the same text: {answer}"
+            "GraphQL gives the same script-safe text: {answer}"
+        );
+        assert_eq!(
+            answer["data"]["article"]["structuredData"], ld,
+            "and the same document as a JSON value: {answer}"
         );
     }
 }
@@ -136,11 +141,13 @@ async fn a_draft_or_a_scheduled_article_has_no_structured_data() {
                     json!({ "slug": article.slug.as_str() }),
                 )
                 .await;
-            assert_eq!(
-                answer["data"]["article"]["structuredData"],
-                Value::Null,
-                "{answer}"
-            );
+            for field in ["structuredData", "structuredDataScript"] {
+                assert_eq!(
+                    answer["data"]["article"][field],
+                    Value::Null,
+                    "{field}: {answer}"
+                );
+            }
             let public = app.get(&format!("/api/v1/articles/{}", article.slug)).await;
             assert_eq!(public.status(), 404);
         }

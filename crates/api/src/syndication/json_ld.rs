@@ -119,8 +119,22 @@ pub fn script_safe(value: &Value) -> String {
     text
 }
 
-/// The script-safe `NewsArticle` text of `article` when it is public at
-/// `now`; `None` for anything else (a draft has no structured data).
+/// The `NewsArticle` document of `article` when it is public at `now`;
+/// `None` for anything else (a draft has no structured data).
+pub fn document_for_public(
+    settings: &Settings,
+    article: &Article,
+    url: &str,
+    word_count: usize,
+    corrections: &[Correction],
+    now: DateTime<Utc>,
+) -> Option<Value> {
+    article
+        .is_public_at(now)
+        .then(|| news_article(settings, article, url, word_count, corrections))
+}
+
+/// [`document_for_public`] as script-safe text (see [`script_safe`]).
 pub fn for_public(
     settings: &Settings,
     article: &Article,
@@ -129,15 +143,8 @@ pub fn for_public(
     corrections: &[Correction],
     now: DateTime<Utc>,
 ) -> Option<String> {
-    article.is_public_at(now).then(|| {
-        script_safe(&news_article(
-            settings,
-            article,
-            url,
-            word_count,
-            corrections,
-        ))
-    })
+    document_for_public(settings, article, url, word_count, corrections, now)
+        .map(|document| script_safe(&document))
 }
 
 #[cfg(test)]

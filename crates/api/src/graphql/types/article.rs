@@ -64,6 +64,24 @@ impl ArticleNode {
         Ok(corrections.unwrap_or_default())
     }
 
+    /// The `NewsArticle` JSON-LD document, when the article is public.
+    async fn json_ld(&self, ctx: &Context<'_>) -> GqlResult<Option<serde_json::Value>> {
+        if !self.article.is_public_at(self.now) {
+            return Ok(None);
+        }
+        let state = state(ctx)?;
+        let url = state.article_url(&self.article);
+        let corrections = self.corrections_of(ctx).await?;
+        Ok(crate::syndication::json_ld::document_for_public(
+            &state.settings,
+            &self.article,
+            &url,
+            self.article.word_count(),
+            &corrections,
+            self.now,
+        ))
+    }
+
     async fn body(&self, ctx: &Context<'_>) -> GqlResult<Arc<Vec<Section>>> {
         if self.body_loaded {
             return Ok(Arc::new(self.article.sections.clone()));
@@ -159,25 +177,24 @@ impl ArticleNode {
     async fn url(&self, ctx: &Context<'_>) -> GqlResult<String> {
         Ok(state(ctx)?.article_url(&self.article))
     }
-    /// schema.org `NewsArticle` JSON-LD, as text ready to put inside
+    /// schema.org `NewsArticle` JSON-LD as a JSON value; null unless public.
+    /// To put it in a `<script type="application/ld+json">`, escape `<`, `>`
+    /// and `&` as `\u` escapes when serializing (a headline may hold
+    /// `</script>`), or take `structuredDataScript`, which is exactly that.
+    async fn structured_data(
+        &self,
+        ctx: &Context<'_>,
+    ) -> GqlResult<Option<async_graphql::Json<serde_json::Value>>> {
+        Ok(self.json_ld(ctx).await?.map(async_graphql::Json))
+    }
+    /// The same JSON-LD as text ready to put inside
     /// `<script type="application/ld+json">` (`<`, `>`, `&` written as `\u`
     /// escapes, so no headline can close the element); null unless public.
-    async fn structured_data(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
-        if !self.article.is_public_at(self.now) {
-            return Ok(None);
-        }
-        let state = state(ctx)?;
-        let url = state.article_url(&self.article);
-        let words = self.article.word_count();
-        let corrections = self.corrections_of(ctx).await?;
-        Ok(crate::syndication::json_ld::for_public(
-            &state.settings,
-            &self.article,
-            &url,
-            words,
-            &corrections,
-            self.now,
-        ))
+    async fn structured_data_script(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
+        Ok(self
+            .json_ld(ctx)
+            .await?
+            .map(|document| crate::syndication::json_ld::script_safe(&document)))
     }
     /// Corrections, newest first; retracted ones stay, marked.
     async fn corrections(
