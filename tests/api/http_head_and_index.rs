@@ -122,8 +122,25 @@ async fn head_answers_wherever_get_does() {
         .as_object()
         .unwrap()
         .iter()
-        .filter(|(_, operations)| operations.get("get").is_some())
-        .map(|(path, _)| format!("/api/v1{}", fixture.fill(path)))
+        .filter_map(|(path, operations)| Some((path, operations.get("get")?)))
+        .map(|(path, get)| {
+            // Required query parameters get a value (today only search's `q`).
+            let query: Vec<String> = get["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| p["in"] == "query" && p["required"] == true)
+                .map(|p| match p["name"].as_str() {
+                    Some("q") => "q=heads".to_owned(),
+                    other => panic!("{path}: a value for the query parameter {other:?}"),
+                })
+                .collect();
+            let path = format!("/api/v1{}", fixture.fill(path));
+            match query.is_empty() {
+                true => path,
+                false => format!("{path}?{}", query.join("&")),
+            }
+        })
         .collect();
     assert!(paths.len() >= 15, "{paths:?}");
     let now = chrono::Utc::now();

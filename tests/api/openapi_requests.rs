@@ -150,6 +150,9 @@ struct Request {
     accept: bool,
     /// A bad path parameter: 404 is a refusal too.
     in_path: bool,
+    /// Carries a parameter only staff may send (its description starts
+    /// "Staff only"): sent signed in, since anonymously it is 401 first.
+    staff_only: bool,
 }
 
 /// Every request of `operation` at `template`: its base, then the variants
@@ -209,6 +212,20 @@ fn requests(
             (name, "*".to_owned())
         })
         .collect();
+    // Required query parameters are in every request, at a valid value.
+    let required_query: Vec<(String, String)> = parameters
+        .iter()
+        .filter(|p| p["in"] == "query" && p["required"] == true)
+        .map(|p| {
+            let name = p["name"].as_str().unwrap_or_default().to_owned();
+            let schema = builder.resolve(&p["schema"]);
+            let value = match builder.base(&schema, &name, 0) {
+                Value::String(text) => text,
+                other => other.to_string(),
+            };
+            (name, value)
+        })
+        .collect();
     let body_schema = &operation["requestBody"]["content"]["application/json"]["schema"];
     let body = body_schema
         .is_object()
@@ -216,11 +233,12 @@ fn requests(
     let base = |label: String, accept: bool| Request {
         label,
         path: path_of(None),
-        query: Vec::new(),
+        query: required_query.clone(),
         headers: headers.clone(),
         body: body.clone(),
         accept,
         in_path: false,
+        staff_only: false,
     };
     let mut out = vec![base("the base request".to_owned(), true)];
     for (name, _, schema) in &path_values {
@@ -254,7 +272,11 @@ fn requests(
                 other => other.to_string(),
             };
             let mut request = base(format!("{place} {name}: {label}"), accept);
+            request.staff_only = parameter["description"]
+                .as_str()
+                .is_some_and(|text| text.starts_with("Staff only"));
             if place == "query" {
+                request.query.retain(|(query, _)| query != name);
                 request.query.push((name.to_owned(), text));
             } else {
                 request.headers.retain(|(header, _)| header != name);
@@ -410,7 +432,7 @@ async fn requests_at_the_documents_limits_are_taken_and_just_past_them_refused()
                 let builder = builder_for(&document, &pools, &fixture);
                 let all = requests(&builder, template, operation, &fixture);
                 let request = &all[index];
-                let session = signed_in.then_some(&fixture.session);
+                let session = (signed_in || request.staff_only).then_some(&fixture.session);
                 let (status, body) = send(&app, session, method, request).await;
                 sent += 1;
                 let refused = status == 400 || status == 422 || (request.in_path && status == 404);
