@@ -285,3 +285,20 @@ async fn the_root_is_an_index_in_json_or_html() {
     let unknown = app.get("/no-such-page").await;
     assert_eq!(unknown.status(), 404, "the index is only at /");
 }
+
+/// With the IDE switched off, the index does not point at it.
+#[tokio::test]
+async fn the_index_leaves_out_graphiql_when_it_is_off() {
+    let app =
+        TestApp::spawn_with(TestDatabase::sqlite(), |settings| settings.graphiql = false).await;
+    let index: Value = app.get("/").await.json().await.unwrap();
+    let hrefs: Vec<&str> = index["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|link| link["href"].as_str().unwrap())
+        .collect();
+    assert!(hrefs.contains(&"/graphql"), "{hrefs:?}");
+    assert!(!hrefs.contains(&"/graphiql"), "{hrefs:?}");
+    assert_eq!(app.get("/graphiql").await.status(), 404);
+}

@@ -34,7 +34,7 @@ impl Index {
     /// The index for `state`'s settings. (The editors' desk, `/desk`, joins
     /// the list here when it exists.)
     pub fn new(state: &AppState) -> Self {
-        let links = vec![
+        let mut links = vec![
             Link {
                 title: "GraphQL endpoint (POST; GET for queries; WebSocket subscriptions)",
                 href: "/graphql",
@@ -80,6 +80,8 @@ impl Index {
                 href: "/readyz",
             },
         ];
+        // The IDE is listed only when it is served (`--graphiql false` turns it off).
+        links.retain(|link| state.settings.graphiql || link.href != "/graphiql");
         Self {
             name: state.settings.site.site_name.clone(),
             about: "Masthead, a headless CMS for news publishers",
