@@ -254,8 +254,8 @@ async fn the_root_is_an_index_in_json_or_html() {
     ] {
         assert!(hrefs.contains(&expected), "{expected} in {hrefs:?}");
     }
-    // Every link it gives leads somewhere (the REST root lists nothing yet).
-    for href in hrefs.iter().filter(|href| **href != "/api/v1") {
+    // Every link it gives leads somewhere.
+    for href in &hrefs {
         let status = app.get(href).await.status();
         assert!(
             status.is_success() || (*href == "/graphql" && status == 400),
@@ -284,6 +284,49 @@ async fn the_root_is_an_index_in_json_or_html() {
 
     let unknown = app.get("/no-such-page").await;
     assert_eq!(unknown.status(), 404, "the index is only at /");
+}
+
+/// The REST base path the index links to answers with the API's own index:
+/// every documented operation, and where the document and reference are.
+#[tokio::test]
+async fn the_rest_base_path_lists_every_documented_operation() {
+    let app = TestApp::spawn(TestDatabase::sqlite()).await;
+    let openapi: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    let documented: usize = openapi["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|item| item.as_object().unwrap().len())
+        .sum();
+    for path in ["/api/v1", "/api/v1/"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert!(
+            response.headers().contains_key("etag"),
+            "{path} is cacheable"
+        );
+        let index: Value = response.json().await.unwrap();
+        assert_eq!(index["openapi"], "/api/v1/openapi.json");
+        assert_eq!(index["docs"], "/api/docs");
+        let operations = index["operations"].as_array().unwrap();
+        assert_eq!(
+            operations.len(),
+            documented,
+            "{path}: one entry per operation"
+        );
+        assert!(operations
+            .iter()
+            .any(|operation| operation["method"] == "GET"
+                && operation["path"] == "/api/v1/articles/{slug}"
+                && operation["operation_id"] == "get_article"));
+    }
+    let post = app
+        .client
+        .post(format!("{}/api/v1", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(post.status(), 405, "the index is read-only");
 }
 
 /// With the IDE switched off, the index does not point at it.

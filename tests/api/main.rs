@@ -28,6 +28,7 @@ mod client_address;
 mod concurrent_writers;
 mod content_model;
 mod demo_content;
+mod filter_bounds;
 mod graphql_batching;
 mod graphql_cluster;
 mod graphql_http;

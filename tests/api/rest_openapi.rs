@@ -277,6 +277,8 @@ async fn real_responses_of_every_operation_match_the_document() {
         }
         api.call("get", "/site", api.request(Method::GET, "/site", None))
             .await;
+        api.call("get", "/", api.request(Method::GET, "/", None))
+            .await;
         api.call(
             "get",
             "/corrections",

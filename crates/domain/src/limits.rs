@@ -1,6 +1,8 @@
 //! The bounds on everything an outsider can send. One place, so the API
 //! documentation, the validators and the tests agree.
 
+use crate::error::{DomainError, FieldError};
+
 /// Longest article title, in characters.
 pub const TITLE_MAX: usize = 300;
 /// Longest standfirst (the summary under the title), in characters.
@@ -56,3 +58,32 @@ pub const REPLY_REQUEST_MAX_BYTES: usize = 16 * 1024;
 pub const REPLY_REPEAT_WINDOW_MINUTES: i64 = 10;
 /// Most replies one moderation request may act on.
 pub const MODERATION_BATCH_MAX: usize = 100;
+
+/// Refuses a list filter (a tag or author slug, a speaker, an article) longer
+/// than `max` characters: nothing stored is that long, so it could only match
+/// nothing, after costing a query. `field` is the parameter's name.
+pub fn check_filter(field: &str, value: Option<&str>, max: usize) -> Result<(), DomainError> {
+    match value {
+        Some(text) if text.chars().count() > max => Err(DomainError::Invalid(
+            FieldError::new(field, format!("must be at most {max} characters")).into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod filter_tests {
+    use super::*;
+
+    #[test]
+    fn a_filter_longer_than_anything_stored_is_refused_by_name() {
+        assert!(check_filter("tag", None, SLUG_MAX).is_ok());
+        assert!(check_filter("tag", Some(&"a".repeat(SLUG_MAX)), SLUG_MAX).is_ok());
+        let Err(DomainError::Invalid(errors)) =
+            check_filter("tag", Some(&"é".repeat(SLUG_MAX + 1)), SLUG_MAX)
+        else {
+            panic!("a long filter is refused");
+        };
+        assert_eq!(errors.0[0].field, "tag");
+    }
+}

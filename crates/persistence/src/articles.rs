@@ -60,6 +60,15 @@ pub struct ArticleFilter {
     pub author: Option<String>,
 }
 
+impl ArticleFilter {
+    /// Refuses slugs longer than any stored one, by parameter name.
+    pub(crate) fn check(&self) -> std::result::Result<(), masthead_domain::DomainError> {
+        use masthead_domain::limits::{check_filter, SLUG_MAX};
+        check_filter("tag", self.tag.as_deref(), SLUG_MAX)?;
+        check_filter("author", self.author.as_deref(), SLUG_MAX)
+    }
+}
+
 /// The order of a list (always newest first, id as tie-breaker).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ArticleOrder {
@@ -420,6 +429,7 @@ impl ArticleRepo<'_> {
         page: PageRequest,
         with_body: bool,
     ) -> Result<Page<Article>> {
+        filter.check()?;
         let sort = sort_column(visibility, order);
         let key = sort_key(visibility, sort);
         let backwards = page.backwards;
@@ -476,6 +486,7 @@ impl ArticleRepo<'_> {
 
     /// How many articles a list holds in total (GraphQL `totalCount`).
     pub async fn count(&self, visibility: Visibility, filter: &ArticleFilter) -> Result<u64> {
+        filter.check()?;
         Ok(filtered(visibility, filter).count(self.store.db()).await?)
     }
 

@@ -109,6 +109,7 @@ impl PullQuoteRepo<'_> {
         after: Option<QuotePosition>,
         limit: u64,
     ) -> Result<Vec<PlacedQuote>> {
+        check_speaker(speaker)?;
         let key = sort_key(visibility);
         let mut query = quotes(speaker, visibility).select_also(article::Entity);
         if let Some(after) = after {
@@ -150,6 +151,7 @@ impl PullQuoteRepo<'_> {
 
     /// How many quotes `list` pages through for `speaker` (GraphQL `totalCount`).
     pub async fn count(&self, speaker: Option<&str>, visibility: Visibility) -> Result<u64> {
+        check_speaker(speaker)?;
         Ok(quotes(speaker, visibility).count(self.store.db()).await?)
     }
 }
@@ -239,4 +241,10 @@ mod tests {
         let old_form = URL_SAFE_NO_PAD.encode(format!("q|{}|1|2", ArticleId::generate()));
         assert!(QuotePosition::decode("cursor", &old_form).is_err());
     }
+}
+
+/// Refuses a speaker filter longer than any stored attribution.
+fn check_speaker(speaker: Option<&str>) -> std::result::Result<(), masthead_domain::DomainError> {
+    use masthead_domain::limits::{check_filter, ATTRIBUTION_MAX};
+    check_filter("speaker", speaker, ATTRIBUTION_MAX)
 }

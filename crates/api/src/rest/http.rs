@@ -157,7 +157,9 @@ pub async fn fallback(request: HttpRequest) -> Result<HttpResponse, ApiError> {
 }
 
 /// The `Allow` value of a documented path (relative to `/api/v1`), if any.
+/// The base path itself (`/api/v1`, relative `""`) is the documented `/`.
 pub fn allowed_methods(path: &str) -> Option<&'static str> {
+    let path = if path.is_empty() { "/" } else { path };
     static ROUTES: OnceLock<Vec<(ResourceDef, String)>> = OnceLock::new();
     let routes = ROUTES.get_or_init(|| {
         openapi::operations()

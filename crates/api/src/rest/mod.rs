@@ -17,6 +17,7 @@ pub mod openapi_bounds;
 pub mod pull_quotes;
 pub mod replies;
 pub mod reply_views;
+pub mod root;
 pub mod search;
 pub mod site;
 pub mod tags;
@@ -36,6 +37,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
     config.service(openapi::docs).service(
         web::scope(http::PREFIX)
             .wrap(from_fn(http::edge))
+            .service(root::show)
+            .service(root::show_bare)
             .service(auth::login)
             .service(auth::refresh)
             .service(auth::logout)

@@ -37,8 +37,8 @@ use crate::rest::reply_views::ThreadReplyView;
 use crate::rest::views::UserView;
 use crate::rest::workflow_views::{AuditEntryView, RevisionInfoView};
 use crate::rest::{
-    admin_articles, articles, auth, corrections, openapi_bounds, pull_quotes, replies, search,
-    site, tags, taxonomy, users, workflow,
+    admin_articles, articles, auth, corrections, openapi_bounds, pull_quotes, replies, root,
+    search, site, tags, taxonomy, users, workflow,
 };
 use crate::state::AppState;
 
@@ -56,6 +56,7 @@ use crate::state::AppState;
             for 304) and `Cache-Control: public`; editor responses are `private, no-store`."
     ),
     paths(
+        root::show,
         articles::list,
         articles::show,
         taxonomy::tags,

@@ -391,7 +391,8 @@ fn apply_here(schema: &mut Value, bound: Bound) -> bool {
 }
 
 /// Declares the bounds of parameters: ids in paths are UUIDs, `cursor` and
-/// `fields` are never empty, `If-Match` and `Idempotency-Key` have their syntax.
+/// `fields` are never empty, filters no longer than what they filter on
+/// (see [`masthead_domain::limits::check_filter`]), `If-Match` and `Idempotency-Key` have their syntax.
 pub fn bound_parameters(operation: &mut Value) {
     let Some(parameters) = operation["parameters"].as_array_mut() else {
         return;
@@ -406,6 +407,9 @@ pub fn bound_parameters(operation: &mut Value) {
             }
             ("path", "number" | "from" | "to") => schema["minimum"] = json!(1),
             ("query", "cursor" | "fields") => schema["minLength"] = json!(1),
+            ("query", "tag" | "author" | "article") => schema["maxLength"] = json!(SLUG_MAX),
+            ("query", "speaker") => schema["maxLength"] = json!(ATTRIBUTION_MAX),
+            ("query", "client") => schema["pattern"] = json!("^[0-9a-fA-F]{64}$"),
             ("header", "If-Match") => schema["pattern"] = json!(IF_MATCH_PATTERN),
             ("header", "Idempotency-Key") => {
                 schema["minLength"] = json!(1);

@@ -191,6 +191,7 @@ pub async fn post(
 #[into_params(parameter_in = Query)]
 pub struct QueueQuery {
     /// `pending` (default), `approved`, `rejected`, `spam` or `all`.
+    #[param(pattern = "^(pending|approved|rejected|spam|all)$")]
     pub status: Option<String>,
     /// Only under this article (slug or id).
     pub article: Option<String>,

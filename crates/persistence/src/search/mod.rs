@@ -53,6 +53,15 @@ pub struct SearchFilter {
     pub to: Option<DateTime<Utc>>,
 }
 
+impl SearchFilter {
+    /// Refuses slugs longer than any stored one, by parameter name.
+    fn check(&self) -> std::result::Result<(), masthead_domain::DomainError> {
+        use masthead_domain::limits::{check_filter, SLUG_MAX};
+        check_filter("tag", self.tag.as_deref(), SLUG_MAX)?;
+        check_filter("author", self.author.as_deref(), SLUG_MAX)
+    }
+}
+
 /// The order of results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SearchOrder {
@@ -130,6 +139,7 @@ struct Window<'a> {
 impl Store {
     /// One page of articles matching `request.query` that the caller may see.
     pub async fn search(&self, request: SearchRequest<'_>) -> Result<SearchPage> {
+        request.filter.check()?;
         let lower = request.filter.from.map_or(0, index::bucket_start);
         let to_bound = request.filter.to.map_or(i64::MAX, |to| {
             index::bucket_start(to + chrono::Duration::seconds(1))

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use masthead_domain::limits::MODERATION_BATCH_MAX;
+use masthead_domain::limits::{check_filter, MODERATION_BATCH_MAX, SLUG_MAX};
 use masthead_domain::policy::Action;
 use masthead_domain::{
     Article, ArticleId, FieldError, ModerationAction, Reply, ReplyId, ReplyStatus,
@@ -198,6 +198,7 @@ async fn apply(
 
 /// An article by slug or id, drafts included (staff filters).
 async fn staff_article(state: &AppState, text: &str) -> Result<Article, ApiError> {
+    check_filter("article", Some(text), SLUG_MAX)?;
     let articles = state.store.articles();
     let found = match text.trim().parse::<uuid::Uuid>() {
         Ok(id) => articles.by_id(ArticleId(id), Visibility::Staff).await?,
