@@ -219,6 +219,12 @@ fn quotes(speaker: Option<&str>, visibility: Visibility) -> sea_orm::Select<arti
     query
 }
 
+/// Refuses a speaker filter longer than any stored attribution.
+fn check_speaker(speaker: Option<&str>) -> std::result::Result<(), masthead_domain::DomainError> {
+    use masthead_domain::limits::{check_filter, ATTRIBUTION_MAX};
+    check_filter("speaker", speaker, ATTRIBUTION_MAX)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,10 +247,4 @@ mod tests {
         let old_form = URL_SAFE_NO_PAD.encode(format!("q|{}|1|2", ArticleId::generate()));
         assert!(QuotePosition::decode("cursor", &old_form).is_err());
     }
-}
-
-/// Refuses a speaker filter longer than any stored attribution.
-fn check_speaker(speaker: Option<&str>) -> std::result::Result<(), masthead_domain::DomainError> {
-    use masthead_domain::limits::{check_filter, ATTRIBUTION_MAX};
-    check_filter("speaker", speaker, ATTRIBUTION_MAX)
 }
