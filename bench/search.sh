@@ -12,6 +12,9 @@
 # prefixes, each in relevance order and some newest first. The baseline,
 # measured in the same run, is the uncached public list `GET /articles`.
 # Also prints the index size and the latency of an article save (REST PUT).
+# With MASTHEAD_BENCH_BEFORE_BIN set to a build from before search (e.g. of
+# d89ae07, the merge before search landed), the same saves are timed on that
+# build too, on its own freshly generated database: the extra cost per save.
 # Not part of CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -86,9 +89,9 @@ for entry in queries:
 PY
 }
 
-save_cost() { # save_cost LABEL URL: p50/p95 of REST saves of one article
-  local email="bench-$RANDOM@example.org"
-  printf 'bench password 1234567' | "$BIN" user create --database-url "$2" --email "$email" --name "Bench Editor" --role editor --password-stdin >/dev/null
+save_cost() { # save_cost LABEL URL [BIN]: p50/p95 of REST saves of one article
+  local email="bench-$RANDOM@example.org" bin="${3:-$BIN}"
+  printf 'bench password 1234567' | "$bin" user create --database-url "$2" --email "$email" --name "Bench Editor" --role editor --password-stdin >/dev/null
   python3 - "$1" "$PORT" "$email" "$REQUESTS" <<'PY'
 import json, sys, time, urllib.request
 label, port, email, requests = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
@@ -100,7 +103,7 @@ def call(method, path, body=None, headers=None):
         return response.headers, json.loads(response.read() or b"null")
 _, login = call("POST", "/auth/login", {"email": email, "password": "bench password 1234567"})
 auth = {"Authorization": f"Bearer {login['access_token']}"}
-_, found = call("GET", "/search?q=generated%2012345%20")
+_, found = call("GET", "/articles?limit=1&fields=id")
 article_id = found["data"][0]["id"]
 samples = []
 for i in range(requests):
@@ -142,7 +145,22 @@ PY
   fi
 }
 
+before_saves() { # before_saves LABEL DATABASE_URL: save cost on the build from before search
+  local label="$1" url="$2" before="$MASTHEAD_BENCH_BEFORE_BIN"
+  "$before" generate --database-url "$url" --articles "$ARTICLES" > "$WORK/generate-before-$label.log"
+  RUST_LOG=warn "$before" serve --database-url "$url" --bind "127.0.0.1:$PORT" --no-demo --public-cache-mb 0 \
+    > "$WORK/server-before-$label.log" 2>&1 &
+  local server=$!
+  PIDS+=("$server")
+  wait_ready
+  save_cost "$label (before search)" "$url" "$before" >> "$WORK/saves.tsv"
+  kill "$server"; wait "$server" 2>/dev/null || true
+}
+
 bench_backend sqlite "sqlite://$WORK/bench.db?mode=rwc"
+if [ -n "${MASTHEAD_BENCH_BEFORE_BIN:-}" ]; then
+  before_saves sqlite "sqlite://$WORK/before.db?mode=rwc"
+fi
 
 PG_ADMIN="${MASTHEAD_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 if command -v psql >/dev/null && psql "$PG_ADMIN" -qc 'select 1' >/dev/null 2>&1; then
@@ -150,6 +168,11 @@ if command -v psql >/dev/null && psql "$PG_ADMIN" -qc 'select 1' >/dev/null 2>&1
   psql "$PG_ADMIN" -qc "CREATE DATABASE $DB" >/dev/null
   bench_backend postgres "${PG_ADMIN%/*}/$DB"
   psql "$PG_ADMIN" -qc "DROP DATABASE $DB WITH (FORCE)" >/dev/null
+  if [ -n "${MASTHEAD_BENCH_BEFORE_BIN:-}" ]; then
+    psql "$PG_ADMIN" -qc "CREATE DATABASE $DB" >/dev/null
+    before_saves postgres "${PG_ADMIN%/*}/$DB"
+    psql "$PG_ADMIN" -qc "DROP DATABASE $DB WITH (FORCE)" >/dev/null
+  fi
 else
   echo "PostgreSQL not reachable at $PG_ADMIN: skipped"
 fi
