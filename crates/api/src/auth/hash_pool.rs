@@ -5,7 +5,7 @@
 //! once grew a server from 33 MB to 680 MB resident. Past the queue, callers
 //! get `503` at once instead of memory growing.
 
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TryRecvError, TrySendError};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use argon2::password_hash::{Output, PasswordHash, Salt, SaltString};
@@ -22,8 +22,13 @@ const QUEUE_PER_WORKER: usize = 32;
 /// hash cannot make a worker keep a huge block.
 const MAX_MEMORY_KIB: u32 = 65_536;
 
-/// Work for a hashing thread; the answer goes back through `reply`.
-type Job = Box<dyn FnOnce(&mut Vec<Block>) + Send>;
+/// Work for a hashing thread: it hashes on the thread's block and returns
+/// the delivery of its answer, which the thread calls once it has decided
+/// whether to keep the block.
+type Job = Box<dyn FnOnce(&mut Vec<Block>) -> Delivery + Send>;
+
+/// Sends a finished job's answer to its caller.
+type Delivery = Box<dyn FnOnce() + Send>;
 
 struct Pool {
     queue: SyncSender<Job>,
@@ -50,31 +55,33 @@ fn pool() -> &'static Pool {
 
 /// A worker's life: run the next queued job on this thread's memory block,
 /// reused while jobs keep coming; when none is waiting, hand the block back
-/// to the allocator before sleeping, so an idle server holds no 19 MiB
-/// blocks (a flood keeps reusing them).
+/// to the allocator before answering, so an idle server holds no 19 MiB
+/// blocks (a flood keeps reusing them) and no caller sees its answer while
+/// the block is still held (the memory benchmark reads it right then).
 fn work(jobs: &Mutex<Receiver<Job>>) {
     let mut memory: Vec<Block> = Vec::new();
+    let mut next: Option<Job> = None;
     loop {
-        let ready = match jobs.try_lock() {
-            Ok(receiver) => match receiver.try_recv() {
-                Ok(job) => Some(job),
-                Err(TryRecvError::Empty) => None,
-                Err(TryRecvError::Disconnected) => return,
-            },
-            Err(_) => None,
-        };
-        let job = match ready {
+        let job = match next.take() {
             Some(job) => job,
-            None => {
-                memory = Vec::new();
-                match jobs.lock().map(|receiver| receiver.recv()) {
-                    Ok(Ok(job)) => job,
-                    _ => return,
-                }
-            }
+            None => match jobs.lock().map(|receiver| receiver.recv()) {
+                Ok(Ok(job)) => job,
+                _ => return,
+            },
         };
-        job(&mut memory);
+        let deliver = job(&mut memory);
+        next = waiting(jobs);
+        if next.is_none() {
+            memory = Vec::new();
+        }
+        deliver();
     }
+}
+
+/// The next queued job, without waiting for one. (While another worker
+/// waits for jobs it holds the queue: then there is nothing queued either.)
+fn waiting(jobs: &Mutex<Receiver<Job>>) -> Option<Job> {
+    jobs.try_lock().ok()?.try_recv().ok()
 }
 
 /// Runs `job` on a pool thread and waits for its answer; `Unavailable`
@@ -84,7 +91,10 @@ pub async fn run<T: Send + 'static>(
 ) -> Result<T, ApiError> {
     let (reply, answer) = oneshot::channel();
     let boxed: Job = Box::new(move |memory| {
-        let _ = reply.send(job(memory));
+        let answer = job(memory);
+        Box::new(move || {
+            let _ = reply.send(answer);
+        })
     });
     match pool().queue.try_send(boxed) {
         Ok(()) => {}
