@@ -91,6 +91,12 @@ impl Application {
         self.store.clone()
     }
 
+    /// A handle that stops the server (tests stop a node and start another
+    /// on the same database).
+    pub fn server_handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     /// The event bus the server uses (tests raise events through it).
     pub fn events(&self) -> Events {
         self.events.clone()
