@@ -18,17 +18,41 @@ use crate::rest::listing;
 use crate::rest::views::{timestamp, ListView};
 use crate::state::AppState;
 
+/// An event an endpoint can subscribe to, as `events` names it.
+#[derive(ToSchema)]
+#[schema(as = WebhookEventType)]
+pub enum WebhookEventName {
+    /// An article became public.
+    #[schema(rename = "article.published")]
+    ArticlePublished,
+    /// A public article changed: an edit, a correction, a slug change.
+    #[schema(rename = "article.updated")]
+    ArticleUpdated,
+    /// A public article stopped being public.
+    #[schema(rename = "article.unpublished")]
+    ArticleUnpublished,
+    /// A public article was deleted.
+    #[schema(rename = "article.deleted")]
+    ArticleDeleted,
+    /// A reply became visible.
+    #[schema(rename = "reply.approved")]
+    ReplyApproved,
+    /// A reply waits for moderation.
+    #[schema(rename = "reply.pending")]
+    ReplyPending,
+}
+
 /// `POST /admin/webhooks` body.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = WebhookCreateWrite)]
 pub struct CreateWebhookBody {
     /// Where deliveries are posted: `https`, not an internal address (at most 2,048 characters).
-    #[schema(max_length = 2048)]
+    #[schema(max_length = 2048, format = "uri")]
     pub url: String,
     /// Event names, each once: `article.published`, `article.updated`,
     /// `article.unpublished`, `article.deleted`, `reply.approved`, `reply.pending`.
-    #[schema(min_items = 1, max_items = 6)]
+    #[schema(value_type = Vec<WebhookEventName>, min_items = 1, max_items = 6)]
     pub events: Vec<String>,
     /// What the endpoint is for (at most 500 characters).
     #[serde(default)]
@@ -43,11 +67,11 @@ pub struct CreateWebhookBody {
 pub struct UpdateWebhookBody {
     /// New target (same rules as on creation).
     #[serde(default)]
-    #[schema(max_length = 2048)]
+    #[schema(max_length = 2048, format = "uri")]
     pub url: Option<String>,
     /// New event names.
     #[serde(default)]
-    #[schema(min_items = 1, max_items = 6)]
+    #[schema(value_type = Option<Vec<WebhookEventName>>, min_items = 1, max_items = 6)]
     pub events: Option<Vec<String>>,
     /// New description.
     #[serde(default)]
@@ -66,6 +90,7 @@ pub struct WebhookView {
     pub id: String,
     pub url: String,
     pub description: String,
+    #[schema(value_type = Vec<WebhookEventName>)]
     pub events: Vec<String>,
     /// Disabled endpoints receive nothing.
     pub enabled: bool,
@@ -106,6 +131,18 @@ impl WebhookView {
     }
 }
 
+/// Where a delivery stands.
+#[derive(ToSchema)]
+#[schema(as = WebhookDeliveryStatus, rename_all = "snake_case")]
+pub enum WebhookDeliveryStatusName {
+    /// Waiting for its (next) attempt.
+    Pending,
+    /// The endpoint answered 2xx.
+    Delivered,
+    /// Every attempt failed for 24 hours.
+    Failed,
+}
+
 /// One event sent (or to be sent) to one endpoint.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = WebhookDelivery)]
@@ -116,8 +153,10 @@ pub struct DeliveryView {
     #[schema(format = "uuid")]
     pub event_id: String,
     /// The event's type, e.g. `article.published`.
+    #[schema(value_type = WebhookEventName)]
     pub event_type: String,
     /// `pending`, `delivered` or `failed`.
+    #[schema(value_type = WebhookDeliveryStatusName)]
     pub status: String,
     /// Attempts made so far.
     pub attempts: i32,
