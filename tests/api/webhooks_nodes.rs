@@ -1,7 +1,8 @@
 //! The outbox survives its node: an event committed on a node that stops
 //! before delivering it is delivered by the next node started on the same
 //! database; with two nodes on one PostgreSQL, each event is delivered (and
-//! carries one `webhook-id`, whichever node sends it).
+//! carries one `webhook-id`, whichever node sends it), and a scheduled
+//! publication is announced once when its time comes.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -42,6 +43,32 @@ async fn node(
     };
     tokio::spawn(application.run_until_stopped());
     (app, handle)
+}
+
+#[each_database]
+async fn a_scheduled_publication_is_announced_when_it_comes_due() {
+    for database in TestDatabase::all().await {
+        let receiver = Receiver::start().await;
+        let (app, _stop) = node(Arc::new(database), |_| {}).await;
+        let admin = app.sign_in_new(Role::Admin).await;
+        let endpoint = create_endpoint(&app, &admin, &receiver.url, &["article.published"]).await;
+        let store = app.store().await;
+        let scheduled = article(
+            &store,
+            "Embargoed",
+            &[user_id(&admin)],
+            &[],
+            "Someone",
+            soon(2),
+        )
+        .await;
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        assert!(receiver.received().is_empty(), "nothing before its time");
+        let got = receiver.event("article.published").await;
+        assert_eq!(got.json()["data"]["id"], scheduled.id.to_string());
+        assert_eq!(got.json()["data"]["status"], "published");
+        assert!(signed_by(&got, endpoint["secret"].as_str().unwrap()));
+    }
 }
 
 #[each_database]
@@ -129,4 +156,45 @@ async fn two_postgres_nodes_deliver_every_event_under_one_id() {
         );
     }
     eprintln!("two nodes: {} requests for 20 events", all.len());
+
+    // A scheduled publication coming due is seen by both nodes' schedulers;
+    // its event id is derived from the article and the time, so one is queued.
+    let scheduled = article(
+        &store_one,
+        "Due soon",
+        &[user_id(&admin)],
+        &[],
+        "Someone",
+        soon(2),
+    )
+    .await;
+    let wanted = scheduled.id.to_string();
+    receiver
+        .wait_until("the scheduled publication", |got| {
+            got.iter()
+                .any(|r| r.json()["data"]["id"] == wanted.as_str())
+        })
+        .await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let ids: std::collections::HashSet<String> = receiver
+        .received()
+        .iter()
+        .filter(|r| r.json()["data"]["id"] == wanted.as_str())
+        .map(|r| r.id().to_owned())
+        .collect();
+    assert_eq!(
+        ids.len(),
+        1,
+        "one event for a publication coming due: {ids:?}"
+    );
+}
+
+/// Scheduled to become public in `seconds` seconds.
+fn soon(seconds: i64) -> masthead_domain::Lifecycle {
+    let at = masthead_persistence::now() + chrono::Duration::seconds(seconds);
+    masthead_domain::Lifecycle {
+        status: masthead_domain::ArticleStatus::Scheduled,
+        published_at: Some(at),
+        scheduled_at: Some(at),
+    }
 }

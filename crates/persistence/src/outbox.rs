@@ -14,7 +14,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use masthead_domain::webhook::WebhookEventType;
-use masthead_domain::{Article, Reply, ReplyStatus};
+use masthead_domain::{Article, ArticleStatus, Reply, ReplyStatus};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
@@ -49,21 +50,40 @@ pub(crate) async fn enqueue(
     if subscribed.is_empty() {
         return Ok(());
     }
+    insert(db, Uuid::now_v7(), event_type, data, subscribed).await
+}
+
+/// Writes event `id` and its deliveries; an event id already stored (a
+/// deterministic one another node wrote first) writes nothing.
+async fn insert(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    event_type: WebhookEventType,
+    data: Map<String, Value>,
+    subscribed: Vec<Uuid>,
+) -> Result<()> {
     let now = crate::now();
-    let id = Uuid::now_v7();
     let payload = json!({
         "type": event_type.as_str(),
         "timestamp": crate::audit::time_text(now),
         "data": Value::Object(data),
     });
-    webhook_event::Entity::insert(webhook_event::ActiveModel {
+    let written = webhook_event::Entity::insert(webhook_event::ActiveModel {
         id: Set(id),
         event_type: Set(event_type.as_str().to_owned()),
         payload: Set(payload.to_string()),
         created_at: Set(now),
     })
+    .on_conflict(
+        OnConflict::column(webhook_event::Column::Id)
+            .do_nothing()
+            .to_owned(),
+    )
     .exec_without_returning(db)
     .await?;
+    if written == 0 {
+        return Ok(());
+    }
     let rows = subscribed
         .into_iter()
         .map(|endpoint| new_delivery(id, endpoint, now));
@@ -187,4 +207,63 @@ pub(crate) async fn reply_changed(
         Some(slug) => reply_event(db, store, event, reply, &slug).await,
         None => Ok(()),
     }
+}
+
+/// Queues `article.published` for a scheduled article whose time came
+/// (`published_at`): no write happens then, so each node's scheduler calls
+/// this, and the event id, derived from the article and the time, makes the
+/// first node's call the only one that queues anything.
+pub async fn scheduled_article_due(
+    store: &Store,
+    id: masthead_domain::ArticleId,
+    published_at: DateTime<Utc>,
+) -> Result<()> {
+    use sea_orm::TransactionTrait;
+    let Some(article) = store
+        .articles()
+        .by_id(id, crate::Visibility::Staff)
+        .await?
+        .filter(|article| article.lifecycle.is_public_at(crate::now()))
+    else {
+        return Ok(());
+    };
+    let event_id = Uuid::new_v5(
+        &Uuid::NAMESPACE_OID,
+        format!(
+            "article.published/{}/{}",
+            id.0,
+            crate::audit::time_text(published_at)
+        )
+        .as_bytes(),
+    );
+    let txn = store.writer().begin().await?;
+    let endpoints: Vec<(Uuid, String)> = webhook_endpoint::Entity::find()
+        .select_only()
+        .column(webhook_endpoint::Column::Id)
+        .column(webhook_endpoint::Column::Events)
+        .filter(webhook_endpoint::Column::Enabled.eq(true))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    let event_type = WebhookEventType::ArticlePublished;
+    let subscribed: Vec<Uuid> = endpoints
+        .into_iter()
+        .filter(|(_, events)| subscribes(events, event_type))
+        .map(|(id, _)| id)
+        .collect();
+    if !subscribed.is_empty() {
+        let data = article_data(
+            store,
+            article.id.0,
+            article.slug.as_str(),
+            None,
+            article.version,
+            article.title.as_str(),
+            ArticleStatus::Published.as_str(),
+        );
+        insert(&txn, event_id, event_type, data, subscribed).await?;
+    }
+    txn.commit().await?;
+    store.wake_outbox();
+    Ok(())
 }
