@@ -19,6 +19,7 @@ struct Fixture {
     tag_slug: String,
     user_id: String,
     reply_id: String,
+    webhook_id: String,
 }
 
 impl Fixture {
@@ -38,6 +39,7 @@ impl Fixture {
                 "slug" => &self.article_slug,
                 "id" if so_far.starts_with("/admin/users") => &self.user_id,
                 "id" if so_far.starts_with("/admin/replies") => &self.reply_id,
+                "id" if so_far.starts_with("/admin/webhooks") => &self.webhook_id,
                 "id" => &self.article_id,
                 "number" | "from" => "1",
                 "to" => "2",
@@ -115,6 +117,16 @@ async fn head_answers_wherever_get_does() {
         tag_slug: first(&app, &admin, "/tags", "slug").await,
         user_id: admin.user_id.clone(),
         reply_id: first(&app, &admin, "/admin/replies?status=approved", "id").await,
+        webhook_id: crate::webhook_support::create_endpoint(
+            &app,
+            &admin,
+            "https://hooks.example.org/head",
+            &["article.published"],
+        )
+        .await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
     };
 
     let openapi: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();

@@ -12,6 +12,7 @@ mod openapi_conformance;
 mod openapi_requests;
 mod reply_support;
 mod support;
+mod webhook_support;
 
 mod auth_hash_pool;
 mod auth_matrix;
@@ -65,6 +66,10 @@ mod syndication_corrections;
 mod syndication_feeds;
 mod syndication_json_ld;
 mod syndication_sitemaps;
+mod webhooks_admin;
+mod webhooks_delivery;
+mod webhooks_graphql;
+mod webhooks_nodes;
 mod workflow_audit;
 mod workflow_concurrency;
 mod workflow_revisions;

@@ -37,6 +37,8 @@ struct Fixture {
     user_id: String,
     reply_id: String,
     correction_id: String,
+    webhook_id: String,
+    delivery_id: String,
 }
 
 async fn json_of(app: &TestApp, request: reqwest::RequestBuilder, expected: u16) -> Value {
@@ -82,6 +84,23 @@ async fn new_reply(app: &TestApp, session: &Session, slug: &str) -> String {
 impl Fixture {
     async fn new(app: &TestApp) -> Self {
         let session = app.sign_in_new(Role::Admin).await;
+        // An endpoint before the publication below, so it has a delivery
+        // (the first fixture's, reused: a site has at most 50 endpoints).
+        let listed = app.request(Method::GET, "/admin/webhooks", Some(&session));
+        let listed = json_of(app, listed, 200).await;
+        let webhook_id = match listed["data"][0]["id"].as_str() {
+            Some(id) => id.to_owned(),
+            None => crate::webhook_support::create_endpoint(
+                app,
+                &session,
+                "https://hooks.example.org/fixture",
+                &["article.published"],
+            )
+            .await["id"]
+                .as_str()
+                .expect("an id")
+                .to_owned(),
+        };
         let document = support::rest::document(&format!("Fixture {}", filler(10)), "A Speaker");
         let article = app.create_article(&session, &document).await;
         let article_id = article["id"].as_str().expect("an id").to_owned();
@@ -106,6 +125,16 @@ impl Fixture {
             .request(Method::POST, &format!("{item}/corrections"), Some(&session))
             .json(&json!({ "text": "A correction." }));
         let correction = json_of(app, correction, 201).await;
+        let log = app.request(
+            Method::GET,
+            &format!("/admin/webhooks/{webhook_id}/deliveries"),
+            Some(&session),
+        );
+        let log = json_of(app, log, 200).await;
+        let delivery_id = log["data"][0]["id"]
+            .as_str()
+            .expect("a delivery")
+            .to_owned();
         Self {
             session,
             article_id,
@@ -116,6 +145,8 @@ impl Fixture {
             user_id,
             reply_id,
             correction_id: correction["id"].as_str().expect("an id").to_owned(),
+            webhook_id,
+            delivery_id,
         }
     }
 
@@ -130,6 +161,8 @@ impl Fixture {
             ("users", "id") => self.user_id.clone(),
             ("replies", "id") => self.reply_id.clone(),
             ("corrections", "correction_id") => self.correction_id.clone(),
+            ("webhooks", "id") => self.webhook_id.clone(),
+            ("deliveries", "delivery") => self.delivery_id.clone(),
             ("revisions", "number" | "from") => "1".to_owned(),
             ("diff", "to") => "2".to_owned(),
             _ => match schema["enum"].get(0).and_then(Value::as_str) {

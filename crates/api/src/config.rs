@@ -146,6 +146,10 @@ pub struct Settings {
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1_024..=131_072))]
     pub max_header_bytes: usize,
 
+    /// Webhook delivery: address rules, worker, retries.
+    #[command(flatten)]
+    pub webhooks: crate::webhooks::WebhookSettings,
+
     /// Reply rate limits, blocked words and client addresses.
     #[command(flatten)]
     pub replies: crate::app::replies::settings::ReplySettings,

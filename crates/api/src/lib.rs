@@ -27,6 +27,7 @@ pub mod startup;
 pub mod state;
 pub mod syndication;
 pub mod telemetry;
+pub mod webhooks;
 
 pub use config::Settings;
 pub use startup::Application;

@@ -9,8 +9,10 @@
 //! The window reaches back a little before the previous tick, so a schedule
 //! committed just as a tick ran is not missed; announcements are remembered
 //! for as long as the window can reach them, so nothing is announced twice.
-//! Every node runs its own task for its own subscribers. Articles whose time
-//! passed while no server ran are not announced late.
+//! Every node runs its own task for its own subscribers; the webhook event
+//! of a publication coming due has an id derived from the article and the
+//! time, so only one node queues it. Articles whose time passed while no
+//! server ran are not announced late.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -77,6 +79,12 @@ impl Scheduler {
                 store.note_change();
                 tracing::info!(%article_id, %at, "scheduled article is now public");
                 events.publish(Event::ArticlePublished { article_id });
+                // Webhooks: one event whichever node's scheduler gets here first.
+                if let Err(error) =
+                    masthead_persistence::outbox::scheduled_article_due(store, article_id, at).await
+                {
+                    tracing::warn!(%error, %article_id, "could not queue the webhook of a scheduled article");
+                }
             }
         }
         self.announced.retain(|(_, at)| *at > from);

@@ -43,7 +43,12 @@ impl Application {
         let store = Store::connect(&settings.database.database_url)
             .await?
             .with_revisions_keep(settings.revisions_keep)
-            .with_search_language(&settings.database.search_language);
+            .with_search_language(&settings.database.search_language)
+            .with_article_url(&format!(
+                "{}{}",
+                settings.public_url.trim_end_matches('/'),
+                settings.article_path
+            ));
         store.migrate().await?;
         if settings.load_demo() && store.is_empty().await? {
             let admin_password = demo::loader::load(&store)
@@ -58,6 +63,14 @@ impl Application {
         tracing::info!("Masthead listening on http://{address}");
         scheduler::spawn(state.store.clone(), state.events.clone());
         tokio::spawn(change_feed::relay_remote_changes(state.store.clone()));
+        if state.settings.webhooks.webhooks_worker {
+            let guard = crate::webhooks::target::Guard::new(&state.settings.webhooks)?;
+            crate::webhooks::worker::spawn(
+                state.store.clone(),
+                state.settings.webhooks.clone(),
+                guard,
+            )?;
+        }
         let (store, events) = (state.store.clone(), state.events.clone());
         let server = serve(listener, state)?;
         Ok(Self {
@@ -76,6 +89,12 @@ impl Application {
     /// The database handle the server uses (tests read its statement counter).
     pub fn store(&self) -> Store {
         self.store.clone()
+    }
+
+    /// A handle that stops the server (tests stop a node and start another
+    /// on the same database).
+    pub fn server_handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
     }
 
     /// The event bus the server uses (tests raise events through it).

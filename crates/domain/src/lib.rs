@@ -39,6 +39,7 @@ pub mod tag;
 pub mod text;
 pub mod thread;
 pub mod user;
+pub mod webhook;
 
 pub use article::{
     Article, ArticleContent, ArticleInput, BodyIds, FeatureImage, ReplyPolicy, Seo, Title,

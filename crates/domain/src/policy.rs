@@ -12,6 +12,7 @@
 //! | moderate replies           | yes   | yes    | no                          |
 //! | manage tags                | yes   | yes    | no                          |
 //! | manage users, read audit   | yes   | no     | no                          |
+//! | manage webhooks            | yes   | no     | no                          |
 //!
 //! Anonymous callers may only read public content and post replies; every
 //! action here refuses them with [`DomainError::Unauthenticated`].
@@ -64,6 +65,8 @@ pub enum Action {
     ManageUsers,
     /// Read the audit log.
     ReadAuditLog,
+    /// Create, change, rotate or delete webhook endpoints; read their deliveries.
+    ManageWebhooks,
 }
 
 /// Decides whether `actor` (None for anonymous) may do `action`.
@@ -73,7 +76,9 @@ pub fn authorize(actor: Option<Actor>, action: Action) -> Result<(), DomainError
     };
     let allowed = match (actor.role, action) {
         (Role::Admin, _) => true,
-        (Role::Editor, Action::ManageUsers | Action::ReadAuditLog) => false,
+        (Role::Editor, Action::ManageUsers | Action::ReadAuditLog | Action::ManageWebhooks) => {
+            false
+        }
         (Role::Editor, _) => true,
         (Role::Author, Action::ReadDrafts | Action::CreateArticle) => true,
         (Role::Author, Action::EditArticle(facts) | Action::DeleteArticle(facts)) => {
@@ -103,6 +108,7 @@ fn describe(action: Action) -> &'static str {
         Action::ManageTags => "managing tags needs the editor or admin role",
         Action::ManageUsers => "managing users needs the admin role",
         Action::ReadAuditLog => "reading the audit log needs the admin role",
+        Action::ManageWebhooks => "managing webhooks needs the admin role",
     }
 }
 

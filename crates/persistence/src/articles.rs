@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use masthead_domain::webhook::WebhookEventType;
 use masthead_domain::{
     Article, ArticleContent, ArticleId, ArticleStatus, FeatureImage, FieldError, Lifecycle, Seo,
     Slug, SlugFallback, Title, UserId,
@@ -26,6 +27,7 @@ use crate::article_body;
 use crate::audit::{self, AuditAction, NewAuditEntry};
 use crate::entities::{article, article_author, article_tag, tag, user};
 use crate::error::{parse_stored, PersistenceError, Result};
+use crate::outbox;
 use crate::page::{Cursor, Page, PageRequest};
 use crate::revisions::{self, Saved};
 use crate::search;
@@ -270,6 +272,14 @@ impl ArticleRepo<'_> {
             entry = entry.with("published_at", audit::time_text(at));
         }
         audit::record(&txn, entry).await?;
+        let event = match (before.is_public_at(now), next.is_public_at(now)) {
+            (false, true) => Some(WebhookEventType::ArticlePublished),
+            (true, false) => Some(WebhookEventType::ArticleUnpublished),
+            _ => None,
+        };
+        if let Some(event) = event {
+            outbox::article_event(&txn, self.store, event, &article, None).await?;
+        }
         txn.commit().await?;
         self.store.content_changed().await;
         Ok(article)
@@ -309,6 +319,18 @@ impl ArticleRepo<'_> {
             });
         }
         search::index::remove(&txn, id).await?;
+        if current.public_at.is_some_and(|at| at <= crate::now()) {
+            let data = outbox::article_data(
+                self.store,
+                id.0,
+                &current.slug,
+                None,
+                current.version,
+                &current.title,
+                &current.status,
+            );
+            outbox::enqueue(&txn, WebhookEventType::ArticleDeleted, data).await?;
+        }
         let entry = NewAuditEntry::article(self.actor, AuditAction::Delete, id)
             .at_version(current.version)
             .with("slug", current.slug)

@@ -72,11 +72,15 @@ pub enum AuditAction {
     Correct,
     /// A correction was retracted (it stays visible as retracted).
     RetractCorrection,
+    /// A webhook endpoint got a new signing secret.
+    RotateSecret,
+    /// A webhook delivery was queued again by hand.
+    Redeliver,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [AuditAction; 18] = [
+    pub const ALL: [AuditAction; 20] = [
         AuditAction::Create,
         AuditAction::Update,
         AuditAction::Submit,
@@ -95,6 +99,8 @@ impl AuditAction {
         AuditAction::Lock,
         AuditAction::Correct,
         AuditAction::RetractCorrection,
+        AuditAction::RotateSecret,
+        AuditAction::Redeliver,
     ];
 
     /// Stable name, as stored and shown in APIs.
@@ -118,6 +124,8 @@ impl AuditAction {
             AuditAction::Lock => "lock",
             AuditAction::Correct => "correct",
             AuditAction::RetractCorrection => "retract",
+            AuditAction::RotateSecret => "rotate_secret",
+            AuditAction::Redeliver => "redeliver",
         }
     }
 }
@@ -154,6 +162,8 @@ pub enum AuditSubject {
     Tag(TagId),
     /// A staff account (security events: role, access, password, lockout).
     User(UserId),
+    /// A webhook endpoint.
+    Webhook(Uuid),
 }
 
 /// The kinds of subject, to filter the log by (`subject_type` in both APIs).
@@ -167,15 +177,18 @@ pub enum SubjectKind {
     Tag,
     /// Staff accounts.
     User,
+    /// Webhook endpoints.
+    Webhook,
 }
 
 impl SubjectKind {
     /// Every kind.
-    pub const ALL: [SubjectKind; 4] = [
+    pub const ALL: [SubjectKind; 5] = [
         SubjectKind::Article,
         SubjectKind::Reply,
         SubjectKind::Tag,
         SubjectKind::User,
+        SubjectKind::Webhook,
     ];
 
     /// Stable name, as stored and shown in APIs.
@@ -185,6 +198,7 @@ impl SubjectKind {
             SubjectKind::Reply => "reply",
             SubjectKind::Tag => "tag",
             SubjectKind::User => "user",
+            SubjectKind::Webhook => "webhook",
         }
     }
 }
@@ -248,6 +262,17 @@ impl NewAuditEntry {
         }
     }
 
+    /// An entry about a webhook endpoint.
+    pub fn webhook(actor: Option<UserId>, action: AuditAction, endpoint: Uuid) -> Self {
+        Self {
+            actor,
+            action,
+            subject: AuditSubject::Webhook(endpoint),
+            version: None,
+            detail: Map::new(),
+        }
+    }
+
     /// An entry about a reply under `article`.
     pub fn reply(
         actor: Option<UserId>,
@@ -290,7 +315,7 @@ pub struct AuditEntry {
     pub actor: Option<Author>,
     /// What.
     pub action: AuditAction,
-    /// `article`, `reply`, `tag` or `user`.
+    /// `article`, `reply`, `tag`, `user` or `webhook`.
     pub subject_type: SubjectKind,
     /// The article's, reply's, tag's or account's id.
     pub subject_id: Uuid,
@@ -319,6 +344,7 @@ pub async fn record(db: &impl ConnectionTrait, entry: NewAuditEntry) -> Result<(
         AuditSubject::Reply { reply, article } => (SubjectKind::Reply, reply.0, Some(article.0)),
         AuditSubject::Tag(tag) => (SubjectKind::Tag, tag.0, None),
         AuditSubject::User(user) => (SubjectKind::User, user.0, None),
+        AuditSubject::Webhook(endpoint) => (SubjectKind::Webhook, endpoint, None),
     };
     audit_entry::Entity::insert(audit_entry::ActiveModel {
         id: Set(Uuid::now_v7()),

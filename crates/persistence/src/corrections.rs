@@ -6,19 +6,21 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use masthead_domain::webhook::WebhookEventType;
 use masthead_domain::{
     ArticleId, ArticleStatus, Correction, CorrectionId, CorrectionKind, DomainError, NewCorrection,
     UserId,
 };
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
-    RelationTrait, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait, Set, TransactionTrait,
 };
 
 use crate::audit::{self, AuditAction, NewAuditEntry};
 use crate::entities::{article, correction};
 use crate::error::{PersistenceError, Result};
+use crate::outbox;
 use crate::page::{Cursor, Page, PageRequest};
 use crate::store::Store;
 
@@ -80,6 +82,7 @@ impl CorrectionRepo<'_> {
             .with("correction", correction.id.to_string())
             .with("kind", correction.kind.as_str());
         audit::record(&txn, entry).await?;
+        self.announce(&txn, &row).await?;
         txn.commit().await?;
         self.store.content_changed().await;
         Ok(correction)
@@ -123,12 +126,31 @@ impl CorrectionRepo<'_> {
             .with("correction", correction.id.to_string())
             .with("reason", reason);
             audit::record(&txn, entry).await?;
+            if let Some(article) = article::Entity::find_by_id(article.0).one(&txn).await? {
+                if article.public_at.is_some_and(|at| at <= now) {
+                    self.announce(&txn, &article).await?;
+                }
+            }
         }
         txn.commit().await?;
         if result.rows_affected == 1 {
             self.store.content_changed().await;
         }
         Ok(correction)
+    }
+
+    /// Queues `article.updated` for the corrected (public) article `row`.
+    async fn announce(&self, db: &impl ConnectionTrait, row: &article::Model) -> Result<()> {
+        let data = outbox::article_data(
+            self.store,
+            row.id,
+            &row.slug,
+            None,
+            row.version,
+            &row.title,
+            &row.status,
+        );
+        outbox::enqueue(db, WebhookEventType::ArticleUpdated, data).await
     }
 
     /// The correction `id`, whatever its article.

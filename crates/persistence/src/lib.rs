@@ -19,6 +19,7 @@ pub mod directory;
 pub mod error;
 pub mod idempotency;
 pub mod notifications;
+pub mod outbox;
 pub mod page;
 pub mod pull_quotes;
 pub mod reader;
@@ -38,6 +39,8 @@ pub mod tags;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod users;
+pub mod webhook_deliveries;
+pub mod webhooks;
 mod word_counts;
 
 pub use articles::{ArticleFilter, ArticleOrder, Visibility};

@@ -9,6 +9,7 @@ use masthead_domain::{ArticleId, FieldError, NewReply, Reply, ReplyId, ReplyStat
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -52,7 +53,8 @@ impl ReplyRepo<'_> {
     /// Stores a reply, checking its parent (approved, same article) and the
     /// thread depth, and recording its place in the thread.
     pub async fn create(&self, draft: ReplyDraft) -> Result<Reply> {
-        let db = self.store.writer();
+        let txn = self.store.writer().begin().await?;
+        let db = &txn;
         let id = ReplyId::generate();
         let (parent_depth, root_id, path) = match draft.parent_id {
             None => (None, id.0, String::new()),
@@ -105,11 +107,15 @@ impl ReplyRepo<'_> {
         }
         .insert(db)
         .await?;
+        let stored = reply_from_row(row)?;
+        crate::outbox::reply_changed(db, self.store, &stored).await?;
+        txn.commit().await?;
+        self.store.wake_outbox();
         if draft.status == ReplyStatus::Approved {
             // The article's public reply count and threads changed.
             self.store.content_changed().await;
         }
-        reply_from_row(row)
+        Ok(stored)
     }
 
     /// The texts one client posted since `since`, newest first (at most 100):

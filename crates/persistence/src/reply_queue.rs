@@ -178,6 +178,13 @@ impl ReplyRepo<'_> {
                     .with("from", row.status.as_str()),
                 };
                 audit::record(&txn, entry).await?;
+                if let Some(status) = action.target_status() {
+                    if status.as_str() != row.status {
+                        let mut now = crate::replies::reply_from_row(row.clone())?;
+                        now.status = status;
+                        crate::outbox::reply_changed(&txn, self.store, &now).await?;
+                    }
+                }
             }
         }
         txn.commit().await?;

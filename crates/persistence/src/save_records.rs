@@ -1,12 +1,15 @@
 //! What a content save records besides the content, inside the save's
-//! transaction: the slug history, a revision and an audit entry.
+//! transaction: the slug history, a revision, an audit entry and, for a
+//! public article, a webhook event.
 
+use masthead_domain::webhook::WebhookEventType;
 use masthead_domain::{Article, ArticleStatus};
 use sea_orm::ConnectionTrait;
 
 use crate::articles::ArticleRepo;
 use crate::audit::{self, AuditAction, NewAuditEntry};
 use crate::error::Result;
+use crate::outbox;
 use crate::revisions::{self, Saved};
 use crate::slug_history;
 
@@ -53,9 +56,18 @@ impl ArticleRepo<'_> {
         if let Saved::Restored(from) = saved {
             entry = entry.with("restored_from", from);
         }
-        if let Some(previous) = previous_slug {
-            entry = entry.with("previous_slug", previous);
+        if let Some(previous) = &previous_slug {
+            entry = entry.with("previous_slug", previous.as_str());
         }
-        audit::record(db, entry).await
+        audit::record(db, entry).await?;
+        if lifecycle.is_public_at(crate::now()) {
+            let event = match saved {
+                Saved::Created => WebhookEventType::ArticlePublished,
+                Saved::Updated | Saved::Restored(_) => WebhookEventType::ArticleUpdated,
+            };
+            outbox::article_event(db, self.store(), event, article, previous_slug.as_deref())
+                .await?;
+        }
+        Ok(())
     }
 }

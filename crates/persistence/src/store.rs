@@ -37,6 +37,10 @@ pub struct Store {
     search_language: Arc<str>,
     /// SQL statements run through this pool so far (see [`Store::statements_executed`]).
     statements: Arc<AtomicU64>,
+    /// The public address of an article, `{slug}` replaced: the `url` of webhook payloads.
+    article_url: Arc<str>,
+    /// Woken after a commit that may have written webhook deliveries.
+    outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 impl Store {
@@ -106,6 +110,8 @@ impl Store {
             revisions_keep: 0,
             search_language: Arc::from(DEFAULT_SEARCH_LANGUAGE),
             statements,
+            article_url: Arc::from(DEFAULT_ARTICLE_URL),
+            outbox_wake: Arc::new(tokio::sync::Notify::new()),
         }
     }
 
@@ -128,7 +134,31 @@ impl Store {
     /// until the next change).
     pub(crate) async fn content_changed(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
+        self.outbox_wake.notify_one();
         crate::change_feed::announce(self).await;
+    }
+
+    /// The same store, naming articles in webhook payloads by `template`
+    /// (the site's address of an article, `{slug}` replaced).
+    pub fn with_article_url(mut self, template: &str) -> Self {
+        self.article_url = Arc::from(template);
+        self
+    }
+
+    /// The public address of the article with `slug`.
+    pub fn article_url(&self, slug: &str) -> String {
+        self.article_url.replace("{slug}", slug)
+    }
+
+    /// What a webhook delivery worker waits on: woken after each commit that
+    /// may have queued deliveries on this node.
+    pub fn outbox_wake(&self) -> Arc<tokio::sync::Notify> {
+        self.outbox_wake.clone()
+    }
+
+    /// Wakes this node's delivery worker (after a commit that queued deliveries).
+    pub(crate) fn wake_outbox(&self) {
+        self.outbox_wake.notify_one();
     }
 
     /// The same store, keeping at most `keep` revisions per article (0 keeps
@@ -264,6 +294,9 @@ impl Store {
         self.db.close().await.map_err(PersistenceError::from)
     }
 }
+
+/// The address of an article in webhook payloads unless configured otherwise.
+pub const DEFAULT_ARTICLE_URL: &str = "http://localhost:3000/articles/{slug}";
 
 /// The text-search language unless configured otherwise.
 pub const DEFAULT_SEARCH_LANGUAGE: &str = "english";

@@ -12,6 +12,7 @@
 mod auth;
 mod replies;
 mod staff;
+mod webhooks;
 mod workflow;
 
 use std::collections::BTreeSet;
@@ -28,6 +29,7 @@ pub fn area(path: &str) -> &'static str {
     match segments.as_slice() {
         ["auth", ..] => "auth",
         ["admin", "users" | "tags", ..] => "staff",
+        ["admin", "webhooks", ..] => "webhooks",
         ["admin", "replies", ..] | ["articles", _, "replies"] => "replies",
         ["admin", "audit"] | ["admin", "articles", _, _, ..] => "workflow",
         _ => "core",

@@ -130,8 +130,13 @@ impl Builder<'_> {
         let Some(schema) = self.shapes(schema).into_iter().next() else {
             return Value::Null;
         };
-        if let Some(first) = schema["enum"].get(0) {
-            return first.clone();
+        // The enum's values in turn, so a list at its `maxItems` can hold
+        // distinct values (as a list of event names must).
+        if let Some(values) = schema["enum"]
+            .as_array()
+            .filter(|values| !values.is_empty())
+        {
+            return values[index % values.len()].clone();
         }
         match type_of(&schema) {
             "object" => {

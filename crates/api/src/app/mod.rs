@@ -25,6 +25,7 @@ pub mod replies;
 pub mod search;
 pub mod sessions;
 pub mod tags;
+pub mod webhooks;
 pub mod workflow;
 
 use masthead_domain::policy::{Actor, ArticleFacts};

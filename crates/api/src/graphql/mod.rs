@@ -27,6 +27,7 @@ pub mod site;
 pub mod subscription;
 pub mod tenure;
 pub mod types;
+pub mod webhooks;
 pub mod workflow;
 pub mod workflow_types;
 pub mod ws;
@@ -52,6 +53,7 @@ pub struct Query(
     site::SiteQuery,
     corrections::CorrectionQuery,
     search::ArticleSearch,
+    webhooks::WebhookQuery,
 );
 
 /// Every write, merged from one object per concern.
@@ -63,6 +65,7 @@ pub struct Mutation(
     replies::ReplyMutation,
     workflow::WorkflowMutation,
     corrections::CorrectionMutation,
+    webhooks::WebhookMutation,
 );
 
 /// The schema type served at `/graphql`.

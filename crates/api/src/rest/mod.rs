@@ -24,6 +24,7 @@ pub mod tags;
 pub mod taxonomy;
 pub mod users;
 pub mod views;
+pub mod webhooks;
 pub mod workflow;
 pub mod workflow_views;
 
@@ -48,6 +49,14 @@ pub fn routes(config: &mut web::ServiceConfig) {
             .service(users::show)
             .service(users::create)
             .service(users::update)
+            .service(webhooks::create)
+            .service(webhooks::list)
+            .service(webhooks::show)
+            .service(webhooks::update)
+            .service(webhooks::remove)
+            .service(webhooks::rotate_secret)
+            .service(webhooks::deliveries)
+            .service(webhooks::redeliver)
             .service(tags::create)
             .service(tags::update)
             .service(tags::remove)

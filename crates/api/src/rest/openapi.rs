@@ -38,7 +38,7 @@ use crate::rest::views::UserView;
 use crate::rest::workflow_views::{AuditEntryView, RevisionInfoView};
 use crate::rest::{
     admin_articles, articles, auth, corrections, openapi_bounds, pull_quotes, replies, root,
-    search, site, tags, taxonomy, users, workflow,
+    search, site, tags, taxonomy, users, webhooks, workflow,
 };
 use crate::state::AppState;
 
@@ -101,6 +101,14 @@ use crate::state::AppState;
         workflow::restore,
         workflow::diff,
         workflow::audit,
+        webhooks::create,
+        webhooks::list,
+        webhooks::show,
+        webhooks::update,
+        webhooks::remove,
+        webhooks::rotate_secret,
+        webhooks::deliveries,
+        webhooks::redeliver,
     ),
     components(schemas(
         Problem,
@@ -128,12 +136,13 @@ use crate::state::AppState;
         (name = "moderation", description = "The reply moderation queue (editors and admins)."),
         (name = "users", description = "Staff accounts (admins)."),
         (name = "auth", description = "Signing in and out, tokens and passwords."),
+        (name = "webhooks", description = "Signed webhook endpoints and their delivery logs (admins)."),
     )
 )]
 pub struct ApiDoc;
 
 /// List envelopes: (page schema, item schema, sparse summary schema if `fields=` applies).
-const PAGES: [(&str, &str, Option<&str>); 9] = [
+const PAGES: [(&str, &str, Option<&str>); 11] = [
     ("ArticlePage", "Article", Some("ArticleSummary")),
     ("PublicTagPage", "PublicTag", Some("PublicTagSummary")),
     (
@@ -151,6 +160,8 @@ const PAGES: [(&str, &str, Option<&str>); 9] = [
     ("RevisionInfoPage", "RevisionInfo", None),
     ("AuditEntryPage", "AuditEntry", None),
     ("CorrectionPage", "PlacedCorrection", None),
+    ("WebhookPage", "Webhook", None),
+    ("WebhookDeliveryPage", "WebhookDelivery", None),
 ];
 
 /// Shared statuses an operation cannot give although the rule would add them:
@@ -172,12 +183,13 @@ const EXEMPT: [(&str, u16); 9] = [
 
 /// Properties that are never `null` although their Rust type is an `Option`
 /// (absent instead): (schema, property).
-const NEVER_NULL: [(&str, &str); 5] = [
+const NEVER_NULL: [(&str, &str); 6] = [
     ("Article", "sections"),
     ("Article", "corrections"),
     ("Problem", "errors"),
     ("Problem", "current_version"),
     ("CreatedUser", "generated_password"),
+    ("Webhook", "secret"),
 ];
 
 /// Properties always present although utoipa cannot tell: (schema, property).

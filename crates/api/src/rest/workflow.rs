@@ -310,7 +310,7 @@ pub struct AuditQuery {
     /// Only entries about this article.
     #[param(format = "uuid")]
     pub article_id: Option<String>,
-    /// Only entries about this kind of subject: `article`, `reply`, `tag` or `user`.
+    /// Only entries about this kind of subject: `article`, `reply`, `tag`, `user` or `webhook`.
     #[param(value_type = Option<AuditSubjectName>)]
     pub subject_type: Option<String>,
 }
@@ -327,6 +327,8 @@ pub enum AuditSubjectName {
     Tag,
     /// Staff accounts (security events).
     User,
+    /// Webhook endpoints.
+    Webhook,
 }
 
 /// The audit log, newest first (admins only).
@@ -366,8 +368,12 @@ pub async fn audit(
         .subject_type
         .as_deref()
         .map(|kind| {
-            kind.parse::<SubjectKind>()
-                .map_err(|_| FieldError::new("subject_type", "must be article, reply, tag or user"))
+            kind.parse::<SubjectKind>().map_err(|_| {
+                FieldError::new(
+                    "subject_type",
+                    "must be article, reply, tag, user or webhook",
+                )
+            })
         })
         .transpose()?;
     let filter = AuditFilter {

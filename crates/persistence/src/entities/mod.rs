@@ -16,3 +16,6 @@ pub mod reply;
 pub mod setting;
 pub mod tag;
 pub mod user;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;
+pub mod webhook_event;
