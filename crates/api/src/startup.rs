@@ -8,6 +8,7 @@ use actix_cors::Cors;
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Compress, NormalizePath, TrailingSlash};
 use actix_web::{web, App, HttpRequest, HttpServer};
+use anyhow::Context;
 use masthead_persistence::{change_feed, Store};
 use tracing_actix_web::TracingLogger;
 
@@ -18,6 +19,8 @@ use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
 use crate::error::{problem_response, ApiError, ApiErrorKind};
 use crate::events::Events;
+use crate::graphql::persisted::PersistedQueries;
+use crate::graphql::trusted::TrustedDocuments;
 use crate::public_cache::PublicCache;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
@@ -103,7 +106,16 @@ impl AppState {
         let login_limits = LoginLimiter::new(&settings)
             .map_err(|reason| anyhow::anyhow!("refusing to start: {reason}"))?;
         let public_cache = PublicCache::new(settings.public_cache_mb * 1024 * 1024);
+        let trusted = match &settings.graphql_trusted_documents {
+            Some(path) => TrustedDocuments::load(path, settings.graphql_persisted_max_bytes)
+                .context("refusing to start")?,
+            None if settings.graphql_trusted_only => anyhow::bail!(
+                "refusing to start: --graphql-trusted-only needs --graphql-trusted-documents FILE"
+            ),
+            None => TrustedDocuments::default(),
+        };
         Ok(Self {
+            persisted: Arc::new(PersistedQueries::new(trusted)),
             store,
             public_cache: Arc::new(public_cache),
             settings: Arc::new(settings),

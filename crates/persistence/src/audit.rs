@@ -72,11 +72,15 @@ pub enum AuditAction {
     Correct,
     /// A correction was retracted (it stays visible as retracted).
     RetractCorrection,
+    /// A preview link to an article was handed out.
+    CreatePreviewLink,
+    /// A preview link was revoked before it expired.
+    RevokePreviewLink,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [AuditAction; 18] = [
+    pub const ALL: [AuditAction; 20] = [
         AuditAction::Create,
         AuditAction::Update,
         AuditAction::Submit,
@@ -95,6 +99,8 @@ impl AuditAction {
         AuditAction::Lock,
         AuditAction::Correct,
         AuditAction::RetractCorrection,
+        AuditAction::CreatePreviewLink,
+        AuditAction::RevokePreviewLink,
     ];
 
     /// Stable name, as stored and shown in APIs.
@@ -118,6 +124,8 @@ impl AuditAction {
             AuditAction::Lock => "lock",
             AuditAction::Correct => "correct",
             AuditAction::RetractCorrection => "retract",
+            AuditAction::CreatePreviewLink => "create_preview_link",
+            AuditAction::RevokePreviewLink => "revoke_preview_link",
         }
     }
 }

@@ -20,6 +20,8 @@ pub mod error;
 pub mod idempotency;
 pub mod notifications;
 pub mod page;
+pub mod persisted_documents;
+pub mod preview_links;
 pub mod pull_quotes;
 pub mod reader;
 pub mod refresh_tokens;

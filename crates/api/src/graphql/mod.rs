@@ -19,6 +19,8 @@ pub mod limits;
 pub mod loaders;
 pub mod node;
 pub mod nul;
+pub mod persisted;
+pub mod preview;
 pub mod query;
 pub mod replies;
 pub mod reply_types;
@@ -26,6 +28,7 @@ pub mod search;
 pub mod site;
 pub mod subscription;
 pub mod tenure;
+pub mod trusted;
 pub mod types;
 pub mod workflow;
 pub mod workflow_types;
@@ -52,6 +55,7 @@ pub struct Query(
     site::SiteQuery,
     corrections::CorrectionQuery,
     search::ArticleSearch,
+    preview::PreviewQuery,
 );
 
 /// Every write, merged from one object per concern.
@@ -63,6 +67,7 @@ pub struct Mutation(
     replies::ReplyMutation,
     workflow::WorkflowMutation,
     corrections::CorrectionMutation,
+    preview::PreviewMutation,
 );
 
 /// The schema type served at `/graphql`.

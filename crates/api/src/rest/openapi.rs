@@ -37,8 +37,8 @@ use crate::rest::reply_views::ThreadReplyView;
 use crate::rest::views::UserView;
 use crate::rest::workflow_views::{AuditEntryView, RevisionInfoView};
 use crate::rest::{
-    admin_articles, articles, auth, corrections, openapi_bounds, pull_quotes, replies, root,
-    search, site, tags, taxonomy, users, workflow,
+    admin_articles, articles, auth, corrections, openapi_bounds, previews, pull_quotes, replies,
+    root, search, site, tags, taxonomy, users, workflow,
 };
 use crate::state::AppState;
 
@@ -74,6 +74,10 @@ use crate::state::AppState;
         admin_articles::show,
         admin_articles::update,
         admin_articles::remove,
+        previews::create,
+        previews::list,
+        previews::revoke,
+        previews::show,
         auth::login,
         auth::refresh,
         auth::logout,
