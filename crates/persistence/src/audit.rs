@@ -124,8 +124,8 @@ impl AuditAction {
             AuditAction::Lock => "lock",
             AuditAction::Correct => "correct",
             AuditAction::RetractCorrection => "retract",
-            AuditAction::CreatePreviewLink => "create_preview_link",
-            AuditAction::RevokePreviewLink => "revoke_preview_link",
+            AuditAction::CreatePreviewLink => "share_preview",
+            AuditAction::RevokePreviewLink => "revoke_preview",
         }
     }
 }
