@@ -37,6 +37,8 @@ struct Fixture {
     user_id: String,
     reply_id: String,
     correction_id: String,
+    preview_link_id: String,
+    preview_token: String,
 }
 
 async fn json_of(app: &TestApp, request: reqwest::RequestBuilder, expected: u16) -> Value {
@@ -106,6 +108,14 @@ impl Fixture {
             .request(Method::POST, &format!("{item}/corrections"), Some(&session))
             .json(&json!({ "text": "A correction." }));
         let correction = json_of(app, correction, 201).await;
+        let link = app
+            .request(
+                Method::POST,
+                &format!("{item}/preview-links"),
+                Some(&session),
+            )
+            .json(&json!({ "expires_in": 600 }));
+        let link = json_of(app, link, 201).await;
         Self {
             session,
             article_id,
@@ -116,6 +126,8 @@ impl Fixture {
             user_id,
             reply_id,
             correction_id: correction["id"].as_str().expect("an id").to_owned(),
+            preview_link_id: link["id"].as_str().expect("an id").to_owned(),
+            preview_token: link["token"].as_str().expect("a token").to_owned(),
         }
     }
 
@@ -130,6 +142,8 @@ impl Fixture {
             ("users", "id") => self.user_id.clone(),
             ("replies", "id") => self.reply_id.clone(),
             ("corrections", "correction_id") => self.correction_id.clone(),
+            ("preview-links", "link_id") => self.preview_link_id.clone(),
+            ("preview", "token") => self.preview_token.clone(),
             ("revisions", "number" | "from") => "1".to_owned(),
             ("diff", "to") => "2".to_owned(),
             _ => match schema["enum"].get(0).and_then(Value::as_str) {

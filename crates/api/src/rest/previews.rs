@@ -216,6 +216,8 @@ pub async fn revoke(
             (`Cache-Control: private, no-store`, `X-Robots-Tag: noindex`).", body = PreviewArticleView),
         (status = 404, description = "The token is unknown, expired or revoked, or its article was deleted.",
             body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The token is not 43 base64url characters (`BAD_USER_INPUT`, field `token`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/preview/{token}")]
