@@ -49,6 +49,16 @@ async fn post(app: &TestApp, token: Option<&str>, body: Value) -> (u16, Value) {
     (status, response.json().await.unwrap())
 }
 
+/// The first `next` (or `error`) message of operation `id` on the socket.
+async fn answer_of(socket: &mut support::ws::Socket, id: &str) -> Value {
+    loop {
+        let message = support::ws::next(socket).await;
+        if message["id"] == id && (message["type"] == "next" || message["type"] == "error") {
+            return message;
+        }
+    }
+}
+
 fn header<'a>(response: &'a Response, name: &str) -> Option<&'a str> {
     response
         .headers()
@@ -254,8 +264,34 @@ async fn trusted_only_runs_listed_documents_for_anonymous_callers_and_anything_f
         assert!(header(&hit, "cache-control").unwrap().starts_with("public"));
         let body: Value = hit.json().await.unwrap();
         assert_eq!(body["data"]["site"]["name"], "Masthead", "{body}");
+        // Over WebSocket too: a `subscribe` message carrying an ad-hoc query.
+        let mut socket = support::ws::connect(&app, json!({})).await;
+        support::ws::subscribe(&mut socket, "1", ad_hoc, json!({})).await;
+        let answer = answer_of(&mut socket, "1").await;
+        assert_eq!(
+            answer["payload"]["errors"][0]["extensions"]["code"], "TRUSTED_DOCUMENT_REQUIRED",
+            "{answer}"
+        );
+        assert_eq!(answer["payload"]["data"], Value::Null, "{answer}");
+        support::ws::subscribe(&mut socket, "2", listed, json!({})).await;
+        let answer = answer_of(&mut socket, "2").await;
+        assert_eq!(
+            answer["payload"]["data"]["site"]["name"], "Masthead",
+            "{answer}"
+        );
         // Staff are exempt: the desk and GraphiQL keep working.
         let editor = app.sign_in_new(Role::Editor).await;
+        let mut socket = support::ws::connect(
+            &app,
+            json!({ "Authorization": format!("Bearer {}", editor.access_token) }),
+        )
+        .await;
+        support::ws::subscribe(&mut socket, "1", ad_hoc, json!({})).await;
+        let answer = support::ws::next(&mut socket).await;
+        assert_eq!(
+            answer["payload"]["data"]["site"]["name"], "Masthead",
+            "staff over ws: {answer}"
+        );
         let (_, body) = post(&app, Some(&editor.access_token), json!({ "query": ad_hoc })).await;
         assert_eq!(body["data"]["site"]["name"], "Masthead", "{body}");
     }

@@ -29,6 +29,7 @@ pub mod site;
 pub mod subscription;
 pub mod tenure;
 pub mod trusted;
+pub mod trusted_only;
 pub mod types;
 pub mod workflow;
 pub mod workflow_types;
@@ -85,6 +86,7 @@ pub fn build_schema(state: Option<AppState>, settings: &Settings) -> MastheadSch
     .limit_complexity(settings.graphql_max_complexity)
     .limit_recursive_depth(limits::MAX_NESTING)
     .extension(field_order::FieldOrder)
+    .extension(trusted_only::TrustedOnly)
     .extension(limits::QueryLimits {
         max_fields: settings.graphql_max_fields,
         max_directives: settings.graphql_max_directives,
