@@ -14,6 +14,7 @@ mod m20261202_000007_corrections;
 mod m20261202_000008_block_ids;
 mod m20261202_000009_search;
 mod m20261203_000010_webhooks;
+mod m20261203_000011_preview_links;
 
 /// The ordered list of every migration the binary knows.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_block_ids::Migration),
             Box::new(m20261202_000009_search::Migration),
             Box::new(m20261203_000010_webhooks::Migration),
+            Box::new(m20261203_000011_preview_links::Migration),
         ]
     }
 }

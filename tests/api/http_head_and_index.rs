@@ -20,6 +20,7 @@ struct Fixture {
     user_id: String,
     reply_id: String,
     webhook_id: String,
+    preview_token: String,
 }
 
 impl Fixture {
@@ -41,6 +42,7 @@ impl Fixture {
                 "id" if so_far.starts_with("/admin/replies") => &self.reply_id,
                 "id" if so_far.starts_with("/admin/webhooks") => &self.webhook_id,
                 "id" => &self.article_id,
+                "token" => &self.preview_token,
                 "number" | "from" => "1",
                 "to" => "2",
                 other => panic!("no value for {{{other}}} in {path}: teach this test"),
@@ -110,7 +112,21 @@ async fn head_answers_wherever_get_does() {
         .await
         .unwrap();
     assert_eq!(saved.status(), 200);
+    let link: Value = app
+        .request(
+            Method::POST,
+            &format!("/admin/articles/{id}/preview-links"),
+            Some(&admin),
+        )
+        .json(&serde_json::json!({ "expires_in": 600 }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let fixture = Fixture {
+        preview_token: link["token"].as_str().unwrap().to_owned(),
         article_slug: created["slug"].as_str().unwrap().to_owned(),
         article_id: id,
         author_slug: first(&app, &admin, "/authors", "slug").await,

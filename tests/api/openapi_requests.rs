@@ -39,6 +39,8 @@ struct Fixture {
     correction_id: String,
     webhook_id: String,
     delivery_id: String,
+    preview_link_id: String,
+    preview_token: String,
 }
 
 async fn json_of(app: &TestApp, request: reqwest::RequestBuilder, expected: u16) -> Value {
@@ -135,6 +137,14 @@ impl Fixture {
             .as_str()
             .expect("a delivery")
             .to_owned();
+        let link = app
+            .request(
+                Method::POST,
+                &format!("{item}/preview-links"),
+                Some(&session),
+            )
+            .json(&json!({ "expires_in": 600 }));
+        let link = json_of(app, link, 201).await;
         Self {
             session,
             article_id,
@@ -147,6 +157,8 @@ impl Fixture {
             correction_id: correction["id"].as_str().expect("an id").to_owned(),
             webhook_id,
             delivery_id,
+            preview_link_id: link["id"].as_str().expect("an id").to_owned(),
+            preview_token: link["token"].as_str().expect("a token").to_owned(),
         }
     }
 
@@ -163,6 +175,8 @@ impl Fixture {
             ("corrections", "correction_id") => self.correction_id.clone(),
             ("webhooks", "id") => self.webhook_id.clone(),
             ("deliveries", "delivery") => self.delivery_id.clone(),
+            ("preview-links", "link_id") => self.preview_link_id.clone(),
+            ("preview", "token") => self.preview_token.clone(),
             ("revisions", "number" | "from") => "1".to_owned(),
             ("diff", "to") => "2".to_owned(),
             _ => match schema["enum"].get(0).and_then(Value::as_str) {

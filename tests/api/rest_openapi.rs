@@ -437,6 +437,33 @@ async fn real_responses_of_every_operation_match_the_document() {
             .await;
         assert_eq!(status, 204);
 
+        // A preview link's read, as the website's preview route makes it.
+        let previewed = list["data"][0]["id"].as_str().unwrap();
+        let created: serde_json::Value = api
+            .request(
+                Method::POST,
+                &format!("/admin/articles/{previewed}/preview-links"),
+                Some(&editor),
+            )
+            .json(&json!({ "expires_in": 60 }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = created["token"].as_str().unwrap();
+        for (token, expected) in [(token, 200), (&"x".repeat(43)[..], 404), ("short", 422)] {
+            let (status, body) = api
+                .call(
+                    "get",
+                    "/preview/{token}",
+                    api.request(Method::GET, &format!("/preview/{token}"), None),
+                )
+                .await;
+            assert_eq!(status, expected, "{backend}: {body}");
+        }
+
         // What GET returns is what PUT and POST accept.
         let write = json!({ "$ref": "#/components/schemas/ArticleWrite" });
         api.validate_request(&write, &article, "a public article as a write document");

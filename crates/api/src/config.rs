@@ -60,6 +60,16 @@ pub struct Settings {
     #[command(flatten)]
     pub site: SiteSettings,
 
+    /// The website's preview route, handed out with each preview link;
+    /// `{token}` is replaced by the link's token.
+    #[arg(
+        long,
+        env = "MASTHEAD_PREVIEW_URL",
+        default_value = "http://localhost:3000/preview?token={token}",
+        value_parser = parse_preview_url
+    )]
+    pub preview_url: String,
+
     /// Origins allowed to call the APIs from a browser, comma-separated (`*` for any).
     #[arg(
         long,
@@ -202,6 +212,34 @@ pub struct Settings {
     #[arg(long, env = "MASTHEAD_GRAPHQL_MAX_BATCH", default_value_t = 10)]
     pub graphql_max_batch: usize,
 
+    /// Largest GraphQL document automatic persisted queries register, in bytes.
+    #[arg(
+        long,
+        env = "MASTHEAD_GRAPHQL_PERSISTED_MAX_BYTES",
+        default_value_t = 16_384
+    )]
+    pub graphql_persisted_max_bytes: usize,
+
+    /// Most documents automatic persisted queries keep (in the database);
+    /// past it the least recently used go. 0 turns registration off.
+    #[arg(
+        long,
+        env = "MASTHEAD_GRAPHQL_PERSISTED_MAX_DOCUMENTS",
+        default_value_t = 10_000
+    )]
+    pub graphql_persisted_max_documents: u64,
+
+    /// A manifest of trusted GraphQL documents (hash -> document, as GraphQL
+    /// Code Generator's client preset and the Relay compiler write it);
+    /// each is also addressable by its SHA-256 as a persisted query.
+    #[arg(long, env = "MASTHEAD_GRAPHQL_TRUSTED_DOCUMENTS", value_name = "FILE")]
+    pub graphql_trusted_documents: Option<std::path::PathBuf>,
+
+    /// Refuse every GraphQL operation from anonymous callers that is not in
+    /// `--graphql-trusted-documents` (staff are exempt).
+    #[arg(long, env = "MASTHEAD_GRAPHQL_TRUSTED_ONLY", default_value_t = false, action = ArgAction::Set, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub graphql_trusted_only: bool,
+
     /// Largest page (`first` / `last`) a GraphQL connection serves (at most 100).
     #[arg(long, env = "MASTHEAD_GRAPHQL_MAX_PAGE_SIZE", default_value_t = 100,
           value_parser = clap::value_parser!(u16).range(1..=100))]
@@ -277,6 +315,16 @@ fn parse_language(value: &str) -> Result<String, String> {
         Err(format!(
             "`{value}` is not a BCP 47 language tag such as `en` or `pt-BR`"
         ))
+    }
+}
+
+/// An absolute `http(s)` URL with a `{token}` placeholder.
+fn parse_preview_url(value: &str) -> Result<String, String> {
+    let url = parse_absolute_url(value)?;
+    if url.contains("{token}") {
+        Ok(url)
+    } else {
+        Err(format!("`{value}` has no `{{token}}` placeholder"))
     }
 }
 

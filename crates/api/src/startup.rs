@@ -8,6 +8,7 @@ use actix_cors::Cors;
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Compress, NormalizePath, TrailingSlash};
 use actix_web::{web, App, HttpRequest, HttpServer};
+use anyhow::Context;
 use masthead_persistence::{change_feed, Store};
 use tracing_actix_web::TracingLogger;
 
@@ -18,6 +19,8 @@ use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
 use crate::error::{problem_response, ApiError, ApiErrorKind};
 use crate::events::Events;
+use crate::graphql::persisted::PersistedQueries;
+use crate::graphql::trusted::TrustedDocuments;
 use crate::public_cache::PublicCache;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
@@ -40,6 +43,8 @@ impl Application {
             Retired::Warn(message) => tracing::warn!("{message}"),
             Retired::Refuse(message) => anyhow::bail!("refusing to start: {message}"),
         }
+        // A bad manifest stops the start before the database is touched.
+        trusted_documents(&settings)?;
         let store = Store::connect(&settings.database.database_url)
             .await?
             .with_revisions_keep(settings.revisions_keep)
@@ -122,7 +127,9 @@ impl AppState {
         let login_limits = LoginLimiter::new(&settings)
             .map_err(|reason| anyhow::anyhow!("refusing to start: {reason}"))?;
         let public_cache = PublicCache::new(settings.public_cache_mb * 1024 * 1024);
+        let trusted = trusted_documents(&settings)?;
         Ok(Self {
+            persisted: Arc::new(PersistedQueries::new(trusted)),
             store,
             public_cache: Arc::new(public_cache),
             settings: Arc::new(settings),
@@ -163,6 +170,19 @@ fn announce_first_admin(settings: &Settings, password: &str) {
 }
 
 /// The signing key (see [`crate::auth::signing_key`]), with the token lifetime.
+/// The trusted-document manifest of `--graphql-trusted-documents`, read and
+/// checked (empty without the flag); `--graphql-trusted-only` needs one.
+fn trusted_documents(settings: &Settings) -> anyhow::Result<TrustedDocuments> {
+    match &settings.graphql_trusted_documents {
+        Some(path) => TrustedDocuments::load(path, settings.graphql_persisted_max_bytes)
+            .context("refusing to start"),
+        None if settings.graphql_trusted_only => anyhow::bail!(
+            "refusing to start: --graphql-trusted-only needs --graphql-trusted-documents FILE"
+        ),
+        None => Ok(TrustedDocuments::default()),
+    }
+}
+
 async fn token_keys(store: &Store, settings: &Settings) -> anyhow::Result<TokenKeys> {
     let secret = signing_key::load(store, settings).await?;
     let ttl = std::time::Duration::from_secs(settings.access_token_ttl);

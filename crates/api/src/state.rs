@@ -28,6 +28,8 @@ pub struct AppState {
     pub login_limits: Arc<LoginLimiter>,
     /// Public reads, built once and served from memory until content changes.
     pub public_cache: Arc<PublicCache>,
+    /// GraphQL documents addressable by hash: trusted and registered ones.
+    pub persisted: Arc<crate::graphql::persisted::PersistedQueries>,
 }
 
 impl AppState {

@@ -7,6 +7,7 @@
 //! | create article             | yes   | yes    | yes                         |
 //! | edit / delete article      | yes   | yes    | own, while draft or in review |
 //! | submit for review          | yes   | yes    | own                         |
+//! | share / revoke preview links | yes | yes    | own                         |
 //! | publish, schedule, unpublish, archive | yes | yes | no                |
 //! | add or retract corrections | yes   | yes    | no                          |
 //! | moderate replies           | yes   | yes    | no                          |
@@ -53,6 +54,9 @@ pub enum Action {
     DeleteArticle(ArticleFacts),
     /// Hand an article to the editors.
     SubmitArticle(ArticleFacts),
+    /// Hand out (or revoke) a link that shows the article as it stands to
+    /// anyone who holds it, before publication.
+    SharePreview(ArticleFacts),
     /// Publish, schedule, unpublish or archive.
     PublishArticle,
     /// Add a correction to a published article, or retract one.
@@ -85,7 +89,9 @@ pub fn authorize(actor: Option<Actor>, action: Action) -> Result<(), DomainError
             facts.actor_is_author
                 && matches!(facts.status, ArticleStatus::Draft | ArticleStatus::InReview)
         }
-        (Role::Author, Action::SubmitArticle(facts)) => facts.actor_is_author,
+        (Role::Author, Action::SubmitArticle(facts) | Action::SharePreview(facts)) => {
+            facts.actor_is_author
+        }
         (Role::Author, _) => false,
     };
     if allowed {
@@ -102,6 +108,7 @@ fn describe(action: Action) -> &'static str {
         Action::EditArticle(_) => "authors may edit only their own articles before publication",
         Action::DeleteArticle(_) => "authors may delete only their own articles before publication",
         Action::SubmitArticle(_) => "authors may submit only their own articles",
+        Action::SharePreview(_) => "authors may share previews only of their own articles",
         Action::PublishArticle => "publishing needs the editor or admin role",
         Action::CorrectArticle => "corrections need the editor or admin role",
         Action::ModerateReplies => "moderating replies needs the editor or admin role",
@@ -172,6 +179,30 @@ mod tests {
             authorize(actor(Role::Editor), Action::ReadAuditLog),
             Err(DomainError::Forbidden(_))
         ));
+    }
+
+    #[test]
+    fn previews_are_shared_by_editors_and_by_authors_of_their_own_articles() {
+        let published = facts(false, ArticleStatus::Published);
+        assert!(authorize(actor(Role::Editor), Action::SharePreview(published)).is_ok());
+        assert!(authorize(actor(Role::Admin), Action::SharePreview(published)).is_ok());
+        let author = actor(Role::Author);
+        assert!(authorize(
+            author,
+            Action::SharePreview(facts(true, ArticleStatus::InReview))
+        )
+        .is_ok());
+        assert!(matches!(
+            authorize(
+                author,
+                Action::SharePreview(facts(false, ArticleStatus::Draft))
+            ),
+            Err(DomainError::Forbidden(_))
+        ));
+        assert_eq!(
+            authorize(None, Action::SharePreview(published)),
+            Err(DomainError::Unauthenticated)
+        );
     }
 
     #[test]

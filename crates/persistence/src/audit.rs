@@ -76,11 +76,15 @@ pub enum AuditAction {
     RotateSecret,
     /// A webhook delivery was queued again by hand.
     Redeliver,
+    /// A preview link to an article was handed out.
+    CreatePreviewLink,
+    /// A preview link was revoked before it expired.
+    RevokePreviewLink,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [AuditAction; 20] = [
+    pub const ALL: [AuditAction; 22] = [
         AuditAction::Create,
         AuditAction::Update,
         AuditAction::Submit,
@@ -101,6 +105,8 @@ impl AuditAction {
         AuditAction::RetractCorrection,
         AuditAction::RotateSecret,
         AuditAction::Redeliver,
+        AuditAction::CreatePreviewLink,
+        AuditAction::RevokePreviewLink,
     ];
 
     /// Stable name, as stored and shown in APIs.
@@ -126,6 +132,8 @@ impl AuditAction {
             AuditAction::RetractCorrection => "retract",
             AuditAction::RotateSecret => "rotate_secret",
             AuditAction::Redeliver => "redeliver",
+            AuditAction::CreatePreviewLink => "share_preview",
+            AuditAction::RevokePreviewLink => "revoke_preview",
         }
     }
 }

@@ -21,6 +21,8 @@ pub mod idempotency;
 pub mod notifications;
 pub mod outbox;
 pub mod page;
+pub mod persisted_documents;
+pub mod preview_links;
 pub mod pull_quotes;
 pub mod reader;
 pub mod refresh_tokens;

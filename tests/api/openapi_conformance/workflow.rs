@@ -277,6 +277,58 @@ async fn workflow_operations_match_the_document() {
         )
         .await;
 
+        // Preview links of the draft.
+        let links = "/admin/articles/{id}/preview-links";
+        let links_path = format!("/admin/articles/{id}/preview-links");
+        let mut link = serde_json::Value::Null;
+        for (session, body, status) in [
+            (Some(&editor), json!({ "expires_in": 3600 }), 201),
+            (Some(&editor), json!({ "expires_in": 0 }), 422),
+            (Some(&editor), json!({ "expires_in": "soon" }), 422),
+            (None, json!({}), 401),
+        ] {
+            let answer = api
+                .expect(
+                    "post",
+                    links,
+                    api.request(Method::POST, &links_path, session).json(&body),
+                    status,
+                )
+                .await;
+            if status == 201 {
+                link = answer;
+            }
+        }
+        let listed = api
+            .expect(
+                "get",
+                links,
+                api.request(Method::GET, &links_path, Some(&author)),
+                200,
+            )
+            .await;
+        assert_eq!(listed["data"].as_array().unwrap().len(), 1, "{listed}");
+        let revoke = "/admin/articles/{id}/preview-links/{link_id}";
+        let revoke_path = format!("{links_path}/{}", link["id"].as_str().unwrap());
+        api.expect(
+            "delete",
+            revoke,
+            api.request(Method::DELETE, &revoke_path, Some(&editor)),
+            204,
+        )
+        .await;
+        api.expect(
+            "delete",
+            revoke,
+            api.request(
+                Method::DELETE,
+                &format!("{links_path}/{}", uuid::Uuid::now_v7()),
+                Some(&editor),
+            ),
+            404,
+        )
+        .await;
+
         // The audit log (admins).
         let audit = "/admin/audit";
         let entries = api

@@ -35,6 +35,16 @@ pub enum RequestCode {
     GraphqlValidationFailed,
     /// A value does not fit its argument or variable, or carries NUL.
     BadUserInput,
+    /// `extensions.persistedQuery` names a hash no node knows: send it again with the `query`.
+    PersistedQueryNotFound,
+    /// `extensions.persistedQuery` has a version other than 1.
+    PersistedQueryNotSupported,
+    /// The `query` sent to register a persisted query does not have the SHA-256 named.
+    PersistedQueryHashMismatch,
+    /// The `query` sent to register is over `--graphql-persisted-max-bytes`.
+    PersistedQueryTooLarge,
+    /// `--graphql-trusted-only`: an anonymous caller sent a document not in the manifest.
+    TrustedDocumentRequired,
 }
 
 impl RequestCode {

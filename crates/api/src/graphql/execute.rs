@@ -15,9 +15,10 @@ use crate::auth::Caller;
 use crate::client_address::ClientAddress;
 use crate::error::ApiError;
 use crate::graphql::codes::RequestCode;
-use crate::graphql::http::{operation_type, refuse, Media};
+use crate::graphql::http::{mutation_over_get, operation_type, refuse, Media};
 use crate::graphql::loaders::loaders;
 use crate::graphql::MastheadSchema;
+use crate::graphql::{persisted, preview};
 use crate::public_cache::{CachedBody, Uncached};
 use crate::rest::caching::{public_typed, PublicBody};
 use crate::state::AppState;
@@ -65,6 +66,44 @@ pub async fn execute(
             return response;
         }
     };
+    let mut requests = requests;
+    if let Err(response) = persisted::resolve(state, caller, media, &mut requests).await {
+        return response;
+    }
+    let over_get = http.method() == actix_web::http::Method::GET;
+    if over_get && requests.first().and_then(operation_type) == Some(OperationType::Mutation) {
+        return mutation_over_get(media);
+    }
+    // A preview answers a draft to whoever holds its token: never cached, never indexed.
+    if requests
+        .iter()
+        .any(|request| preview::selects_preview(&request.query))
+    {
+        let run = Run {
+            schema,
+            state,
+            http,
+            media,
+            caller,
+            batched,
+        };
+        return match run.answers(requests).await {
+            Ok((status, bytes, _)) => {
+                let mut response = run.respond(status, bytes.into());
+                let headers = response.headers_mut();
+                headers.insert(
+                    header::CACHE_CONTROL,
+                    header::HeaderValue::from_static(crate::rest::caching::PRIVATE),
+                );
+                headers.insert(
+                    header::HeaderName::from_static("x-robots-tag"),
+                    header::HeaderValue::from_static("noindex"),
+                );
+                response
+            }
+            Err(response) => response,
+        };
+    }
     let cache_key = public_cache_key(caller, &requests, batched, media);
     let generation = state.store.content_generation();
     if let Some(key) = &cache_key {

@@ -203,8 +203,15 @@ pub async fn get(
         return bad("the query string is malformed");
     };
     let params = params.into_inner();
-    let Some(query) = params.query else {
-        return bad("the `query` parameter is required");
+    // An automatic persisted query may name its document by hash alone.
+    let persisted = params
+        .extensions
+        .as_deref()
+        .is_some_and(|extensions| extensions.contains("persistedQuery"));
+    let query = match params.query {
+        Some(query) => query,
+        None if persisted => String::new(),
+        None => return bad("the `query` parameter is required"),
     };
     let mut value = json!({ "query": query, "operationName": params.operation_name });
     for (name, text) in [
@@ -222,20 +229,23 @@ pub async fn get(
         return bad("the request is malformed");
     };
     match operation_type(&request) {
-        Some(OperationType::Mutation) => {
-            let mut response = refuse(
-                media,
-                StatusCode::METHOD_NOT_ALLOWED,
-                RequestCode::MethodNotAllowed,
-                "mutations need POST",
-            );
-            response
-                .headers_mut()
-                .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
-            response
-        }
+        Some(OperationType::Mutation) => mutation_over_get(media),
         _ => execute(&schema, &state, &http, media, vec![request], false).await,
     }
+}
+
+/// The refusal of a mutation sent over GET (also one a persisted hash named).
+pub fn mutation_over_get(media: Media) -> HttpResponse {
+    let mut response = refuse(
+        media,
+        StatusCode::METHOD_NOT_ALLOWED,
+        RequestCode::MethodNotAllowed,
+        "mutations need POST",
+    );
+    response
+        .headers_mut()
+        .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+    response
 }
 
 /// Reads the body, refusing (413) anything over `limit` bytes without reading it all.
@@ -282,6 +292,14 @@ async fn read_body(
 /// A GraphQL request from its JSON form; `None` when it is not one.
 fn parse_request(mut value: Value) -> Option<async_graphql::Request> {
     let object = value.as_object_mut()?;
+    let persisted = object
+        .get("extensions")
+        .and_then(|extensions| extensions.get("persistedQuery"))
+        .is_some();
+    if persisted && object.get("query").is_none_or(Value::is_null) {
+        // Named by hash: the document is looked up before anything runs.
+        object.insert("query".to_owned(), Value::String(String::new()));
+    }
     if !object.get("query").is_some_and(Value::is_string) {
         return None;
     }

@@ -19,6 +19,8 @@ pub mod limits;
 pub mod loaders;
 pub mod node;
 pub mod nul;
+pub mod persisted;
+pub mod preview;
 pub mod query;
 pub mod replies;
 pub mod reply_types;
@@ -26,6 +28,8 @@ pub mod search;
 pub mod site;
 pub mod subscription;
 pub mod tenure;
+pub mod trusted;
+pub mod trusted_only;
 pub mod types;
 pub mod webhooks;
 pub mod workflow;
@@ -54,6 +58,7 @@ pub struct Query(
     corrections::CorrectionQuery,
     search::ArticleSearch,
     webhooks::WebhookQuery,
+    preview::PreviewQuery,
 );
 
 /// Every write, merged from one object per concern.
@@ -66,6 +71,7 @@ pub struct Mutation(
     workflow::WorkflowMutation,
     corrections::CorrectionMutation,
     webhooks::WebhookMutation,
+    preview::PreviewMutation,
 );
 
 /// The schema type served at `/graphql`.
@@ -83,6 +89,7 @@ pub fn build_schema(state: Option<AppState>, settings: &Settings) -> MastheadSch
     .limit_complexity(settings.graphql_max_complexity)
     .limit_recursive_depth(limits::MAX_NESTING)
     .extension(field_order::FieldOrder)
+    .extension(trusted_only::TrustedOnly)
     .extension(limits::QueryLimits {
         max_fields: settings.graphql_max_fields,
         max_directives: settings.graphql_max_directives,

@@ -38,6 +38,10 @@ pub fn declare(schemas: &mut Value) {
                 "description": "The correction (`correct`, `retract_correction`)." },
             "kind": text("The correction's kind."),
             "reason": text("Why the correction was retracted."),
+            "preview_link": { "type": "string", "format": "uuid",
+                "description": "The preview link (`share_preview`, `revoke_preview`)." },
+            "expires_at": { "type": "string", "format": "date-time",
+                "description": "When the preview link stops working (`share_preview`)." },
         }
     });
     let entry = &mut schemas["AuditEntry"]["properties"];

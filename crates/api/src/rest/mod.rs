@@ -14,6 +14,7 @@ pub mod idempotency;
 pub mod listing;
 pub mod openapi;
 pub mod openapi_bounds;
+pub mod previews;
 pub mod pull_quotes;
 pub mod replies;
 pub mod reply_views;
@@ -77,6 +78,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
             .service(admin_articles::show)
             .service(admin_articles::update)
             .service(admin_articles::remove)
+            .service(previews::create)
+            .service(previews::list)
+            .service(previews::revoke)
+            .service(previews::show)
             .service(openapi::serve)
             .configure(replies::routes)
             .configure(workflow::routes)

@@ -37,8 +37,8 @@ use crate::rest::reply_views::ThreadReplyView;
 use crate::rest::views::UserView;
 use crate::rest::workflow_views::{AuditEntryView, RevisionInfoView};
 use crate::rest::{
-    admin_articles, articles, auth, corrections, openapi_bounds, pull_quotes, replies, root,
-    search, site, tags, taxonomy, users, webhooks, workflow,
+    admin_articles, articles, auth, corrections, openapi_bounds, previews, pull_quotes, replies,
+    root, search, site, tags, taxonomy, users, webhooks, workflow,
 };
 use crate::state::AppState;
 
@@ -74,6 +74,10 @@ use crate::state::AppState;
         admin_articles::show,
         admin_articles::update,
         admin_articles::remove,
+        previews::create,
+        previews::list,
+        previews::revoke,
+        previews::show,
         auth::login,
         auth::refresh,
         auth::logout,
@@ -198,6 +202,10 @@ const ALWAYS_PRESENT: [(&str, &str); 1] = [("Article", "structured_data")];
 /// Public reads whose answers carry `Last-Modified` (those served from the
 /// public cache), by operation id.
 const LAST_MODIFIED: [&str; 3] = ["list_articles", "get_article", "list_corrections"];
+
+/// Anonymous reads that are never cached (`private, no-store`), by operation id:
+/// a preview token opens a draft to its holder only.
+const UNCACHED_READS: [&str; 1] = ["get_preview"];
 
 /// Headers that come with every response of a shared problem status.
 const PROBLEM_HEADERS: [(u16, &str, &str); 3] = [
@@ -577,8 +585,10 @@ fn common_responses(method: &str, operation: &mut Value) {
     if operation.get("requestBody").is_some() {
         statuses.extend([413, 415, 422]);
     }
-    // Public reads: no bearer token needed (none, or an anonymous alternative).
+    // Public reads: no bearer token needed (none, or an anonymous alternative),
+    // except the ones no cache may keep.
     let public_read = method == "get"
+        && !UNCACHED_READS.contains(&id.as_str())
         && operation["security"].as_array().is_none_or(|options| {
             options
                 .iter()

@@ -11,6 +11,8 @@ pub mod article_tag;
 pub mod audit_entry;
 pub mod correction;
 pub mod idempotency_key;
+pub mod persisted_document;
+pub mod preview_link;
 pub mod refresh_token;
 pub mod reply;
 pub mod setting;
