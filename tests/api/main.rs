@@ -43,6 +43,7 @@ mod graphql_write;
 mod http_hardening;
 mod http_head_and_index;
 mod nul_text;
+mod ops_backup;
 mod pg_session_kills;
 mod public_cache;
 mod readme_walkthrough;

@@ -12,6 +12,7 @@ pub mod article_body;
 pub mod articles;
 pub mod audit;
 pub mod authors;
+pub mod backup;
 mod bulk;
 pub mod change_feed;
 pub mod corrections;
