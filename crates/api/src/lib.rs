@@ -10,6 +10,7 @@ pub mod cli;
 pub mod client_address;
 pub mod config;
 pub mod demo;
+pub mod drain;
 pub mod error;
 pub mod events;
 pub mod graphql;

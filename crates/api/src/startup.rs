@@ -1,5 +1,5 @@
 //! Building and running the application: database, migrations, demo content,
-//! routes, and the HTTP server with graceful shutdown.
+//! routes, and the HTTP server with graceful shutdown (see [`crate::drain`]).
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -55,11 +55,12 @@ impl Application {
         let state = AppState::build(store, settings, events).await?;
         let listener = TcpListener::bind(&state.settings.bind)?;
         let address = listener.local_addr()?;
-        tracing::info!("Masthead listening on http://{address}");
         scheduler::spawn(state.store.clone(), state.events.clone());
         tokio::spawn(change_feed::relay_remote_changes(state.store.clone()));
         let (store, events) = (state.store.clone(), state.events.clone());
         let server = serve(listener, state)?;
+        // Logged once the stop signals are handled: a SIGTERM from here on drains.
+        tracing::info!("Masthead listening on http://{address}");
         Ok(Self {
             port: address.port(),
             server,
@@ -83,7 +84,8 @@ impl Application {
         self.events.clone()
     }
 
-    /// Serves until SIGINT or SIGTERM, then finishes in-flight requests.
+    /// Serves until SIGTERM or SIGINT, drains (see [`crate::drain`]), then
+    /// finishes in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
@@ -111,6 +113,7 @@ impl AppState {
             events,
             replies: Arc::new(replies),
             login_limits: Arc::new(login_limits),
+            drain: crate::drain::Drain::default(),
         })
     }
 }
@@ -153,6 +156,10 @@ async fn token_keys(store: &Store, settings: &Settings) -> anyhow::Result<TokenK
 fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let schema = graphql::build_schema(Some(state.clone()), &state.settings);
     let max_body = state.settings.max_body_bytes;
+    let stop = crate::drain::on_signal(
+        state.drain.clone(),
+        std::time::Duration::from_secs(state.settings.shutdown_drain_seconds),
+    )?;
     let pages = web::Data::new(crate::pages::Pages::new(state.settings.graphiql));
     let server = HttpServer::new(move || {
         App::new()
@@ -163,6 +170,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .wrap(from_fn(security::bound_request_head))
             .wrap(TracingLogger::<RequestSpan>::new())
             .wrap(security::default_headers())
+            .wrap(from_fn(crate::drain::close_connections_while_draining))
             .app_data(web::Data::new(state.clone()))
             .app_data(web::Data::new(schema.clone()))
             .app_data(pages.clone())
@@ -182,7 +190,8 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .configure(crate::pages::routes)
             .default_service(web::to(not_found))
     })
-    .shutdown_timeout(15)
+    .shutdown_timeout(crate::drain::SHUTDOWN_TIMEOUT_SECONDS)
+    .shutdown_signal(stop)
     .listen(listener)?
     .run();
     Ok(server)

@@ -28,6 +28,8 @@ pub struct AppState {
     pub login_limits: Arc<LoginLimiter>,
     /// Public reads, built once and served from memory until content changes.
     pub public_cache: Arc<PublicCache>,
+    /// Whether the node was told to stop (readiness, WebSockets).
+    pub drain: crate::drain::Drain,
 }
 
 impl AppState {
