@@ -45,6 +45,7 @@ mod http_head_and_index;
 mod nul_text;
 mod ops_backup;
 mod ops_drain;
+mod ops_shared_limits;
 mod pg_session_kills;
 mod public_cache;
 mod readme_walkthrough;

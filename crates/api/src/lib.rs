@@ -24,6 +24,7 @@ pub mod render;
 pub mod rest;
 pub mod scheduler;
 pub mod security;
+pub mod shared_limit;
 pub mod startup;
 pub mod state;
 pub mod syndication;

@@ -96,13 +96,15 @@ impl AppState {
     /// refuses settings that cannot work (short JWT secret, zero rate limits).
     pub async fn build(store: Store, settings: Settings, events: Events) -> anyhow::Result<Self> {
         let tokens = token_keys(&store, &settings).await?;
+        let counting = crate::shared_limit::Counting::for_store(&store).await?;
         let replies = crate::app::replies::guard::ReplyGuard::new(
             &store,
             &settings.replies,
             &settings.limit_clock,
+            &counting,
         )
         .await?;
-        let login_limits = LoginLimiter::new(&settings)
+        let login_limits = LoginLimiter::counting(&settings, &counting)
             .map_err(|reason| anyhow::anyhow!("refusing to start: {reason}"))?;
         let public_cache = PublicCache::new(settings.public_cache_mb * 1024 * 1024);
         Ok(Self {

@@ -22,6 +22,7 @@ pub mod idempotency;
 pub mod notifications;
 pub mod page;
 pub mod pull_quotes;
+pub mod rate_limits;
 pub mod reader;
 pub mod refresh_tokens;
 pub mod replies;
