@@ -1,5 +1,5 @@
 //! The `masthead` command line: `serve` (the default), `migrate`, `schema`,
-//! `openapi`, `generate` and `user` administration. Every subcommand takes the same
+//! `openapi`, `generate`, `backup` and `user` administration. Every subcommand takes the same
 //! `--database-url` / `MASTHEAD_DATABASE_URL`, so they all work on the
 //! database the server uses, also while it runs.
 
@@ -50,6 +50,15 @@ enum Command {
         /// How many articles.
         #[arg(long, default_value_t = 1_000)]
         articles: usize,
+    },
+    /// Copy a SQLite database, consistently, while the server keeps running
+    /// (`VACUUM INTO`); for PostgreSQL use `pg_dump`.
+    Backup {
+        #[command(flatten)]
+        database: DatabaseSettings,
+        /// The new file to write (an existing file is never overwritten).
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
     },
 }
 
@@ -120,6 +129,12 @@ pub async fn run() -> anyhow::Result<()> {
         }
         Some(Command::User(command)) => user(command).await,
         Some(Command::Generate { database, articles }) => generate(&database, articles).await,
+        Some(Command::Backup { database, out }) => {
+            let bytes =
+                masthead_persistence::backup::backup_sqlite(&database.database_url, &out).await?;
+            println!("backed up {bytes} bytes to {}", out.display());
+            Ok(())
+        }
     }
 }
 

@@ -179,6 +179,13 @@ pub struct Settings {
     #[arg(long, env = "MASTHEAD_LOGIN_ACCOUNT_WINDOW", default_value_t = 900)]
     pub login_account_window: u64,
 
+    /// Seconds a node keeps serving after SIGTERM or SIGINT with `/readyz`
+    /// answering `503`, so a load balancer takes it out before it stops
+    /// accepting (0 to 300).
+    #[arg(long, env = "MASTHEAD_SHUTDOWN_DRAIN_SECONDS", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(0..=300))]
+    pub shutdown_drain_seconds: u64,
+
     /// Which reverse proxies are trusted to name the client (sign-in and reply limits).
     #[command(flatten)]
     pub proxies: crate::client_address::ProxySettings,

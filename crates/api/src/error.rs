@@ -120,7 +120,8 @@ impl From<PersistenceError> for ApiError {
             error @ (PersistenceError::Database(_)
             | PersistenceError::Corrupt(_)
             | PersistenceError::SchemaTooNew(_)
-            | PersistenceError::UnknownSearchLanguage(_)) => {
+            | PersistenceError::UnknownSearchLanguage(_)
+            | PersistenceError::BackupRefused(_)) => {
                 Self::Internal(format!("{error}: {:?}", error))
             }
         }

@@ -11,9 +11,14 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "status": "ok" }))
 }
 
-/// The database answers: this node can serve requests.
+/// The database answers and the node was not told to stop: a load balancer
+/// may send it requests. Draining (after SIGTERM) it answers `503` at once.
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    if state.drain.is_draining() {
+        return HttpResponse::ServiceUnavailable()
+            .json(json!({ "status": "draining", "reason": "the node is shutting down" }));
+    }
     match state.store.ping().await {
         Ok(()) => HttpResponse::Ok().json(json!({ "status": "ready" })),
         Err(error) => {

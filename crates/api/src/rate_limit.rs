@@ -66,6 +66,23 @@ impl LimitClock {
     }
 }
 
+impl LimitClock {
+    /// Wall-clock time on this clock, for windows that nodes share: the
+    /// system's time, or for a manual clock a fixed midnight (UTC, so windows
+    /// up to a day start with it), plus whatever [`LimitClock::advance`] added.
+    pub fn wall_now(&self) -> chrono::DateTime<chrono::Utc> {
+        let base = match self.started {
+            Some(_) => chrono::Utc::now(),
+            None => chrono::DateTime::UNIX_EPOCH + chrono::Duration::seconds(MANUAL_WALL_EPOCH),
+        };
+        let skipped = i64::try_from(self.skipped.load(Ordering::Acquire)).unwrap_or(i64::MAX);
+        base + chrono::Duration::nanoseconds(skipped)
+    }
+}
+
+/// Where a manual clock's wall time starts: 2026-01-01T00:00:00Z.
+const MANUAL_WALL_EPOCH: i64 = 1_767_225_600;
+
 impl Default for LimitClock {
     fn default() -> Self {
         Self::system()

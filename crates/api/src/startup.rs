@@ -1,5 +1,5 @@
 //! Building and running the application: database, migrations, demo content,
-//! routes, and the HTTP server with graceful shutdown.
+//! routes, and the HTTP server with graceful shutdown (see [`crate::drain`]).
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -65,7 +65,6 @@ impl Application {
         let state = AppState::build(store, settings, events).await?;
         let listener = TcpListener::bind(&state.settings.bind)?;
         let address = listener.local_addr()?;
-        tracing::info!("Masthead listening on http://{address}");
         scheduler::spawn(state.store.clone(), state.events.clone());
         tokio::spawn(change_feed::relay_remote_changes(state.store.clone()));
         if state.settings.webhooks.webhooks_worker {
@@ -78,6 +77,8 @@ impl Application {
         }
         let (store, events) = (state.store.clone(), state.events.clone());
         let server = serve(listener, state)?;
+        // Logged once the stop signals are handled: a SIGTERM from here on drains.
+        tracing::info!("Masthead listening on http://{address}");
         Ok(Self {
             port: address.port(),
             server,
@@ -107,7 +108,8 @@ impl Application {
         self.events.clone()
     }
 
-    /// Serves until SIGINT or SIGTERM, then finishes in-flight requests.
+    /// Serves until SIGTERM or SIGINT, drains (see [`crate::drain`]), then
+    /// finishes in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
@@ -118,13 +120,15 @@ impl AppState {
     /// refuses settings that cannot work (short JWT secret, zero rate limits).
     pub async fn build(store: Store, settings: Settings, events: Events) -> anyhow::Result<Self> {
         let tokens = token_keys(&store, &settings).await?;
+        let counting = crate::shared_limit::Counting::for_store(&store).await?;
         let replies = crate::app::replies::guard::ReplyGuard::new(
             &store,
             &settings.replies,
             &settings.limit_clock,
+            &counting,
         )
         .await?;
-        let login_limits = LoginLimiter::new(&settings)
+        let login_limits = LoginLimiter::counting(&settings, &counting)
             .map_err(|reason| anyhow::anyhow!("refusing to start: {reason}"))?;
         let public_cache = PublicCache::new(settings.public_cache_mb * 1024 * 1024);
         let trusted = trusted_documents(&settings)?;
@@ -137,6 +141,7 @@ impl AppState {
             events,
             replies: Arc::new(replies),
             login_limits: Arc::new(login_limits),
+            drain: crate::drain::Drain::default(),
         })
     }
 }
@@ -192,6 +197,10 @@ async fn token_keys(store: &Store, settings: &Settings) -> anyhow::Result<TokenK
 fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let schema = graphql::build_schema(Some(state.clone()), &state.settings);
     let max_body = state.settings.max_body_bytes;
+    let stop = crate::drain::on_signal(
+        state.drain.clone(),
+        std::time::Duration::from_secs(state.settings.shutdown_drain_seconds),
+    )?;
     let pages = web::Data::new(crate::pages::Pages::new(state.settings.graphiql));
     let server = HttpServer::new(move || {
         App::new()
@@ -202,6 +211,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .wrap(from_fn(security::bound_request_head))
             .wrap(TracingLogger::<RequestSpan>::new())
             .wrap(security::default_headers())
+            .wrap(from_fn(crate::drain::close_connections_while_draining))
             .app_data(web::Data::new(state.clone()))
             .app_data(web::Data::new(schema.clone()))
             .app_data(pages.clone())
@@ -221,7 +231,8 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .configure(crate::pages::routes)
             .default_service(web::to(not_found))
     })
-    .shutdown_timeout(15)
+    .shutdown_timeout(crate::drain::SHUTDOWN_TIMEOUT_SECONDS)
+    .shutdown_signal(stop)
     .listen(listener)?
     .run();
     Ok(server)

@@ -40,6 +40,10 @@ pub enum PersistenceError {
     /// configuration (or not a plain name).
     #[error("unknown search language {0:?} (see pg_ts_config for the known ones)")]
     UnknownSearchLanguage(String),
+    /// `masthead backup` cannot copy this database to that file (the reason
+    /// says what to do instead).
+    #[error("{0}")]
+    BackupRefused(String),
 }
 
 impl From<DbErr> for PersistenceError {

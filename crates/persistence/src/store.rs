@@ -276,6 +276,12 @@ impl Store {
         self.db.get_database_backend()
     }
 
+    /// True on PostgreSQL, where several server nodes may share the database
+    /// (and so what they count, such as rate limits, is kept in it).
+    pub fn is_postgres(&self) -> bool {
+        self.backend() == DatabaseBackend::Postgres
+    }
+
     /// The connection pool, for reads: a read whose session the database
     /// ended is asked once more (see [`Reader`]).
     pub(crate) fn db(&self) -> &Reader {

@@ -89,6 +89,12 @@ impl TestApp {
         Self::spawn_on(self.database.clone(), |_| {}).await
     }
 
+    /// A second server node on this server's database after `configure`
+    /// adjusted its settings.
+    pub async fn spawn_peer_with(&self, configure: impl FnOnce(&mut Settings)) -> Self {
+        Self::spawn_on(self.database.clone(), configure).await
+    }
+
     async fn spawn_on(database: Arc<TestDatabase>, configure: impl FnOnce(&mut Settings)) -> Self {
         init_test_log();
         let mut settings = settings_for(&database);
@@ -301,4 +307,17 @@ pub fn init_test_log() {
 /// The `extensions.code` of the first GraphQL error, if any.
 pub fn graphql_error_code(answer: &Value) -> Option<&str> {
     answer["errors"][0]["extensions"]["code"].as_str()
+}
+
+/// The `Retry-After` past a used-up rate limit of `limit` per `window`
+/// seconds, right at the start of the tests' manual clock: one event's share
+/// of the window when the server counts in memory (SQLite), the rest of the
+/// fixed window when all nodes count in the database (PostgreSQL; the manual
+/// clock starts where every window up to a day starts).
+pub fn limit_wait(backend: &str, limit: u64, window: u64) -> u64 {
+    if backend == "postgres" {
+        window
+    } else {
+        window / limit
+    }
 }

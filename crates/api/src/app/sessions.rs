@@ -35,7 +35,7 @@ pub async fn login(
     email: &str,
     secret: &str,
 ) -> Result<Session, ApiError> {
-    state.login_limits.check_ip(client)?;
+    state.login_limits.check_ip(client).await?;
     if secret.len() > PASSWORD_MAX_BYTES {
         return Err(FieldError::new(
             "password",
@@ -46,7 +46,7 @@ pub async fn login(
     if email.len() > masthead_domain::limits::EMAIL_MAX {
         return Err(FieldError::new("email", "is too long").into());
     }
-    state.login_limits.check_account(email)?;
+    state.login_limits.check_account(email).await?;
     let account = state.store.users().by_email(email).await?;
     let (user, hash) = match account {
         Some((user, hash)) => (Some(user), hash),
@@ -56,7 +56,7 @@ pub async fn login(
     let user = match (user, verification) {
         (Some(user), Verification::Match | Verification::MatchNeedsRehash) if user.active => user,
         (user, _) => {
-            if state.login_limits.record_failure(email) {
+            if state.login_limits.record_failure(email).await? {
                 if let Some(user) = user {
                     record_lockout(state, &user).await;
                 }
@@ -103,9 +103,16 @@ pub async fn change_password(
         .ok_or(ApiError::Unauthenticated)?;
     let related = [user.email.as_str(), user.display_name.as_str()];
     let new = Password::parse_new("new_password", new, &related)?;
-    state.login_limits.check_account(user.email.as_str())?;
+    state
+        .login_limits
+        .check_account(user.email.as_str())
+        .await?;
     if password::verify(current.to_owned(), hash).await? == Verification::Mismatch {
-        if state.login_limits.record_failure(user.email.as_str()) {
+        if state
+            .login_limits
+            .record_failure(user.email.as_str())
+            .await?
+        {
             record_lockout(state, &user).await;
         }
         return Err(FieldError::new("current_password", "is not correct").into());

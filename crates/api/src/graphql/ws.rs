@@ -102,7 +102,8 @@ pub async fn connect(
 }
 
 /// Carries messages both ways until either side ends, the client falls
-/// silent, or the caller loses the connection (closed with its code).
+/// silent, the caller loses the connection (closed with its code), or the
+/// node's drain period ends (closed with `1001 Going Away`).
 async fn serve(
     mut session: Session,
     mut messages: actix_ws::AggregatedMessageStream,
@@ -114,6 +115,8 @@ async fn serve(
     let mut graphql = std::pin::pin!(graphql);
     let lost = tenure.lost(&state);
     let mut lost = std::pin::pin!(lost);
+    let drain = state.drain.clone();
+    let mut going_away = std::pin::pin!(drain.closing());
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     let mut heard = Instant::now();
     let close = loop {
@@ -160,6 +163,10 @@ async fn serve(
                 None => break None,
             },
             lost = &mut lost => break Some(close_reason(lost)),
+            () = &mut going_away => break Some(CloseReason {
+                code: CloseCode::Away,
+                description: Some("the server is shutting down; reconnect".to_owned()),
+            }),
             _ = heartbeat.tick() => {
                 if heard.elapsed() > CLIENT_TIMEOUT {
                     break None;

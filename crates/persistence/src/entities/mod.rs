@@ -13,6 +13,7 @@ pub mod correction;
 pub mod idempotency_key;
 pub mod persisted_document;
 pub mod preview_link;
+pub mod rate_limit;
 pub mod refresh_token;
 pub mod reply;
 pub mod setting;

@@ -13,6 +13,7 @@ mod articles;
 mod block_ids;
 mod pagination;
 mod pull_quotes;
+mod rate_limits;
 mod refresh_tokens;
 mod replies;
 mod search;

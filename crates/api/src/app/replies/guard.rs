@@ -1,6 +1,7 @@
 //! Abuse protection for replies: who the client is (a salted hash of their
 //! network address, never the address itself), how often they may post
-//! (per-client limits on the shared [`KeyedLimiter`]), and the spam rules in
+//! (per-client [`Limit`]s: in memory on SQLite, shared by every node on
+//! PostgreSQL, see [`crate::shared_limit`]), and the spam rules in
 //! force. The address comes from the one [`ClientAddress`] rule.
 
 use std::net::IpAddr;
@@ -14,7 +15,8 @@ use sha2::{Digest, Sha256};
 use crate::app::replies::settings::ReplySettings;
 use crate::client_address::ClientAddress;
 use crate::error::ApiError;
-use crate::rate_limit::{rate_limited, KeyedLimiter, LimitClock};
+use crate::rate_limit::{rate_limited, LimitClock};
+use crate::shared_limit::{Counting, Limit};
 
 /// The settings row that keeps the salt, so every node and restart agrees.
 const SALT_KEY: &str = "reply_client_salt";
@@ -29,42 +31,57 @@ pub struct Client {
 /// Rate limits and spam rules for replies, shared by every worker.
 pub struct ReplyGuard {
     salt: String,
-    per_window: KeyedLimiter<String>,
-    per_day: KeyedLimiter<String>,
+    per_window: Limit,
+    per_day: Limit,
     spam: SpamRules,
 }
 
 impl ReplyGuard {
-    /// Loads (or creates, once for all nodes) the salt and sets up the limits on `clock`.
+    /// Loads (or creates, once for all nodes) the salt and sets up the
+    /// limits on `clock`, counted where `counting` says.
     pub async fn new(
         store: &Store,
         settings: &ReplySettings,
         clock: &LimitClock,
+        counting: &Counting,
     ) -> anyhow::Result<Self> {
         let salt = store
             .settings()
             .get_or_insert(SALT_KEY, random_salt)
             .await?;
-        Self::with_salt(salt, settings, clock)
+        Self::build(salt, settings, clock, counting)
     }
 
-    /// The guard with a given salt (tests).
+    /// The guard with a given salt, counting in memory (tests).
     pub fn with_salt(
         salt: String,
         settings: &ReplySettings,
         clock: &LimitClock,
     ) -> anyhow::Result<Self> {
-        let per_window = KeyedLimiter::new(
+        Self::build(salt, settings, clock, &Counting::Local)
+    }
+
+    fn build(
+        salt: String,
+        settings: &ReplySettings,
+        clock: &LimitClock,
+        counting: &Counting,
+    ) -> anyhow::Result<Self> {
+        let per_window = Limit::new(
+            "reply_window",
             "reply rate limit",
             settings.reply_rate_limit,
             Duration::from_secs(settings.reply_rate_window),
             clock,
+            counting,
         );
-        let per_day = KeyedLimiter::new(
+        let per_day = Limit::new(
+            "reply_day",
             "reply daily limit",
             settings.reply_daily_limit,
             Duration::from_secs(86_400),
             clock,
+            counting,
         );
         Ok(Self {
             salt,
@@ -99,9 +116,9 @@ impl ReplyGuard {
 
     /// Counts one post by `client`, or refuses with `RATE_LIMITED` and the
     /// seconds to wait.
-    pub fn admit(&self, client: &Client) -> Result<(), ApiError> {
-        for limiter in [&self.per_window, &self.per_day] {
-            limiter.check(&client.hash).map_err(rate_limited)?;
+    pub async fn admit(&self, client: &Client) -> Result<(), ApiError> {
+        for limit in [&self.per_window, &self.per_day] {
+            limit.hit(&client.hash).await?.map_err(rate_limited)?;
         }
         Ok(())
     }
@@ -136,8 +153,8 @@ mod tests {
         ClientAddress(text.parse().unwrap())
     }
 
-    #[test]
-    fn the_hash_is_salted_and_never_the_address() {
+    #[tokio::test]
+    async fn the_hash_is_salted_and_never_the_address() {
         let one =
             ReplyGuard::with_salt("salt-one".into(), &settings(5), &LimitClock::manual()).unwrap();
         let two =
@@ -151,8 +168,8 @@ mod tests {
         assert_eq!(hash, one.client(address("::ffff:203.0.113.7")).hash);
     }
 
-    #[test]
-    fn ipv6_clients_count_per_64() {
+    #[tokio::test]
+    async fn ipv6_clients_count_per_64() {
         let guard = ReplyGuard::with_salt("s".into(), &settings(5), &LimitClock::manual()).unwrap();
         assert_eq!(
             guard.client(address("2001:db8:1:2::1")).hash,
@@ -164,39 +181,43 @@ mod tests {
         );
     }
 
-    #[test]
-    fn past_the_limit_a_client_waits_and_others_do_not() {
+    #[tokio::test]
+    async fn past_the_limit_a_client_waits_and_others_do_not() {
         let clock = LimitClock::manual();
         let guard = ReplyGuard::with_salt("s".into(), &settings(2), &clock).unwrap();
         let client = guard.client(address("198.51.100.1"));
-        assert!(guard.admit(&client).is_ok());
-        assert!(guard.admit(&client).is_ok());
+        assert!(guard.admit(&client).await.is_ok());
+        assert!(guard.admit(&client).await.is_ok());
         // Two per hour: one more every 30 minutes.
-        assert_eq!(retry_after(guard.admit(&client)), 1_800);
-        assert!(guard.admit(&guard.client(address("198.51.100.2"))).is_ok());
+        assert_eq!(retry_after(guard.admit(&client).await), 1_800);
+        assert!(guard
+            .admit(&guard.client(address("198.51.100.2")))
+            .await
+            .is_ok());
         clock.advance(Duration::from_secs(1_799));
-        assert_eq!(retry_after(guard.admit(&client)), 1);
+        assert_eq!(retry_after(guard.admit(&client).await), 1);
         clock.advance(Duration::from_secs(1));
-        assert!(guard.admit(&client).is_ok());
+        assert!(guard.admit(&client).await.is_ok());
     }
 
-    #[test]
-    fn the_daily_limit_holds_past_the_window_until_its_share_of_the_day_is_over() {
+    #[tokio::test]
+    async fn the_daily_limit_holds_past_the_window_until_its_share_of_the_day_is_over() {
         let clock = LimitClock::manual();
         let mut daily = settings(100);
         daily.reply_daily_limit = 3;
         let guard = ReplyGuard::with_salt("s".into(), &daily, &clock).unwrap();
         let client = guard.client(address("2001:db8:1:2::1"));
         for _ in 0..3 {
-            assert!(guard.admit(&client).is_ok());
+            assert!(guard.admit(&client).await.is_ok());
         }
-        assert_eq!(retry_after(guard.admit(&client)), 8 * 3_600);
+        assert_eq!(retry_after(guard.admit(&client).await), 8 * 3_600);
         clock.advance(Duration::from_secs(8 * 3_600 - 60));
         assert!(guard
             .admit(&guard.client(address("2001:db8:1:2::ffff")))
+            .await
             .is_err());
         clock.advance(Duration::from_secs(60));
-        assert!(guard.admit(&client).is_ok());
+        assert!(guard.admit(&client).await.is_ok());
     }
 
     fn retry_after(result: Result<(), ApiError>) -> u64 {
@@ -206,8 +227,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn zero_limits_are_refused() {
+    #[tokio::test]
+    async fn zero_limits_are_refused() {
         assert!(ReplyGuard::with_salt("s".into(), &settings(0), &LimitClock::manual()).is_err());
     }
 }

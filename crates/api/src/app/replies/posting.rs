@@ -81,7 +81,7 @@ pub async fn post_reply(
     };
     let client = state.replies.client(address);
     if staff.is_none() {
-        state.replies.admit(&client)?;
+        state.replies.admit(&client).await?;
     }
     let article = find_article(state, &article).await?;
     // A closed article refuses everyone; the policy decides the rest.
