@@ -13,6 +13,7 @@ mod m20261129_000006_public_at;
 mod m20261202_000007_corrections;
 mod m20261202_000008_block_ids;
 mod m20261202_000009_search;
+mod m20261203_000012_media;
 
 /// The ordered list of every migration the binary knows.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_corrections::Migration),
             Box::new(m20261202_000008_block_ids::Migration),
             Box::new(m20261202_000009_search::Migration),
+            Box::new(m20261203_000012_media::Migration),
         ]
     }
 }

@@ -21,7 +21,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
-use masthead_domain::{ArticleId, Author, ReplyId, TagId, UserId};
+use masthead_domain::{ArticleId, Author, MediaId, ReplyId, TagId, UserId};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -154,6 +154,8 @@ pub enum AuditSubject {
     Tag(TagId),
     /// A staff account (security events: role, access, password, lockout).
     User(UserId),
+    /// An image in the media library.
+    Media(MediaId),
 }
 
 /// The kinds of subject, to filter the log by (`subject_type` in both APIs).
@@ -167,15 +169,18 @@ pub enum SubjectKind {
     Tag,
     /// Staff accounts.
     User,
+    /// Images in the media library.
+    Media,
 }
 
 impl SubjectKind {
     /// Every kind.
-    pub const ALL: [SubjectKind; 4] = [
+    pub const ALL: [SubjectKind; 5] = [
         SubjectKind::Article,
         SubjectKind::Reply,
         SubjectKind::Tag,
         SubjectKind::User,
+        SubjectKind::Media,
     ];
 
     /// Stable name, as stored and shown in APIs.
@@ -185,6 +190,7 @@ impl SubjectKind {
             SubjectKind::Reply => "reply",
             SubjectKind::Tag => "tag",
             SubjectKind::User => "user",
+            SubjectKind::Media => "media",
         }
     }
 }
@@ -232,6 +238,17 @@ impl NewAuditEntry {
             actor,
             action,
             subject: AuditSubject::Tag(tag),
+            version: None,
+            detail: Map::new(),
+        }
+    }
+
+    /// An entry about an image in the media library.
+    pub fn media(actor: Option<UserId>, action: AuditAction, media: MediaId) -> Self {
+        Self {
+            actor,
+            action,
+            subject: AuditSubject::Media(media),
             version: None,
             detail: Map::new(),
         }
@@ -319,6 +336,7 @@ pub async fn record(db: &impl ConnectionTrait, entry: NewAuditEntry) -> Result<(
         AuditSubject::Reply { reply, article } => (SubjectKind::Reply, reply.0, Some(article.0)),
         AuditSubject::Tag(tag) => (SubjectKind::Tag, tag.0, None),
         AuditSubject::User(user) => (SubjectKind::User, user.0, None),
+        AuditSubject::Media(media) => (SubjectKind::Media, media.0, None),
     };
     audit_entry::Entity::insert(audit_entry::ActiveModel {
         id: Set(Uuid::now_v7()),

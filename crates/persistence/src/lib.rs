@@ -18,6 +18,7 @@ pub mod corrections;
 pub mod directory;
 pub mod error;
 pub mod idempotency;
+pub mod media;
 pub mod notifications;
 pub mod page;
 pub mod pull_quotes;

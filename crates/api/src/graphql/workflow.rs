@@ -46,6 +46,8 @@ pub enum AuditSubjectType {
     Tag,
     /// Staff accounts (security events).
     User,
+    /// Images in the media library.
+    Media,
 }
 
 impl From<AuditSubjectType> for SubjectKind {
@@ -55,6 +57,7 @@ impl From<AuditSubjectType> for SubjectKind {
             AuditSubjectType::Reply => SubjectKind::Reply,
             AuditSubjectType::Tag => SubjectKind::Tag,
             AuditSubjectType::User => SubjectKind::User,
+            AuditSubjectType::Media => SubjectKind::Media,
         }
     }
 }

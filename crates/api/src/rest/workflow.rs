@@ -310,7 +310,7 @@ pub struct AuditQuery {
     /// Only entries about this article.
     #[param(format = "uuid")]
     pub article_id: Option<String>,
-    /// Only entries about this kind of subject: `article`, `reply`, `tag` or `user`.
+    /// Only entries about this kind of subject: `article`, `reply`, `tag`, `user` or `media`.
     #[param(value_type = Option<AuditSubjectName>)]
     pub subject_type: Option<String>,
 }
@@ -327,6 +327,8 @@ pub enum AuditSubjectName {
     Tag,
     /// Staff accounts (security events).
     User,
+    /// Images in the media library.
+    Media,
 }
 
 /// The audit log, newest first (admins only).
@@ -366,8 +368,9 @@ pub async fn audit(
         .subject_type
         .as_deref()
         .map(|kind| {
-            kind.parse::<SubjectKind>()
-                .map_err(|_| FieldError::new("subject_type", "must be article, reply, tag or user"))
+            kind.parse::<SubjectKind>().map_err(|_| {
+                FieldError::new("subject_type", "must be article, reply, tag, user or media")
+            })
         })
         .transpose()?;
     let filter = AuditFilter {
