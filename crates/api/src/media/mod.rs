@@ -12,9 +12,11 @@
 pub mod inspect;
 pub mod pool;
 pub mod render;
+pub mod store;
 
 pub use inspect::{decode, inspect, Bounds, Inspected, Rejection};
 pub use render::{render, Rendered};
+pub use store::MediaStore;
 
 #[cfg(test)]
 mod fixtures;
