@@ -15,6 +15,7 @@ mod m20261202_000008_block_ids;
 mod m20261202_000009_search;
 mod m20261203_000010_webhooks;
 mod m20261203_000011_preview_links;
+mod m20261203_000012_media;
 mod m20261203_000013_rate_limits;
 
 /// The ordered list of every migration the binary knows.
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_webhooks::Migration),
             Box::new(m20261203_000011_preview_links::Migration),
             Box::new(m20261203_000013_rate_limits::Migration),
+            Box::new(m20261203_000012_media::Migration),
         ]
     }
 }

@@ -17,6 +17,7 @@ pub mod graphql;
 pub mod head;
 pub mod health;
 pub mod index;
+pub mod media;
 pub mod pages;
 pub mod public_cache;
 pub mod rate_limit;

@@ -71,6 +71,11 @@ id_type!(
     BlockId
 );
 
+id_type!(
+    /// Identifies an uploaded image in the media library, for its whole life.
+    MediaId
+);
+
 /// The namespace of the UUID v5 ids given to sections and blocks saved before
 /// they had ids (a fixed, random value: changing it would change those ids).
 const LEGACY_NAMESPACE: Uuid = Uuid::from_u128(0x6d1c_4a8e_9b3f_4e57_a0c2_5f8d_31e7_b904);

@@ -25,6 +25,7 @@ pub mod error;
 pub mod ids;
 pub mod lifecycle;
 pub mod limits;
+pub mod media;
 pub mod policy;
 #[cfg(test)]
 mod proptests;
@@ -47,7 +48,7 @@ pub use article::{
 pub use block::{Block, BlockContent, BlockContentInput, BlockInput, ListBlock, PullQuote};
 pub use correction::{Correction, CorrectionKind, NewCorrection};
 pub use error::{DomainError, FieldError, ValidationErrors};
-pub use ids::{ArticleId, BlockId, CorrectionId, ReplyId, SectionId, TagId, UserId};
+pub use ids::{ArticleId, BlockId, CorrectionId, MediaId, ReplyId, SectionId, TagId, UserId};
 pub use lifecycle::{ArticleStatus, Lifecycle};
 pub use reply::{ModerationAction, NewReply, Reply, ReplyBody, ReplyStatus};
 pub use rich_text::RichText;

@@ -14,6 +14,8 @@
 //! | manage tags                | yes   | yes    | no                          |
 //! | manage users, read audit   | yes   | no     | no                          |
 //! | manage webhooks            | yes   | no     | no                          |
+//! | upload media, browse library | yes | yes    | yes                         |
+//! | edit / delete media        | yes   | yes    | own uploads                 |
 //!
 //! Anonymous callers may only read public content and post replies; every
 //! action here refuses them with [`DomainError::Unauthenticated`].
@@ -71,6 +73,18 @@ pub enum Action {
     ReadAuditLog,
     /// Create, change, rotate or delete webhook endpoints; read their deliveries.
     ManageWebhooks,
+    /// Upload an image or browse the media library.
+    UploadMedia,
+    /// Change an image's metadata; `own` when the actor uploaded it.
+    EditMedia {
+        /// The actor uploaded it.
+        own: bool,
+    },
+    /// Delete an image from the library; `own` when the actor uploaded it.
+    DeleteMedia {
+        /// The actor uploaded it.
+        own: bool,
+    },
 }
 
 /// Decides whether `actor` (None for anonymous) may do `action`.
@@ -92,6 +106,8 @@ pub fn authorize(actor: Option<Actor>, action: Action) -> Result<(), DomainError
         (Role::Author, Action::SubmitArticle(facts) | Action::SharePreview(facts)) => {
             facts.actor_is_author
         }
+        (Role::Author, Action::UploadMedia) => true,
+        (Role::Author, Action::EditMedia { own } | Action::DeleteMedia { own }) => own,
         (Role::Author, _) => false,
     };
     if allowed {
@@ -116,6 +132,9 @@ fn describe(action: Action) -> &'static str {
         Action::ManageUsers => "managing users needs the admin role",
         Action::ReadAuditLog => "reading the audit log needs the admin role",
         Action::ManageWebhooks => "managing webhooks needs the admin role",
+        Action::UploadMedia => "uploading media needs a staff role",
+        Action::EditMedia { .. } => "authors may edit only the images they uploaded",
+        Action::DeleteMedia { .. } => "authors may delete only the images they uploaded",
     }
 }
 
@@ -252,5 +271,23 @@ mod tests {
         ] {
             assert!(authorize(author, action).is_err(), "{action:?}");
         }
+    }
+
+    #[test]
+    fn authors_upload_and_edit_only_their_own_media() {
+        let author = actor(Role::Author);
+        assert!(authorize(author, Action::UploadMedia).is_ok());
+        assert!(authorize(author, Action::EditMedia { own: true }).is_ok());
+        assert!(authorize(author, Action::DeleteMedia { own: true }).is_ok());
+        assert!(authorize(author, Action::EditMedia { own: false }).is_err());
+        assert!(authorize(author, Action::DeleteMedia { own: false }).is_err());
+        for role in [Role::Editor, Role::Admin] {
+            assert!(authorize(actor(role), Action::EditMedia { own: false }).is_ok());
+            assert!(authorize(actor(role), Action::DeleteMedia { own: false }).is_ok());
+        }
+        assert_eq!(
+            authorize(None, Action::UploadMedia),
+            Err(DomainError::Unauthenticated)
+        );
     }
 }

@@ -21,7 +21,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
-use masthead_domain::{ArticleId, Author, ReplyId, TagId, UserId};
+use masthead_domain::{ArticleId, Author, MediaId, ReplyId, TagId, UserId};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -172,6 +172,8 @@ pub enum AuditSubject {
     User(UserId),
     /// A webhook endpoint.
     Webhook(Uuid),
+    /// An image in the media library.
+    Media(MediaId),
 }
 
 /// The kinds of subject, to filter the log by (`subject_type` in both APIs).
@@ -187,16 +189,19 @@ pub enum SubjectKind {
     User,
     /// Webhook endpoints.
     Webhook,
+    /// Images in the media library.
+    Media,
 }
 
 impl SubjectKind {
     /// Every kind.
-    pub const ALL: [SubjectKind; 5] = [
+    pub const ALL: [SubjectKind; 6] = [
         SubjectKind::Article,
         SubjectKind::Reply,
         SubjectKind::Tag,
         SubjectKind::User,
         SubjectKind::Webhook,
+        SubjectKind::Media,
     ];
 
     /// Stable name, as stored and shown in APIs.
@@ -207,6 +212,7 @@ impl SubjectKind {
             SubjectKind::Tag => "tag",
             SubjectKind::User => "user",
             SubjectKind::Webhook => "webhook",
+            SubjectKind::Media => "media",
         }
     }
 }
@@ -254,6 +260,17 @@ impl NewAuditEntry {
             actor,
             action,
             subject: AuditSubject::Tag(tag),
+            version: None,
+            detail: Map::new(),
+        }
+    }
+
+    /// An entry about an image in the media library.
+    pub fn media(actor: Option<UserId>, action: AuditAction, media: MediaId) -> Self {
+        Self {
+            actor,
+            action,
+            subject: AuditSubject::Media(media),
             version: None,
             detail: Map::new(),
         }
@@ -353,6 +370,7 @@ pub async fn record(db: &impl ConnectionTrait, entry: NewAuditEntry) -> Result<(
         AuditSubject::Tag(tag) => (SubjectKind::Tag, tag.0, None),
         AuditSubject::User(user) => (SubjectKind::User, user.0, None),
         AuditSubject::Webhook(endpoint) => (SubjectKind::Webhook, endpoint, None),
+        AuditSubject::Media(media) => (SubjectKind::Media, media.0, None),
     };
     audit_entry::Entity::insert(audit_entry::ActiveModel {
         id: Set(Uuid::now_v7()),

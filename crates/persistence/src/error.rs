@@ -126,6 +126,8 @@ fn is_connection_error(error: &sea_orm::sqlx::Error) -> bool {
 fn unique_field(message: &str) -> &'static str {
     if message.contains("email") {
         "email"
+    } else if message.contains("sha256") {
+        "sha256"
     } else {
         "slug"
     }

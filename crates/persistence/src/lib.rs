@@ -19,6 +19,7 @@ pub mod corrections;
 pub mod directory;
 pub mod error;
 pub mod idempotency;
+pub mod media;
 pub mod notifications;
 pub mod outbox;
 pub mod page;

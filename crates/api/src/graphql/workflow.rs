@@ -48,6 +48,8 @@ pub enum AuditSubjectType {
     User,
     /// Webhook endpoints.
     Webhook,
+    /// Images in the media library.
+    Media,
 }
 
 impl From<AuditSubjectType> for SubjectKind {
@@ -58,6 +60,7 @@ impl From<AuditSubjectType> for SubjectKind {
             AuditSubjectType::Tag => SubjectKind::Tag,
             AuditSubjectType::User => SubjectKind::User,
             AuditSubjectType::Webhook => SubjectKind::Webhook,
+            AuditSubjectType::Media => SubjectKind::Media,
         }
     }
 }

@@ -310,7 +310,7 @@ pub struct AuditQuery {
     /// Only entries about this article.
     #[param(format = "uuid")]
     pub article_id: Option<String>,
-    /// Only entries about this kind of subject: `article`, `reply`, `tag`, `user` or `webhook`.
+    /// Only entries about this kind of subject: `article`, `reply`, `tag`, `user`, `webhook` or `media`.
     #[param(value_type = Option<AuditSubjectName>)]
     pub subject_type: Option<String>,
 }
@@ -329,6 +329,8 @@ pub enum AuditSubjectName {
     User,
     /// Webhook endpoints.
     Webhook,
+    /// Images in the media library.
+    Media,
 }
 
 /// The audit log, newest first (admins only).
@@ -371,7 +373,7 @@ pub async fn audit(
             kind.parse::<SubjectKind>().map_err(|_| {
                 FieldError::new(
                     "subject_type",
-                    "must be article, reply, tag, user or webhook",
+                    "must be article, reply, tag, user, webhook or media",
                 )
             })
         })

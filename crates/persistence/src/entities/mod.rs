@@ -11,6 +11,7 @@ pub mod article_tag;
 pub mod audit_entry;
 pub mod correction;
 pub mod idempotency_key;
+pub mod media;
 pub mod persisted_document;
 pub mod preview_link;
 pub mod rate_limit;

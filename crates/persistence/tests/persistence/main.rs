@@ -11,6 +11,7 @@ mod workflow_fixtures;
 
 mod articles;
 mod block_ids;
+mod media;
 mod pagination;
 mod pull_quotes;
 mod rate_limits;

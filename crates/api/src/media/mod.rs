@@ -1,0 +1,22 @@
+//! # Image work: checking uploads and making renditions
+//!
+//! Uploads are hostile input. [`inspect`] decides from the bytes alone what
+//! an upload is and whether it is within bounds *before* decoding a pixel,
+//! then decodes it under `image`'s allocation limits and applies its EXIF
+//! orientation. [`render`] cuts and scales a rendition as the domain's
+//! [`masthead_domain::media::RenditionSpec`] plans it and encodes it afresh,
+//! so no EXIF, XMP or IPTC metadata (GPS, camera serials) reaches readers.
+//! All of it is CPU-heavy and runs on the bounded [`pool`], never on the
+//! async workers.
+
+pub mod inspect;
+pub mod pool;
+pub mod render;
+pub mod store;
+
+pub use inspect::{decode, inspect, Bounds, Inspected, Rejection};
+pub use render::{render, Rendered};
+pub use store::MediaStore;
+
+#[cfg(test)]
+mod fixtures;
