@@ -265,7 +265,11 @@ async fn graphql_sign_in_is_limited_too_even_when_many_are_aliased_in_one_reques
 
 #[each_database]
 async fn a_forged_x_forwarded_for_does_not_escape_the_ip_limit() {
+    // The limiter's own clock: on PostgreSQL the windows are fixed, and on
+    // the wall clock a window could end between the attempts.
+    let clock = LimitClock::manual();
     let apps = TestApp::spawn_all_with(|settings| {
+        settings.limit_clock = clock.clone();
         settings.no_demo = true;
         settings.login_ip_limit = 2;
         settings.login_ip_window = 10;
@@ -284,7 +288,11 @@ async fn a_forged_x_forwarded_for_does_not_escape_the_ip_limit() {
 
 #[each_database]
 async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_allowance() {
+    // The limiter's own clock: on PostgreSQL the windows are fixed, and on
+    // the wall clock a window could end between the attempts.
+    let clock = LimitClock::manual();
     let apps = TestApp::spawn_all_with(|settings| {
+        settings.limit_clock = clock.clone();
         settings.no_demo = true;
         settings.proxies.trust_proxy = true;
         settings.login_ip_limit = 2;
