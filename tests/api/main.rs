@@ -73,6 +73,7 @@ mod syndication_json_ld;
 mod syndication_sitemaps;
 mod webhooks_admin;
 mod webhooks_delivery;
+mod webhooks_giving_up;
 mod webhooks_graphql;
 mod webhooks_nodes;
 mod workflow_audit;
