@@ -166,7 +166,9 @@ impl ArticleRepo<'_> {
         search::index::write(&txn, self.store.search_language(), &article).await?;
         self.record_save(&txn, &article, Saved::Created).await?;
         txn.commit().await?;
-        self.store.content_changed().await;
+        self.store
+            .article_changed(article.is_public_at(crate::now()))
+            .await;
         Ok(article)
     }
 
@@ -211,7 +213,11 @@ impl ArticleRepo<'_> {
         search::index::write(&txn, self.store.search_language(), &article).await?;
         self.record_save(&txn, &article, saved).await?;
         txn.commit().await?;
-        self.store.content_changed().await;
+        // The lifecycle is untouched: readers see this save only when the
+        // article is public.
+        self.store
+            .article_changed(article.is_public_at(crate::now()))
+            .await;
         Ok(article)
     }
 
@@ -272,7 +278,8 @@ impl ArticleRepo<'_> {
             entry = entry.with("published_at", audit::time_text(at));
         }
         audit::record(&txn, entry).await?;
-        let event = match (before.is_public_at(now), next.is_public_at(now)) {
+        let (was_public, is_public) = (before.is_public_at(now), next.is_public_at(now));
+        let event = match (was_public, is_public) {
             (false, true) => Some(WebhookEventType::ArticlePublished),
             (true, false) => Some(WebhookEventType::ArticleUnpublished),
             _ => None,
@@ -281,7 +288,10 @@ impl ArticleRepo<'_> {
             outbox::article_event(&txn, self.store, event, &article, None).await?;
         }
         txn.commit().await?;
-        self.store.content_changed().await;
+        // Between two states no reader sees (draft, in review, scheduled),
+        // public reads stay good; the scheduler announces a scheduled one
+        // when its time comes.
+        self.store.article_changed(was_public || is_public).await;
         Ok(article)
     }
 
@@ -319,7 +329,8 @@ impl ArticleRepo<'_> {
             });
         }
         search::index::remove(&txn, id).await?;
-        if current.public_at.is_some_and(|at| at <= crate::now()) {
+        let was_public = current.public_at.is_some_and(|at| at <= crate::now());
+        if was_public {
             let data = outbox::article_data(
                 self.store,
                 id.0,
@@ -338,7 +349,7 @@ impl ArticleRepo<'_> {
             .with("status", current.status);
         audit::record(&txn, entry).await?;
         txn.commit().await?;
-        self.store.content_changed().await;
+        self.store.article_changed(was_public).await;
         Ok(())
     }
 

@@ -11,8 +11,11 @@ pub const CHANNEL: &str = "masthead_content_changed";
 
 /// Sends the change notice to the other nodes (PostgreSQL only; errors are
 /// logged, not fatal: the write has committed already).
+/// The notice names the sending node, which ignores its own echo: its cache
+/// was retired at the write already, and a second retirement would make
+/// readers wait on a second rebuild of the same content.
 pub(crate) async fn announce(store: &Store) {
-    if let Err(error) = store.notify(CHANNEL, "").await {
+    if let Err(error) = store.notify(CHANNEL, store.node()).await {
         tracing::warn!(%error, "could not notify other nodes of a content change");
     }
 }
@@ -27,12 +30,15 @@ pub async fn relay_remote_changes(store: Store) {
                 // Anything may have changed while nobody was listening.
                 store.note_change();
                 loop {
-                    let heard = listener.recv().await;
-                    // A lost connection may have swallowed notices: refresh too.
-                    store.note_change();
-                    if let Err(error) = heard {
-                        tracing::warn!(%error, "change feed lost the database; reconnecting");
-                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    match listener.recv().await {
+                        Ok(node) if node == store.node() => {}
+                        Ok(_) => store.note_change(),
+                        Err(error) => {
+                            // A lost connection may have swallowed notices: refresh too.
+                            store.note_change();
+                            tracing::warn!(%error, "change feed lost the database; reconnecting");
+                            tokio::time::sleep(Duration::from_secs(1)).await;
+                        }
                     }
                 }
             }

@@ -32,6 +32,9 @@ pub struct Store {
     reader: Reader,
     writer: DatabaseConnection,
     generation: Arc<AtomicU64>,
+    /// This process among the nodes sharing a PostgreSQL database: its own
+    /// change notices come back to it and are not counted twice.
+    node: Arc<str>,
     revisions_keep: u32,
     /// The text-search language (PostgreSQL configuration name).
     search_language: Arc<str>,
@@ -107,6 +110,7 @@ impl Store {
             reader: Reader::new(db.clone()),
             db,
             generation: Arc::new(AtomicU64::new(0)),
+            node: Arc::from(uuid::Uuid::now_v7().simple().to_string()),
             revisions_keep: 0,
             search_language: Arc::from(DEFAULT_SEARCH_LANGUAGE),
             statements,
@@ -123,6 +127,11 @@ impl Store {
         self.generation.load(Ordering::Acquire)
     }
 
+    /// Names this process in the change notices it sends (see [`crate::change_feed`]).
+    pub(crate) fn node(&self) -> &str {
+        &self.node
+    }
+
     /// Records a change of public content that no write of this process
     /// announced: another node's write, or a scheduled article coming due.
     pub fn note_change(&self) {
@@ -136,6 +145,23 @@ impl Store {
         self.generation.fetch_add(1, Ordering::AcqRel);
         self.outbox_wake.notify_one();
         crate::change_feed::announce(self).await;
+    }
+
+    /// Records a write no reader can see (a draft created or saved): cached
+    /// public reads stay good, so they are not retired; only the webhook
+    /// outbox is woken. A newsroom saves drafts far more often than it
+    /// publishes, and each retirement makes the next readers wait on a rebuild.
+    pub(crate) fn staff_content_changed(&self) {
+        self.outbox_wake.notify_one();
+    }
+
+    /// [`Self::content_changed`] when `public`, else [`Self::staff_content_changed`].
+    pub(crate) async fn article_changed(&self, public: bool) {
+        if public {
+            self.content_changed().await;
+        } else {
+            self.staff_content_changed();
+        }
     }
 
     /// The same store, naming articles in webhook payloads by `template`
