@@ -7,7 +7,7 @@
 
 use crate::support;
 
-use masthead_domain::{Article, ArticleId, Lifecycle, Role, UserId};
+use masthead_domain::{Article, Lifecycle, Role, UserId};
 use masthead_test_macros::each_database;
 use reqwest::{Method, Response};
 use serde_json::{json, Value};
@@ -225,10 +225,11 @@ async fn a_token_opens_its_one_draft_as_it_stands_until_revoked() {
     }
 }
 
-/// Stores a link whose token is `token` directly, expiring at `expires_at`.
+/// Stores a link whose token is `token` directly, handed out by the
+/// article's first author, expiring at `expires_at`.
 async fn stored_link(
     app: &TestApp,
-    article: ArticleId,
+    article: &Article,
     token: &str,
     expires_at: chrono::DateTime<chrono::Utc>,
 ) {
@@ -238,7 +239,7 @@ async fn stored_link(
         .collect();
     app.store
         .preview_links()
-        .create(article, hash, expires_at)
+        .create(article.id, article.authors[0].id, hash, expires_at)
         .await
         .unwrap();
 }
@@ -250,15 +251,9 @@ async fn a_token_stops_at_expiry_and_with_its_article() {
         let article = draft(&app, "Ferry timetable", &author).await;
         let now = masthead_persistence::now();
         let expired = "e".repeat(43);
-        stored_link(
-            &app,
-            article.id,
-            &expired,
-            now - chrono::Duration::seconds(1),
-        )
-        .await;
+        stored_link(&app, &article, &expired, now - chrono::Duration::seconds(1)).await;
         let live = "l".repeat(43);
-        stored_link(&app, article.id, &live, now + chrono::Duration::hours(1)).await;
+        stored_link(&app, &article, &live, now + chrono::Duration::hours(1)).await;
         problem(preview(&app, &expired).await, 404, "expired").await;
         assert_eq!(preview(&app, &live).await.status(), 200);
         let answer = app

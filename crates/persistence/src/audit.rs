@@ -463,8 +463,9 @@ impl AuditRepo<'_> {
     }
 }
 
-/// Detail keys that hold a point in time.
-const TIME_KEYS: [&str; 1] = ["published_at"];
+/// Detail keys that hold a point in time (the answers' schema declares each
+/// `format: date-time`).
+const TIME_KEYS: [&str; 3] = ["published_at", "expires_at", "previous_secret_until"];
 
 /// A point in time as audit details hold it: RFC 3339 in UTC with a `Z`, the
 /// one timestamp format of both APIs.
@@ -521,9 +522,11 @@ mod tests {
             "published_at".to_owned(),
             "2026-05-18T12:00:00.25+02:00".into(),
         );
+        detail.insert("expires_at".to_owned(), "2026-05-18T10:00:00+00:00".into());
         detail.insert("title".to_owned(), "2026-05-18T12:00:00+02:00".into());
         let read = super::with_utc_times(detail);
         assert_eq!(read["published_at"], "2026-05-18T10:00:00.250000Z");
+        assert_eq!(read["expires_at"], "2026-05-18T10:00:00.000000Z");
         assert_eq!(read["title"], "2026-05-18T12:00:00+02:00", "only times");
     }
 }

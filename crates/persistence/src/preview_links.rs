@@ -28,8 +28,8 @@ pub struct PreviewLink {
     pub id: Uuid,
     /// The one article it opens.
     pub article_id: ArticleId,
-    /// Who handed it out.
-    pub created_by: Option<UserId>,
+    /// Who handed it out (every link is handed out by a member of staff).
+    pub created_by: UserId,
     /// When.
     pub created_at: DateTime<Utc>,
     /// When it stops working.
@@ -76,6 +76,7 @@ impl PreviewLinkRepo<'_> {
     pub async fn create(
         &self,
         article: ArticleId,
+        created_by: UserId,
         token_hash: String,
         expires_at: DateTime<Utc>,
     ) -> Result<PreviewLink> {
@@ -94,7 +95,7 @@ impl PreviewLinkRepo<'_> {
             id: Set(Uuid::now_v7()),
             article_id: Set(article.0),
             token_hash: Set(token_hash),
-            created_by: Set(self.actor.map(|actor| actor.0)),
+            created_by: Set(Some(created_by.0)),
             created_at: Set(crate::now()),
             expires_at: Set(expires_at),
             revoked_at: Set(None),
@@ -106,10 +107,11 @@ impl PreviewLinkRepo<'_> {
             PersistenceError::Database(_) => PersistenceError::NotFound,
             other => other,
         })?;
-        let link = from_row(row);
-        let entry = NewAuditEntry::article(self.actor, AuditAction::CreatePreviewLink, article)
-            .with("preview_link", link.id.to_string())
-            .with("expires_at", link.expires_at.to_rfc3339());
+        let link = from_row(row)?;
+        let entry =
+            NewAuditEntry::article(Some(created_by), AuditAction::CreatePreviewLink, article)
+                .with("preview_link", link.id.to_string())
+                .with("expires_at", audit::time_text(link.expires_at));
         audit::record(&txn, entry).await?;
         txn.commit().await?;
         Ok(link)
@@ -117,7 +119,7 @@ impl PreviewLinkRepo<'_> {
 
     /// Every link of `article`, newest first.
     pub async fn of_article(&self, article: ArticleId) -> Result<Vec<PreviewLink>> {
-        Ok(preview_link::Entity::find()
+        preview_link::Entity::find()
             .filter(preview_link::Column::ArticleId.eq(article.0))
             .order_by_desc(preview_link::Column::CreatedAt)
             .order_by_desc(preview_link::Column::Id)
@@ -125,24 +127,26 @@ impl PreviewLinkRepo<'_> {
             .await?
             .into_iter()
             .map(from_row)
-            .collect())
+            .collect()
     }
 
     /// The link `id`, whatever its article.
     pub async fn by_id(&self, id: Uuid) -> Result<Option<PreviewLink>> {
-        Ok(preview_link::Entity::find_by_id(id)
+        preview_link::Entity::find_by_id(id)
             .one(self.store.db())
             .await?
-            .map(from_row))
+            .map(from_row)
+            .transpose()
     }
 
     /// The link whose token hashes to `token_hash`, active or not.
     pub async fn by_token_hash(&self, token_hash: &str) -> Result<Option<PreviewLink>> {
-        Ok(preview_link::Entity::find()
+        preview_link::Entity::find()
             .filter(preview_link::Column::TokenHash.eq(token_hash))
             .one(self.store.db())
             .await?
-            .map(from_row))
+            .map(from_row)
+            .transpose()
     }
 
     /// Revokes link `id` of `article` (one of another article is
@@ -168,17 +172,20 @@ impl PreviewLinkRepo<'_> {
             audit::record(&txn, entry).await?;
         }
         txn.commit().await?;
-        Ok(from_row(row))
+        from_row(row)
     }
 }
 
-fn from_row(row: preview_link::Model) -> PreviewLink {
-    PreviewLink {
+fn from_row(row: preview_link::Model) -> Result<PreviewLink> {
+    let created_by = row.created_by.ok_or_else(|| {
+        PersistenceError::Corrupt(format!("preview link {} has no creator", row.id))
+    })?;
+    Ok(PreviewLink {
         id: row.id,
         article_id: ArticleId(row.article_id),
-        created_by: row.created_by.map(UserId),
+        created_by: UserId(created_by),
         created_at: row.created_at,
         expires_at: row.expires_at,
         revoked_at: row.revoked_at,
-    }
+    })
 }

@@ -13,7 +13,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
-use masthead_domain::{Article, ArticleContent, ArticleId, Author, UserId};
+use masthead_domain::{Article, ArticleContent, ArticleId, Author, Slug, UserId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
@@ -90,11 +90,14 @@ pub struct RevisionInfo {
     pub saved_at: DateTime<Utc>,
 }
 
-/// A whole revision. `content.slug` is the slug the article had then.
+/// A whole revision.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Revision {
     /// Number, author, time.
     pub info: RevisionInfo,
+    /// The slug the article had then (every save records it; it is also
+    /// `content.slug`).
+    pub slug: Slug,
     /// The whole editable content.
     pub content: ArticleContent,
 }
@@ -204,8 +207,15 @@ impl RevisionRepo<'_> {
             return Ok(None);
         };
         let content = decode(&row.content, article)?;
+        let slug = content.slug.clone().ok_or_else(|| {
+            PersistenceError::Corrupt(format!("revision {number} of {article} has no slug"))
+        })?;
         let info = self.infos(vec![InfoRow::from(row)]).await?.remove(0);
-        Ok(Some(Revision { info, content }))
+        Ok(Some(Revision {
+            info,
+            slug,
+            content,
+        }))
     }
 
     async fn infos(&self, rows: Vec<InfoRow>) -> Result<Vec<RevisionInfo>> {

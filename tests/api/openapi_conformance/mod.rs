@@ -10,6 +10,8 @@
 //! against the partial schema the `fields` parameter names (`x-partial-answer`).
 
 mod auth;
+mod nullables;
+mod nulls;
 mod replies;
 mod staff;
 mod webhooks;
@@ -44,6 +46,8 @@ pub struct Conformance<'a> {
     strict: Value,
     /// (method, path template, status) seen.
     seen: BTreeSet<(String, String, u16)>,
+    /// Which nullable properties of the answers were seen null.
+    nulls: nullables::Observed,
 }
 
 impl<'a> Conformance<'a> {
@@ -62,6 +66,7 @@ impl<'a> Conformance<'a> {
             document,
             strict,
             seen: BTreeSet::new(),
+            nulls: nullables::Observed::new(),
         }
     }
 
@@ -134,6 +139,7 @@ impl<'a> Conformance<'a> {
                 }
                 let body: Value = serde_json::from_slice(&bytes).expect("a JSON body");
                 self.validate(&schema, &body, &context);
+                nullables::observe(&self.strict, &schema, &body, &mut self.nulls);
                 body
             }
         };
@@ -217,6 +223,21 @@ impl<'a> Conformance<'a> {
             }
         }
         assert!(operations > 0, "the area {area_name} has operations");
+        self.finish(area_name);
+    }
+
+    /// Hands what this part of the suite (an area, or the null cases of
+    /// `nulls.rs`) observed of nullable properties to the pooled check,
+    /// which runs once every part has finished on this database.
+    pub fn finish(&self, part: &str) {
+        let mut parts: BTreeSet<String> = self.document["paths"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|template| area(template).to_owned())
+            .collect();
+        parts.insert("nulls".to_owned());
+        nullables::complete_area(self.app.backend, part, &parts, &self.nulls);
     }
 
     /// Every status in `statuses` was seen from `method template`.

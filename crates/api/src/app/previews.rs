@@ -72,7 +72,7 @@ pub async fn create(
         .store
         .preview_links()
         .acting_as(actor.id)
-        .create(article.id, hash, expires_at)
+        .create(article.id, actor.id, hash, expires_at)
         .await?;
     let url = state.settings.preview_url.replace("{token}", &token);
     Ok(NewPreviewLink { link, token, url })

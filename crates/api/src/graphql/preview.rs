@@ -75,8 +75,8 @@ impl PreviewLinkNode {
         ID(self.link.article_id.to_string())
     }
     /// The UUID of the staff member who handed it out.
-    async fn created_by(&self) -> Option<ID> {
-        self.link.created_by.map(|user| ID(user.to_string()))
+    async fn created_by(&self) -> ID {
+        ID(self.link.created_by.to_string())
     }
     /// When it was handed out.
     async fn created_at(&self) -> Timestamp {

@@ -162,7 +162,7 @@ pub struct RevisionNode {
     #[graphql(flatten)]
     pub summary: RevisionSummaryNode,
     /// The slug the article had then.
-    pub slug: Option<String>,
+    pub slug: String,
     /// The summary under the headline.
     pub standfirst: String,
     /// The body.
@@ -193,7 +193,7 @@ impl From<&Revision> for RevisionNode {
         let image = content.feature_image.as_ref();
         Self {
             summary: (&revision.info).into(),
-            slug: content.slug.as_ref().map(ToString::to_string),
+            slug: revision.slug.to_string(),
             standfirst: content.standfirst.clone(),
             sections: content.sections.iter().map(RevisionSection::from).collect(),
             author_ids: content

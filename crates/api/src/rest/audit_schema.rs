@@ -42,6 +42,21 @@ pub fn declare(schemas: &mut Value) {
                 "description": "The preview link (`share_preview`, `revoke_preview`)." },
             "expires_at": { "type": "string", "format": "date-time",
                 "description": "When the preview link stops working (`share_preview`)." },
+            "url": { "type": "string", "format": "uri",
+                "description": "A webhook endpoint's address (`create`, `update`, `delete` of a webhook)." },
+            "events": { "type": "array", "items": { "type": "string" },
+                "description": "The events a webhook endpoint receives, when set or changed." },
+            "description": text("A webhook endpoint's new description."),
+            "enabled": { "type": "boolean",
+                "description": "A webhook endpoint switched on or off." },
+            "previous_secret_until": { "type": "string", "format": "date-time",
+                "description": "Until when the old signing secret still signs (`rotate_secret`)." },
+            "delivery": { "type": "string", "format": "uuid",
+                "description": "The webhook delivery sent again (`redeliver`)." },
+            "event": { "type": "string", "format": "uuid",
+                "description": "The event of that delivery (`redeliver`)." },
+            "file_name": text("An uploaded image's file name (media `create`)."),
+            "sha256": text("An uploaded image's SHA-256, hex (media `create`)."),
         }
     });
     let entry = &mut schemas["AuditEntry"]["properties"];

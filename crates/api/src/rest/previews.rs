@@ -30,8 +30,8 @@ pub struct PreviewLinkView {
     #[schema(format = "uuid")]
     pub article_id: String,
     /// Who handed it out.
-    #[schema(required = true, format = "uuid")]
-    pub created_by: Option<String>,
+    #[schema(format = "uuid")]
+    pub created_by: String,
     #[schema(format = DateTime)]
     pub created_at: String,
     #[schema(format = DateTime)]
@@ -47,7 +47,7 @@ impl PreviewLinkView {
         Self {
             id: link.id.to_string(),
             article_id: link.article_id.to_string(),
-            created_by: link.created_by.map(|user| user.to_string()),
+            created_by: link.created_by.to_string(),
             created_at: timestamp(link.created_at),
             expires_at: timestamp(link.expires_at),
             revoked_at: link.revoked_at.map(timestamp),

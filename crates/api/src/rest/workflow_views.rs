@@ -1,7 +1,7 @@
 //! JSON shapes of the workflow endpoints: revisions, diffs and audit entries.
 
 use masthead_domain::diff::{ContentDiff, SectionChange};
-use masthead_domain::{ArticleContent, Author};
+use masthead_domain::{ArticleContent, Author, Slug};
 use masthead_persistence::audit::AuditEntry;
 use masthead_persistence::revisions::{Revision, RevisionInfo};
 use serde::Serialize;
@@ -74,8 +74,8 @@ impl From<&RevisionInfo> for RevisionInfoView {
 #[schema(as = RevisionContent)]
 pub struct ContentView {
     pub title: String,
-    #[schema(required = true)]
-    pub slug: Option<String>,
+    /// The slug the article had then.
+    pub slug: String,
     pub standfirst: String,
     pub sections: Vec<SectionView>,
     /// Byline user ids, in order.
@@ -89,11 +89,11 @@ pub struct ContentView {
     pub feature_image: Option<FeatureImageView>,
 }
 
-impl From<&ArticleContent> for ContentView {
-    fn from(content: &ArticleContent) -> Self {
+impl ContentView {
+    fn new(content: &ArticleContent, slug: &Slug) -> Self {
         Self {
             title: content.title.to_string(),
-            slug: content.slug.as_ref().map(ToString::to_string),
+            slug: slug.to_string(),
             standfirst: content.standfirst.clone(),
             sections: content.sections.iter().map(Into::into).collect(),
             authors: content.authors.iter().map(ToString::to_string).collect(),
@@ -129,7 +129,7 @@ impl From<&Revision> for RevisionView {
     fn from(revision: &Revision) -> Self {
         Self {
             info: (&revision.info).into(),
-            content: (&revision.content).into(),
+            content: ContentView::new(&revision.content, &revision.slug),
         }
     }
 }
