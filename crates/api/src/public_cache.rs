@@ -12,6 +12,13 @@
 //!
 //! Readers who miss together wait for one build: after a write (or at start),
 //! a hot article costs the database one read, not one per waiting reader.
+//! And readers who arrive while an entry is being rebuilt do not wait at all:
+//! they get the newest answer built so far (at most one rebuild old), as a
+//! CDN serves stale-while-revalidate. A reader who finds no rebuild under way
+//! builds and waits, so a client reading after its own write sees it unless
+//! another reader's rebuild was already under way. Without this, a busy
+//! newsroom (a bump every few milliseconds) made nearly every reader wait for
+//! a rebuild on a database busy with the writes (issue 12).
 //!
 //! Scheduled articles come due without a write: the scheduler (which looks
 //! once a second) bumps the generation when their time comes. A single article
@@ -25,9 +32,10 @@
 //! does not fill the bound with dead answers (the writers benchmark did:
 //! 26 MB of them with the default 16 MiB bound).
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use actix_web::http::header::EntityTag;
@@ -92,8 +100,8 @@ pub type Read = Result<Arc<CachedBody>, Arc<Uncached>>;
 
 /// Bounded in-memory caches of public reads.
 pub struct PublicCache {
-    articles: Cache<String, Arc<CachedBody>>,
-    responses: Cache<String, Arc<CachedBody>>,
+    articles: Shelf,
+    responses: Shelf,
     /// False with a bound of 0: every read is built, none shared or kept.
     enabled: bool,
     /// The newest generation a read has asked for: older entries are dead.
@@ -103,18 +111,9 @@ pub struct PublicCache {
 impl PublicCache {
     /// Caches holding about `max_bytes` in all (0 keeps nothing).
     pub fn new(max_bytes: u64) -> Self {
-        let cache = |capacity: u64| {
-            Cache::builder()
-                .max_capacity(capacity)
-                .time_to_live(MAX_AGE)
-                .weigher(|key: &String, value: &Arc<CachedBody>| {
-                    u32::try_from(key.len() + value.json.len() + ENTRY_OVERHEAD).unwrap_or(u32::MAX)
-                })
-                .build()
-        };
         Self {
-            articles: cache(max_bytes / 2),
-            responses: cache(max_bytes / 2),
+            articles: Shelf::new(max_bytes / 2),
+            responses: Shelf::new(max_bytes / 2),
             enabled: max_bytes > 0,
             newest: AtomicU64::new(0),
         }
@@ -125,8 +124,8 @@ impl PublicCache {
     /// `generation` inserted just before may go too: one rebuild, no harm.)
     fn retire_before(&self, generation: u64) {
         if self.newest.fetch_max(generation, Ordering::AcqRel) < generation {
-            self.articles.invalidate_all();
-            self.responses.invalidate_all();
+            self.articles.current.invalidate_all();
+            self.responses.current.invalidate_all();
         }
     }
 
@@ -161,14 +160,12 @@ impl PublicCache {
             return None;
         }
         self.retire_before(generation);
-        self.responses.get(&key(generation, key_text)).await
+        self.responses.current.get(&key(generation, key_text)).await
     }
 
     /// Bytes held now, by the caches' own weighing.
     pub async fn weighted_size(&self) -> u64 {
-        self.articles.run_pending_tasks().await;
-        self.responses.run_pending_tasks().await;
-        self.articles.weighted_size() + self.responses.weighted_size()
+        self.articles.weighted_size().await + self.responses.weighted_size().await
     }
 }
 
@@ -179,10 +176,89 @@ fn key(generation: u64, text: &str) -> String {
     format!("{generation}:{text}")
 }
 
+/// One kind of entry: the answers of the current generation, and the newest
+/// answer of each key whatever its generation, served while it is rebuilt.
+struct Shelf {
+    current: Cache<String, Arc<CachedBody>>,
+    latest: Cache<String, (u64, Arc<CachedBody>)>,
+    /// Keys being built now, with how many builds of each (one per generation).
+    building: Mutex<HashMap<String, usize>>,
+}
+
+impl Shelf {
+    /// A shelf of about `max_bytes` (half for each map).
+    fn new(max_bytes: u64) -> Self {
+        let weight = |key: &String, body: &CachedBody| {
+            u32::try_from(key.len() + body.json.len() + ENTRY_OVERHEAD).unwrap_or(u32::MAX)
+        };
+        Self {
+            current: Cache::builder()
+                .max_capacity(max_bytes / 2)
+                .time_to_live(MAX_AGE)
+                .weigher(move |key: &String, body: &Arc<CachedBody>| weight(key, body))
+                .build(),
+            latest: Cache::builder()
+                .max_capacity(max_bytes / 2)
+                .time_to_live(MAX_AGE)
+                .weigher(move |key: &String, (_, body): &(u64, Arc<CachedBody>)| weight(key, body))
+                .build(),
+            building: Mutex::new(HashMap::new()),
+        }
+    }
+
+    async fn weighted_size(&self) -> u64 {
+        self.current.run_pending_tasks().await;
+        self.latest.run_pending_tasks().await;
+        self.current.weighted_size() + self.latest.weighted_size()
+    }
+
+    fn is_building(&self, key_text: &str) -> bool {
+        self.building
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .contains_key(key_text)
+    }
+}
+
+/// Marks a key as being built for as long as it lives (a cancelled build
+/// unmarks it too).
+struct Building<'a> {
+    shelf: &'a Shelf,
+    key_text: &'a str,
+}
+
+impl<'a> Building<'a> {
+    fn start(shelf: &'a Shelf, key_text: &'a str) -> Self {
+        *shelf
+            .building
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .entry(key_text.to_owned())
+            .or_default() += 1;
+        Self { shelf, key_text }
+    }
+}
+
+impl Drop for Building<'_> {
+    fn drop(&mut self) {
+        let mut building = self
+            .shelf
+            .building
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(count) = building.get_mut(self.key_text) {
+            *count -= 1;
+            if *count == 0 {
+                building.remove(self.key_text);
+            }
+        }
+    }
+}
+
 impl PublicCache {
     async fn get_or_build<F>(
         &self,
-        cache: &Cache<String, Arc<CachedBody>>,
+        shelf: &Shelf,
         generation: u64,
         key_text: &str,
         build: F,
@@ -194,11 +270,34 @@ impl PublicCache {
             return build.await.map(Arc::new).map_err(Arc::new);
         }
         self.retire_before(generation);
-        cache
-            .try_get_with(key(generation, key_text), async {
-                build.await.map(Arc::new)
-            })
-            .await
+        let key = key(generation, key_text);
+        if let Some(hit) = shelf.current.get(&key).await {
+            return Ok(hit);
+        }
+        if shelf.is_building(key_text) {
+            if let Some((_, newest)) = shelf.latest.get(key_text).await {
+                return Ok(newest);
+            }
+        }
+        let _building = Building::start(shelf, key_text);
+        let read = shelf
+            .current
+            .try_get_with(key, async { build.await.map(Arc::new) })
+            .await;
+        if let Ok(body) = &read {
+            let older = shelf
+                .latest
+                .get(key_text)
+                .await
+                .is_none_or(|(built_at, _)| built_at <= generation);
+            if older {
+                shelf
+                    .latest
+                    .insert(key_text.to_owned(), (generation, body.clone()))
+                    .await;
+            }
+        }
+        read
     }
 }
 
@@ -232,10 +331,13 @@ mod tests {
                 .response(&page, 1, async { body(&"x".repeat(1_000)) })
                 .await;
         }
-        let full = cache.weighted_size().await;
+        let current = &cache.responses.current;
+        current.run_pending_tasks().await;
+        let full = current.weighted_size();
         assert!(full > 50_000, "fifty entries kept: {full}");
         let _ = cache.response("/articles", 2, async { body("[]") }).await;
-        let after = cache.weighted_size().await;
+        current.run_pending_tasks().await;
+        let after = current.weighted_size();
         assert!(after < 1_000, "only the new generation's entry: {after}");
         let old = cache.cached_response("/articles?page=0", 1).await;
         assert!(old.is_none(), "a retired entry is gone");
@@ -255,6 +357,54 @@ mod tests {
         let answers = futures_util::future::join_all((0..16).map(|_| read())).await;
         assert!(answers.iter().all(|answer| answer.is_ok()));
         assert_eq!(builds.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn readers_during_a_rebuild_get_the_newest_answer_without_waiting() {
+        let cache = PublicCache::new(1 << 20);
+        let _ = cache.article("harbour", 1, async { body("old") }).await;
+        let (release, released) = tokio::sync::oneshot::channel::<()>();
+        let rebuild = cache.article("harbour", 2, async {
+            let _ = released.await;
+            body("new")
+        });
+        let meanwhile = async {
+            // The rebuild has started (it is polled first) and is held.
+            let read = cache
+                .article("harbour", 3, async { body("never built") })
+                .await;
+            let _ = release.send(());
+            read
+        };
+        let (rebuilt, meanwhile) = tokio::join!(rebuild, meanwhile);
+        assert_eq!(meanwhile.unwrap().json, "old", "served while rebuilt");
+        assert_eq!(
+            rebuilt.unwrap().json,
+            "new",
+            "the builder waits for its build"
+        );
+        let after = cache.article("harbour", 2, async { body("again") }).await;
+        assert_eq!(after.unwrap().json, "new");
+        let later = cache.article("harbour", 3, async { body("newest") }).await;
+        assert_eq!(later.unwrap().json, "newest", "no rebuild under way: built");
+    }
+
+    #[tokio::test]
+    async fn with_nothing_built_before_readers_wait_for_the_build() {
+        let cache = PublicCache::new(1 << 20);
+        let (release, released) = tokio::sync::oneshot::channel::<()>();
+        let first = cache.article("quay", 1, async {
+            let _ = released.await;
+            body("first")
+        });
+        let second = async {
+            let read = cache.article("quay", 1, async { body("second") });
+            let _ = release.send(());
+            read.await
+        };
+        let (first, second) = tokio::join!(first, second);
+        assert_eq!(first.unwrap().json, "first");
+        assert_eq!(second.unwrap().json, "first", "one build, shared");
     }
 
     #[tokio::test]
