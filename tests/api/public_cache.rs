@@ -504,3 +504,75 @@ async fn a_node_does_not_count_its_own_change_notice_twice() {
         );
     }
 }
+
+/// Reply threads are the same for every reader, so they are cached too; a
+/// reply that becomes public, or goes, shows in the very next read.
+#[each_database]
+async fn reply_threads_are_cached_and_every_reply_change_shows_in_the_next_read() {
+    for app in TestApp::spawn_all().await {
+        let editor = app.sign_in_new(Role::Editor).await;
+        let mut doc = document("Harbour fees", "Harbour Master");
+        doc["reply_policy"] = json!("open");
+        let (_, slug) = published(&app, &editor, doc).await;
+        let thread = format!("/articles/{slug}/replies");
+        let bodies = |page: &Value| -> Vec<String> {
+            page["data"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|reply| reply["body"].as_str().map(str::to_owned))
+                .collect()
+        };
+        let (status, _, empty) = public(&app, &thread).await;
+        assert_eq!(status, 200, "{}", app.backend);
+        assert!(bodies(&empty).is_empty());
+
+        let posted = app
+            .request(Method::POST, &thread, None)
+            .json(&json!({
+                "author_name": "Pier Reader",
+                "author_email": "pier@example.org",
+                "body": "Fees went up twice this year."
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(posted.status(), 201, "{}", app.backend);
+        let posted: Value = posted.json().await.unwrap();
+        let (_, first_etag, page) = public(&app, &thread).await;
+        assert_eq!(
+            bodies(&page),
+            ["Fees went up twice this year."],
+            "{}",
+            app.backend
+        );
+
+        // Twenty more reads run no statement of their own (uncached, each
+        // would run at least two: the article, its threads); the background
+        // tasks' statements (the scheduler's once a second) stay far below.
+        let statements = app.store.statements_executed();
+        for _ in 0..10 {
+            let (_, again, _) = public(&app, &thread).await;
+            assert_eq!(again, first_etag, "{}", app.backend);
+        }
+        let ran = app.store.statements_executed() - statements;
+        assert!(
+            ran < 20,
+            "{}: twenty cached reads ran {ran} statements",
+            app.backend
+        );
+
+        let removed = format!("/admin/replies/{}", posted["id"].as_str().unwrap());
+        let deleted = app
+            .request(Method::DELETE, &removed, Some(&editor))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(deleted.status(), 204, "{}", app.backend);
+        let (_, etag, page) = public(&app, &thread).await;
+        assert_ne!(etag, first_etag, "{}", app.backend);
+        assert!(bodies(&page).is_empty(), "{}: {page}", app.backend);
+        let (status, _, _) = public(&app, "/articles/no-such-story/replies").await;
+        assert_eq!(status, 404, "{}", app.backend);
+    }
+}

@@ -17,7 +17,9 @@ use crate::app::replies::posting::{self, ArticleRef, PostReply};
 use crate::auth::Caller;
 use crate::client_address::ClientAddress;
 use crate::error::ApiError;
+use crate::public_cache::{CachedBody, Uncached};
 use crate::rest::body::{limit_for, read_json};
+use crate::rest::caching::cached_answer;
 use crate::rest::idempotency::{self, KeyScope};
 use crate::rest::listing;
 use crate::rest::reply_views::{
@@ -74,14 +76,32 @@ pub async fn list(
     slug: web::Path<String>,
     query: web::Query<ThreadsQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    // The same for every reader, so kept in the public cache like the lists:
+    // every reply change the public can see bumps the content generation.
+    let generation = state.store.content_generation();
+    let key = format!("rest:{}", request.uri());
+    let read = state
+        .public_cache
+        .response(&key, generation, build_threads_page(&state, &slug, &query))
+        .await;
+    cached_answer(&request, &state.settings, &read, "application/json")
+}
+
+/// Reads and renders a page of an article's public threads.
+async fn build_threads_page(
+    state: &AppState,
+    slug: &str,
+    query: &ThreadsQuery,
+) -> Result<CachedBody, Uncached> {
     let limit = listing::page_size(query.limit)?;
     let cursor = decode_cursor(query.cursor.as_deref())?;
-    let article = posting::find_article(&state, &ArticleRef::Slug(slug.into_inner())).await?;
+    let article = posting::find_article(state, &ArticleRef::Slug(slug.to_owned())).await?;
     let page = state
         .store
         .replies()
         .approved_threads(article.id, limit, cursor)
-        .await?;
+        .await
+        .map_err(ApiError::from)?;
     let next_cursor = page.next_cursor().map(|cursor| cursor.encode());
     let data: Vec<ThreadReplyView> = page
         .items
@@ -89,15 +109,9 @@ pub async fn list(
         .flat_map(|(_, replies)| build_threads(replies))
         .map(Into::into)
         .collect();
-    // A public read: strong ETag, 304 on If-None-Match, Cache-Control: public.
     let body = serde_json::to_vec(&ListView { data, next_cursor })
         .map_err(|error| ApiError::Internal(format!("serialize: {error}")))?;
-    Ok(crate::rest::caching::public_json(
-        &request,
-        &state.settings,
-        body,
-        None,
-    ))
+    Ok(CachedBody::new(body, None))
 }
 
 /// Body of `POST /articles/{slug}/replies`. Anything else is refused, so
