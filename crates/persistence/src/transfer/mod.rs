@@ -131,7 +131,12 @@ pub struct Summary {
 impl Summary {
     fn add(&mut self, table: &str, rows: u64) {
         self.rows += rows;
-        *self.tables.entry(table.to_owned()).or_default() += rows;
+        match self.tables.get_mut(table) {
+            Some(count) => *count += rows,
+            None => {
+                self.tables.insert(table.to_owned(), rows);
+            }
+        }
     }
 }
 
