@@ -48,6 +48,7 @@ mod nul_text;
 mod ops_backup;
 mod ops_drain;
 mod ops_shared_limits;
+mod ops_transfer;
 mod pg_session_kills;
 mod preview_links;
 mod public_cache;

@@ -1,5 +1,5 @@
 //! The `masthead` command line: `serve` (the default), `migrate`, `schema`,
-//! `openapi`, `generate`, `backup` and `user` administration. Every subcommand takes the same
+//! `openapi`, `generate`, `backup`, `export`, `import` and `user` administration. Every subcommand takes the same
 //! `--database-url` / `MASTHEAD_DATABASE_URL`, so they all work on the
 //! database the server uses, also while it runs.
 
@@ -59,6 +59,26 @@ enum Command {
         /// The new file to write (an existing file is never overwritten).
         #[arg(long, value_name = "FILE")]
         out: std::path::PathBuf,
+    },
+    /// Write the whole newsroom (staff with password hashes, articles with
+    /// bodies, revisions, replies, audit log, settings, webhooks with their
+    /// secrets, media rows) to a new JSON Lines file, gzipped when it ends in
+    /// `.gz`: the way from SQLite to PostgreSQL and back (see `import`).
+    Export {
+        #[command(flatten)]
+        database: DatabaseSettings,
+        /// The new file to write (an existing file is never overwritten).
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+    },
+    /// Load an export into a new, empty database (migrated first), all or
+    /// nothing; a non-empty database is refused.
+    Import {
+        /// The export to load (plain or gzipped).
+        #[arg(value_name = "FILE")]
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        database: DatabaseSettings,
     },
 }
 
@@ -133,6 +153,26 @@ pub async fn run() -> anyhow::Result<()> {
             let bytes =
                 masthead_persistence::backup::backup_sqlite(&database.database_url, &out).await?;
             println!("backed up {bytes} bytes to {}", out.display());
+            Ok(())
+        }
+        Some(Command::Export { database, out }) => {
+            let summary = masthead_persistence::transfer::export_to_file(
+                &database.database_url,
+                &database.search_language,
+                &out,
+            )
+            .await?;
+            println!("exported {} rows to {}", summary.rows, out.display());
+            Ok(())
+        }
+        Some(Command::Import { file, database }) => {
+            let summary = masthead_persistence::transfer::import_from_file(
+                &database.database_url,
+                &database.search_language,
+                &file,
+            )
+            .await?;
+            println!("imported {} rows from {}", summary.rows, file.display());
             Ok(())
         }
     }

@@ -121,9 +121,8 @@ impl From<PersistenceError> for ApiError {
             | PersistenceError::Corrupt(_)
             | PersistenceError::SchemaTooNew(_)
             | PersistenceError::UnknownSearchLanguage(_)
-            | PersistenceError::BackupRefused(_)) => {
-                Self::Internal(format!("{error}: {:?}", error))
-            }
+            | PersistenceError::BackupRefused(_)
+            | PersistenceError::Transfer(_)) => Self::Internal(format!("{error}: {:?}", error)),
         }
     }
 }

@@ -44,6 +44,10 @@ pub enum PersistenceError {
     /// says what to do instead).
     #[error("{0}")]
     BackupRefused(String),
+    /// `masthead export` / `masthead import` refused its input or target
+    /// (the message says which line of the file, or what is in the way).
+    #[error("{0}")]
+    Transfer(String),
 }
 
 impl From<DbErr> for PersistenceError {

@@ -43,6 +43,7 @@ pub mod store;
 pub mod tags;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod transfer;
 pub mod users;
 pub mod webhook_deliveries;
 pub mod webhooks;

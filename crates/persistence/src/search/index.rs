@@ -189,20 +189,30 @@ impl Store {
                 .execute(sea_orm::Statement::from_string(backend, *statement))
                 .await?;
         }
-        let ids: Vec<Uuid> = self
-            .db()
-            .query_all(sea_orm::Statement::from_string(
-                backend,
-                "SELECT id FROM articles ORDER BY id",
-            ))
-            .await?
-            .into_iter()
-            .map(|row| row.try_get("", "id"))
-            .collect::<std::result::Result<_, _>>()?;
-        for batch in ids.chunks(REBUILD_BATCH) {
+        // Keyset pages of ids, so memory does not grow with the newsroom
+        // (all ids at once cost ~25 MB per 100,000 articles as sqlx rows).
+        let mut after: Option<Uuid> = None;
+        loop {
+            let mut sql = Sql::new(backend);
+            sql.push("SELECT id FROM articles");
+            if let Some(last) = after {
+                sql.push(" WHERE id > ").bind(last);
+            }
+            sql.push(&format!(" ORDER BY id LIMIT {REBUILD_BATCH}"));
+            let batch: Vec<Uuid> = self
+                .db()
+                .query_all(sql.statement())
+                .await?
+                .into_iter()
+                .map(|row| row.try_get("", "id"))
+                .collect::<std::result::Result<_, _>>()?;
+            let Some(last) = batch.last().copied() else {
+                break;
+            };
             let txn = self.writer().begin().await?;
-            self.articles().reindex_in(&txn, batch).await?;
+            self.articles().reindex_in(&txn, &batch).await?;
             txn.commit().await?;
+            after = Some(last);
         }
         self.settings()
             .set(LANGUAGE_SETTING, self.search_language())

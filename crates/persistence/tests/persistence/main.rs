@@ -20,6 +20,7 @@ mod replies;
 mod search;
 mod session_loss;
 mod store;
+mod transfer;
 mod users_and_tags;
 mod workflow_concurrency;
 mod workflow_history;
