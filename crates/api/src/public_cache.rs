@@ -110,6 +110,11 @@ impl PublicCache {
                 .weigher(|key: &String, value: &Arc<CachedBody>| {
                     u32::try_from(key.len() + value.json.len() + ENTRY_OVERHEAD).unwrap_or(u32::MAX)
                 })
+                .eviction_listener(|_key, _value, cause| {
+                    if cause == moka::notification::RemovalCause::Size {
+                        crate::metrics::recorded().cache_evictions.inc();
+                    }
+                })
                 .build()
         };
         Self {
@@ -161,7 +166,20 @@ impl PublicCache {
             return None;
         }
         self.retire_before(generation);
-        self.responses.get(&key(generation, key_text)).await
+        let cached = self.responses.get(&key(generation, key_text)).await;
+        if cached.is_some() {
+            crate::metrics::recorded().cache_hits.inc();
+        }
+        cached
+    }
+
+    /// Entries and bytes held now, as the caches last counted them (cheap,
+    /// for the metrics endpoint; may lag a little behind).
+    pub fn size(&self) -> (u64, u64) {
+        (
+            self.articles.entry_count() + self.responses.entry_count(),
+            self.articles.weighted_size() + self.responses.weighted_size(),
+        )
     }
 
     /// Bytes held now, by the caches' own weighing.
@@ -194,11 +212,20 @@ impl PublicCache {
             return build.await.map(Arc::new).map_err(Arc::new);
         }
         self.retire_before(generation);
-        cache
+        let built = std::sync::atomic::AtomicBool::new(false);
+        let read = cache
             .try_get_with(key(generation, key_text), async {
+                built.store(true, Ordering::Relaxed);
                 build.await.map(Arc::new)
             })
-            .await
+            .await;
+        let recorded = crate::metrics::recorded();
+        if built.load(Ordering::Relaxed) {
+            recorded.cache_misses.inc();
+        } else {
+            recorded.cache_hits.inc();
+        }
+        read
     }
 }
 
