@@ -45,6 +45,7 @@ mod graphql_write;
 mod http_hardening;
 mod http_head_and_index;
 mod metrics_endpoint;
+mod metrics_request_log;
 mod nul_text;
 mod ops_backup;
 mod ops_drain;
