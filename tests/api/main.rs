@@ -44,6 +44,8 @@ mod graphql_visibility;
 mod graphql_write;
 mod http_hardening;
 mod http_head_and_index;
+mod metrics_endpoint;
+mod metrics_request_log;
 mod nul_text;
 mod ops_backup;
 mod ops_drain;

@@ -40,6 +40,7 @@ async fn node(
         store: application.store(),
         events: application.events(),
         database,
+        metrics_address: None,
     };
     tokio::spawn(application.run_until_stopped());
     (app, handle)

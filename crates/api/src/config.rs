@@ -186,6 +186,12 @@ pub struct Settings {
           value_parser = clap::value_parser!(u64).range(0..=300))]
     pub shutdown_drain_seconds: u64,
 
+    /// Address of the Prometheus metrics listener (`GET /metrics`), apart
+    /// from the public one so it can stay private, e.g. `127.0.0.1:9464`
+    /// (port 0 picks a free port). Unset: no metrics are served or counted.
+    #[arg(long, env = "MASTHEAD_METRICS_BIND", value_name = "ADDRESS")]
+    pub metrics_bind: Option<String>,
+
     /// Which reverse proxies are trusted to name the client (sign-in and reply limits).
     #[command(flatten)]
     pub proxies: crate::client_address::ProxySettings,

@@ -18,6 +18,7 @@ pub mod head;
 pub mod health;
 pub mod index;
 pub mod media;
+pub mod metrics;
 pub mod pages;
 pub mod public_cache;
 pub mod rate_limit;
@@ -30,6 +31,7 @@ pub mod startup;
 pub mod state;
 pub mod syndication;
 pub mod telemetry;
+pub mod trace_context;
 pub mod webhooks;
 
 pub use config::Settings;

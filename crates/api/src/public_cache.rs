@@ -160,7 +160,18 @@ impl PublicCache {
             return None;
         }
         self.retire_before(generation);
-        self.responses.current.get(&key(generation, key_text)).await
+        let cached = self.responses.current.get(&key(generation, key_text)).await;
+        if cached.is_some() {
+            crate::metrics::recorded().cache_hits.inc();
+        }
+        cached
+    }
+
+    /// Entries and bytes held now, as the caches last counted them (cheap,
+    /// for the metrics endpoint; may lag a little behind).
+    pub fn size(&self) -> (u64, u64) {
+        let (articles, responses) = (self.articles.size(), self.responses.size());
+        (articles.0 + responses.0, articles.1 + responses.1)
     }
 
     /// Bytes held now, by the caches' own weighing.
@@ -196,6 +207,11 @@ impl Shelf {
                 .max_capacity(max_bytes / 2)
                 .time_to_live(MAX_AGE)
                 .weigher(move |key: &String, body: &Arc<CachedBody>| weight(key, body))
+                .eviction_listener(|_key, _value, cause| {
+                    if cause == moka::notification::RemovalCause::Size {
+                        crate::metrics::recorded().cache_evictions.inc();
+                    }
+                })
                 .build(),
             latest: Cache::builder()
                 .max_capacity(max_bytes / 2)
@@ -204,6 +220,14 @@ impl Shelf {
                 .build(),
             building: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Entries and bytes as last counted, without waiting.
+    fn size(&self) -> (u64, u64) {
+        (
+            self.current.entry_count() + self.latest.entry_count(),
+            self.current.weighted_size() + self.latest.weighted_size(),
+        )
     }
 
     async fn weighted_size(&self) -> u64 {
@@ -271,19 +295,31 @@ impl PublicCache {
         }
         self.retire_before(generation);
         let key = key(generation, key_text);
+        let recorded = crate::metrics::recorded();
         if let Some(hit) = shelf.current.get(&key).await {
+            recorded.cache_hits.inc();
             return Ok(hit);
         }
         if shelf.is_building(key_text) {
             if let Some((_, newest)) = shelf.latest.get(key_text).await {
+                recorded.cache_hits.inc();
                 return Ok(newest);
             }
         }
         let _building = Building::start(shelf, key_text);
+        let built = std::sync::atomic::AtomicBool::new(false);
         let read = shelf
             .current
-            .try_get_with(key, async { build.await.map(Arc::new) })
+            .try_get_with(key, async {
+                built.store(true, Ordering::Relaxed);
+                build.await.map(Arc::new)
+            })
             .await;
+        if built.load(Ordering::Relaxed) {
+            recorded.cache_misses.inc();
+        } else {
+            recorded.cache_hits.inc();
+        }
         if let Ok(body) = &read {
             let older = shelf
                 .latest

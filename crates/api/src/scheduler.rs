@@ -77,6 +77,11 @@ impl Scheduler {
             if self.announced.insert((article_id, at)) {
                 // Cached public lists do not hold it yet.
                 store.note_change();
+                // How late this node saw it come due (the tick is once a second).
+                let late = (Utc::now() - at).to_std().unwrap_or_default();
+                crate::metrics::recorded()
+                    .scheduler_lag_seconds
+                    .observe(late.as_secs_f64());
                 tracing::info!(%article_id, %at, "scheduled article is now public");
                 events.publish(Event::ArticlePublished { article_id });
                 // Webhooks: one event whichever node's scheduler gets here first.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
-use actix_web::middleware::{from_fn, Compress, NormalizePath, TrailingSlash};
+use actix_web::middleware::{from_fn, Compress, Condition, NormalizePath, TrailingSlash};
 use actix_web::{web, App, HttpRequest, HttpServer};
 use anyhow::Context;
 use masthead_persistence::{change_feed, Store};
@@ -32,6 +32,7 @@ pub struct Application {
     server: Server,
     store: Store,
     events: Events,
+    metrics: Option<(Server, std::net::SocketAddr)>,
 }
 
 impl Application {
@@ -76,7 +77,20 @@ impl Application {
             )?;
         }
         let (store, events) = (state.store.clone(), state.events.clone());
+        let metrics = match &state.settings.metrics_bind {
+            Some(bind) => Some(crate::metrics::server::serve(
+                bind,
+                crate::metrics::sampled::Sources {
+                    store: state.store.clone(),
+                    public_cache: state.public_cache.clone(),
+                },
+            )?),
+            None => None,
+        };
         let server = serve(listener, state)?;
+        if let Some((_, metrics_address)) = &metrics {
+            tracing::info!("Masthead metrics on http://{metrics_address}/metrics");
+        }
         // Logged once the stop signals are handled: a SIGTERM from here on drains.
         tracing::info!("Masthead listening on http://{address}");
         Ok(Self {
@@ -84,7 +98,13 @@ impl Application {
             server,
             store,
             events,
+            metrics,
         })
+    }
+
+    /// The port of the metrics listener, when `--metrics-bind` is set.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(_, address)| address.port())
     }
 
     /// The port actually bound (useful with port 0).
@@ -111,7 +131,15 @@ impl Application {
     /// Serves until SIGTERM or SIGINT, drains (see [`crate::drain`]), then
     /// finishes in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let Some((metrics, _)) = self.metrics else {
+            return self.server.await;
+        };
+        let metrics_handle = metrics.handle();
+        let metrics_task = tokio::spawn(metrics);
+        let served = self.server.await;
+        metrics_handle.stop(false).await;
+        let _ = metrics_task.await;
+        served
     }
 }
 
@@ -197,6 +225,7 @@ async fn token_keys(store: &Store, settings: &Settings) -> anyhow::Result<TokenK
 fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let schema = graphql::build_schema(Some(state.clone()), &state.settings);
     let max_body = state.settings.max_body_bytes;
+    let metrics = state.settings.metrics_bind.is_some();
     let stop = crate::drain::on_signal(
         state.drain.clone(),
         std::time::Duration::from_secs(state.settings.shutdown_drain_seconds),
@@ -205,11 +234,16 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let server = HttpServer::new(move || {
         App::new()
             .wrap(from_fn(head::as_get))
+            .wrap(Condition::new(
+                metrics,
+                from_fn(crate::metrics::http::record),
+            ))
             .wrap(NormalizePath::new(TrailingSlash::Trim))
             .wrap(Compress::default())
             .wrap(cors(&state.settings.cors_origins))
             .wrap(from_fn(security::bound_request_head))
             .wrap(TracingLogger::<RequestSpan>::new())
+            .wrap(from_fn(crate::trace_context::propagate))
             .wrap(security::default_headers())
             .wrap(from_fn(crate::drain::close_connections_while_draining))
             .app_data(web::Data::new(state.clone()))
@@ -248,6 +282,8 @@ fn cors(origins: &[String]) -> Cors {
             "retry-after",
             "last-modified",
             "idempotent-replayed",
+            "x-request-id",
+            "traceparent",
         ])
         .max_age(3600);
     if origins.iter().any(|origin| origin == "*") {

@@ -3,7 +3,7 @@
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::Error;
+use actix_web::{Error, HttpMessage};
 use tracing::Span;
 use tracing_actix_web::RootSpanBuilder;
 use tracing_subscriber::EnvFilter;
@@ -29,7 +29,8 @@ pub fn init() {
     };
 }
 
-/// The span of each HTTP request: method, route, path and status. Unlike the
+/// The span of each HTTP request: method, route, path, status, and the
+/// request id and trace of [`crate::trace_context`]. Unlike the
 /// stock span of `tracing-actix-web` it carries no client IP and no user
 /// agent, so logs never hold a reader's address in clear (replies keep only
 /// a salted hash of it).
@@ -37,12 +38,17 @@ pub struct RequestSpan;
 
 impl RootSpanBuilder for RequestSpan {
     fn on_request_start(request: &ServiceRequest) -> Span {
+        let extensions = request.extensions();
+        let context = extensions.get::<crate::trace_context::TraceContext>();
         tracing::info_span!(
             "request",
             method = %request.method(),
             route = request.match_pattern().unwrap_or_default(),
             path = request.path(),
             status = tracing::field::Empty,
+            request_id = context.map(|context| context.request_id.as_str()),
+            trace_id = context.map(|context| context.trace_id.as_str()),
+            span_id = context.map(|context| context.span_id.as_str()),
         )
     }
 
@@ -77,7 +83,18 @@ mod tests {
                 .iter()
                 .map(|field| field.name().to_owned())
                 .collect();
-            assert_eq!(fields, ["method", "route", "path", "status"]);
+            assert_eq!(
+                fields,
+                [
+                    "method",
+                    "route",
+                    "path",
+                    "status",
+                    "request_id",
+                    "trace_id",
+                    "span_id"
+                ]
+            );
         });
     }
 }

@@ -320,6 +320,15 @@ impl Store {
         &self.writer
     }
 
+    /// The connections of the read pool and of the write pool, in use and
+    /// idle, for the metrics endpoint (sqlx does not say how many callers wait).
+    pub fn pool_connections(&self) -> [PoolConnections; 2] {
+        [
+            PoolConnections::of("read", &self.db),
+            PoolConnections::of("write", &self.writer),
+        ]
+    }
+
     /// Closes the pools (graceful shutdown).
     pub async fn close(self) -> Result<()> {
         self.writer.close().await.map_err(PersistenceError::from)?;
@@ -456,5 +465,38 @@ mod tests {
             "force_custom_plan"
         );
         assert_eq!(setting(store.writer(), "plan_cache_mode").await, "auto");
+    }
+}
+
+/// How many connections a pool holds, busy and idle (see [`Store::pool_connections`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolConnections {
+    /// `read` or `write`.
+    pub pool: &'static str,
+    /// Connections lent out to a statement or transaction now.
+    pub in_use: u64,
+    /// Connections open and waiting for work.
+    pub idle: u64,
+}
+
+impl PoolConnections {
+    fn of(pool: &'static str, connection: &DatabaseConnection) -> Self {
+        let (size, idle) = match connection {
+            DatabaseConnection::SqlxSqlitePoolConnection(_) => {
+                let pool = connection.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            DatabaseConnection::SqlxPostgresPoolConnection(_) => {
+                let pool = connection.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            _ => (0, 0),
+        };
+        let idle = u64::try_from(idle).unwrap_or(u64::MAX);
+        Self {
+            pool,
+            in_use: u64::from(size).saturating_sub(idle),
+            idle,
+        }
     }
 }

@@ -70,6 +70,8 @@ pub struct TestApp {
     pub store: Store,
     /// The server's event bus: tests raise events through it as the app would.
     pub events: Events,
+    /// `http://127.0.0.1:PORT` of the metrics listener, with `--metrics-bind`.
+    pub metrics_address: Option<String>,
 }
 
 impl TestApp {
@@ -107,6 +109,9 @@ impl TestApp {
         let address = format!("http://127.0.0.1:{}", application.port());
         let store = application.store();
         let events = application.events();
+        let metrics_address = application
+            .metrics_port()
+            .map(|port| format!("http://127.0.0.1:{port}"));
         tokio::spawn(application.run_until_stopped());
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -119,6 +124,7 @@ impl TestApp {
             database,
             store,
             events,
+            metrics_address,
         }
     }
 

@@ -91,18 +91,26 @@ pub async fn run<T: Send + 'static>(
 ) -> Result<T, ApiError> {
     let (reply, answer) = oneshot::channel();
     let boxed: Job = Box::new(move |memory| {
+        let metrics = crate::metrics::recorded();
+        metrics.hash_queued.dec();
+        metrics.hash_running.inc();
         let answer = job(memory);
+        metrics.hash_running.dec();
         Box::new(move || {
             let _ = reply.send(answer);
         })
     });
+    // Counted before sending, so the worker's decrement never comes first.
+    crate::metrics::recorded().hash_queued.inc();
     match pool().queue.try_send(boxed) {
         Ok(()) => {}
         Err(TrySendError::Full(_)) => {
+            crate::metrics::recorded().hash_queued.dec();
             tracing::warn!("password hashing queue full; refusing with 503");
             return Err(ApiError::Unavailable);
         }
         Err(TrySendError::Disconnected(_)) => {
+            crate::metrics::recorded().hash_queued.dec();
             return Err(ApiError::Internal("no password hashing thread".into()));
         }
     }

@@ -97,6 +97,9 @@ pub fn build_schema(state: Option<AppState>, settings: &Settings) -> MastheadSch
         max_complexity: settings.graphql_max_complexity,
         introspection: settings.graphql_introspection,
     });
+    if settings.metrics_bind.is_some() {
+        builder = builder.extension(crate::metrics::graphql::CountOperations);
+    }
     if !settings.graphql_introspection {
         // "Did you mean …" hints name fields the client never saw: with the
         // schema hidden, they would leak it one typo at a time.

@@ -112,6 +112,7 @@ async fn serve(
     tenure: Tenure,
     state: AppState,
 ) {
+    let _open = crate::metrics::Held::new(&crate::metrics::recorded().websockets);
     let mut graphql = std::pin::pin!(graphql);
     let lost = tenure.lost(&state);
     let mut lost = std::pin::pin!(lost);

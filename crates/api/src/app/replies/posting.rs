@@ -45,8 +45,25 @@ pub struct PostReply {
 
 /// Posts `input` under `article` as `caller` from `address`. Returns the
 /// reply as the poster may see it: a honeypot catch is stored as spam but
-/// reported as pending, so the robot learns nothing.
+/// reported as pending, so the robot learns nothing. Each outcome is
+/// counted (`masthead_replies_total`).
 pub async fn post_reply(
+    state: &AppState,
+    caller: Caller,
+    address: ClientAddress,
+    article: ArticleRef,
+    input: PostReply,
+) -> Result<Reply, ApiError> {
+    let posted = post(state, caller, address, article, input).await;
+    crate::metrics::reply(match &posted {
+        Ok(reply) if reply.status == ReplyStatus::Approved => "posted",
+        Ok(_) => "held",
+        Err(_) => "refused",
+    });
+    posted
+}
+
+async fn post(
     state: &AppState,
     caller: Caller,
     address: ClientAddress,
