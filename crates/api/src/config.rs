@@ -352,18 +352,13 @@ fn parse_absolute_url(value: &str) -> Result<String, String> {
     }
 }
 
-/// The media library's storage and upload limit.
+/// Where the media library keeps its files.
 #[derive(Debug, Clone, Args)]
 pub struct MediaSettings {
     /// Directory of originals and renditions; default `media/` beside the
     /// SQLite file, or `./media` for PostgreSQL and in-memory databases.
     #[arg(long, env = "MASTHEAD_MEDIA_DIR")]
     pub media_dir: Option<std::path::PathBuf>,
-
-    /// Largest accepted upload, in bytes (25 MB by default).
-    #[arg(long, env = "MASTHEAD_MEDIA_MAX_BYTES", default_value_t = 25 * 1024 * 1024,
-          value_parser = clap::value_parser!(u64).range(1..=1024 * 1024 * 1024))]
-    pub media_max_bytes: u64,
 }
 
 impl MediaSettings {
