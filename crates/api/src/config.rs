@@ -60,6 +60,10 @@ pub struct Settings {
     #[command(flatten)]
     pub site: SiteSettings,
 
+    /// Where uploaded images and their renditions are kept.
+    #[command(flatten)]
+    pub media: MediaSettings,
+
     /// The website's preview route, handed out with each preview link;
     /// `{token}` is replaced by the link's token.
     #[arg(
@@ -351,6 +355,26 @@ fn parse_absolute_url(value: &str) -> Result<String, String> {
             Ok(value.to_owned())
         }
         _ => Err(format!("`{value}` is not an absolute http(s) URL")),
+    }
+}
+
+/// Where the media library keeps its files.
+#[derive(Debug, Clone, Args)]
+pub struct MediaSettings {
+    /// Directory of originals and renditions; default `media/` beside the
+    /// SQLite file, or `./media` for PostgreSQL and in-memory databases.
+    #[arg(long, env = "MASTHEAD_MEDIA_DIR")]
+    pub media_dir: Option<std::path::PathBuf>,
+}
+
+impl MediaSettings {
+    /// The directory media is kept in for the database at `database_url`.
+    pub fn dir(&self, database_url: &str) -> std::path::PathBuf {
+        if let Some(dir) = &self.media_dir {
+            return dir.clone();
+        }
+        let key = crate::auth::signing_key::default_key_file(database_url);
+        key.with_file_name("media")
     }
 }
 

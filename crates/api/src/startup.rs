@@ -160,7 +160,11 @@ impl AppState {
             .map_err(|reason| anyhow::anyhow!("refusing to start: {reason}"))?;
         let public_cache = PublicCache::new(settings.public_cache_mb * 1024 * 1024);
         let trusted = trusted_documents(&settings)?;
+        let media_dir = settings.media.dir(&settings.database.database_url);
+        let media = crate::media::MediaStore::local(&media_dir)
+            .map_err(|error| anyhow::anyhow!("refusing to start: {error}"))?;
         Ok(Self {
+            media: Arc::new(media),
             persisted: Arc::new(PersistedQueries::new(trusted)),
             store,
             public_cache: Arc::new(public_cache),
@@ -263,6 +267,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .configure(graphql::routes)
             .configure(crate::syndication::routes)
             .configure(crate::pages::routes)
+            .configure(crate::media::serve::routes)
             .default_service(web::to(not_found))
     })
     .shutdown_timeout(crate::drain::SHUTDOWN_TIMEOUT_SECONDS)

@@ -30,6 +30,8 @@ pub struct AppState {
     pub public_cache: Arc<PublicCache>,
     /// GraphQL documents addressable by hash: trusted and registered ones.
     pub persisted: Arc<crate::graphql::persisted::PersistedQueries>,
+    /// Originals and renditions of the media library.
+    pub media: Arc<crate::media::MediaStore>,
     /// Whether the node was told to stop (readiness, WebSockets).
     pub drain: crate::drain::Drain,
 }

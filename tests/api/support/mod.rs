@@ -26,6 +26,8 @@ pub mod workflow;
 pub fn settings_for(database: &TestDatabase) -> Settings {
     let mut settings = Settings::for_database(database.url.clone());
     settings.jwt_secret_file = Some(key_file_for(&database.url));
+    let key = key_file_for(&database.url);
+    settings.media.media_dir = Some(key.with_extension("media"));
     settings
 }
 

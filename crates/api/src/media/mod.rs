@@ -12,6 +12,7 @@
 pub mod inspect;
 pub mod pool;
 pub mod render;
+pub mod serve;
 pub mod store;
 
 pub use inspect::{decode, inspect, Bounds, Inspected, Rejection};
