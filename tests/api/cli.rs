@@ -3,50 +3,21 @@
 
 use crate::support;
 
-use std::io::Write;
 use std::process::{Output, Stdio};
 
 use masthead_persistence::testing::TestDatabase;
 use masthead_test_macros::each_database;
 use reqwest::Method;
 use serde_json::json;
+use support::cli::{run as masthead, said};
 use support::TestApp;
-
-/// Runs `masthead ARGS --database-url URL`, feeding `stdin` when given.
-async fn masthead(url: &str, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut command = support::masthead_command();
-    command
-        .args(args)
-        .args(["--database-url", url])
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let input = stdin.map(str::to_owned);
-    tokio::task::spawn_blocking(move || {
-        let mut child = command.spawn().expect("start masthead");
-        let mut pipe = child.stdin.take().expect("stdin");
-        if let Some(input) = input {
-            pipe.write_all(input.as_bytes()).expect("write stdin");
-        }
-        drop(pipe);
-        child.wait_with_output().expect("masthead finishes")
-    })
-    .await
-    .expect("join")
-}
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 fn assert_success(output: &Output, what: &str) {
-    assert!(
-        output.status.success(),
-        "{what} failed: {}\n{}",
-        stdout(output),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "{what} failed: {}", said(output));
 }
 
 fn assert_failure(output: &Output, what: &str, says: &str) {
@@ -55,11 +26,7 @@ fn assert_failure(output: &Output, what: &str, says: &str) {
         "{what} succeeded: {}",
         stdout(output)
     );
-    let all = format!(
-        "{}{}",
-        stdout(output),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let all = said(output);
     assert!(all.contains(says), "{what} should say {says:?}: {all}");
 }
 

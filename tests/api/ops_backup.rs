@@ -5,7 +5,7 @@
 use crate::support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
+use std::process::Output;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -13,38 +13,18 @@ use masthead_domain::Role;
 use masthead_persistence::testing::TestDatabase;
 use masthead_test_macros::each_database;
 use sea_orm::{ConnectionTrait, Database, DatabaseBackend, Statement};
+use support::cli::{self, said};
 use support::rest::document;
 use support::TestApp;
 
 /// Runs `masthead backup --out OUT --database-url URL`.
 async fn backup(url: &str, out: &Path) -> Output {
-    let mut command = support::masthead_command();
-    command
-        .args(["backup", "--out"])
-        .arg(out)
-        .args(["--database-url", url])
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    tokio::task::spawn_blocking(move || command.output().expect("run masthead backup"))
-        .await
-        .expect("join")
-}
-
-fn said(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+    let out = out.to_str().expect("a UTF-8 path");
+    cli::run(url, &["backup", "--out", out], None).await
 }
 
 fn scratch(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!(
-        "masthead-backup-{}-{name}",
-        uuid::Uuid::now_v7().simple()
-    ))
+    cli::scratch("backup", name)
 }
 
 /// One number from the SQLite file at `path`.

@@ -8,44 +8,24 @@
 use crate::support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
+use std::process::Output;
 
 use masthead_domain::Role;
 use masthead_persistence::testing::TestDatabase;
 use masthead_test_macros::each_database;
 use reqwest::Method;
 use serde_json::{json, Value};
+use support::cli::{self, said};
 use support::rest::document;
 use support::TestApp;
 
 /// Runs `masthead ARGS --database-url URL`.
 async fn masthead(args: &[&str], url: &str) -> Output {
-    let mut command = support::masthead_command();
-    command
-        .args(args)
-        .args(["--database-url", url])
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    tokio::task::spawn_blocking(move || command.output().expect("run masthead"))
-        .await
-        .expect("join")
-}
-
-fn said(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+    cli::run(url, args, None).await
 }
 
 fn scratch(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!(
-        "masthead-transfer-{}-{name}",
-        uuid::Uuid::now_v7().simple()
-    ))
+    cli::scratch("transfer", name)
 }
 
 /// Exports `url` to a new file (gzipped when `name` ends in `.gz`).
