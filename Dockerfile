@@ -28,7 +28,8 @@ FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --home-dir /data --create-home masthead
+ && useradd --system --uid 10001 --home-dir /data --create-home masthead \
+ && install -d -o masthead -g masthead /data/media
 COPY --from=build /src/target/release/masthead /usr/local/bin/masthead
 USER masthead
 WORKDIR /data

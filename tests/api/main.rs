@@ -49,6 +49,7 @@ mod metrics_endpoint;
 mod metrics_request_log;
 mod nul_text;
 mod ops_backup;
+mod ops_cluster;
 mod ops_drain;
 mod ops_shared_limits;
 mod ops_transfer;

@@ -202,30 +202,11 @@ impl TestApp {
     /// Creates a staff account with `role` directly in the database and signs
     /// it in over HTTP; returns (access token, user id, password).
     pub async fn sign_in_new(&self, role: Role) -> Session {
-        let store = self.store.clone();
-        let password = format!("correct horse {}", uuid::Uuid::now_v7().simple());
-        let email = format!(
-            "{}-{}@newsroom.example",
-            role.as_str(),
-            uuid::Uuid::now_v7().simple()
-        );
-        let hash =
-            masthead_api::auth::password::hash(Password::parse("password", &password).unwrap())
-                .await
-                .expect("hash");
-        let user = store
-            .users()
-            .create(NewUser {
-                email: Email::parse("email", &email).unwrap(),
-                display_name: DisplayName::parse("name", &format!("Test {}", role.as_str()))
-                    .unwrap(),
-                slug: None,
-                bio: None,
-                role,
-                password_hash: hash,
-            })
-            .await
-            .expect("create user");
+        let Staff {
+            user_id,
+            email,
+            password,
+        } = create_staff(&self.store, role).await;
         let response: Value = self
             .client
             .post(format!("{}/api/v1/auth/login", self.address))
@@ -245,7 +226,7 @@ impl TestApp {
                 .as_str()
                 .expect("a refresh token")
                 .to_owned(),
-            user_id: user.id.to_string(),
+            user_id,
             email,
             password,
         }
@@ -278,6 +259,46 @@ impl TestApp {
             );
         }
         apps
+    }
+}
+
+/// A staff account made directly in the database, with its password in clear.
+pub struct Staff {
+    /// The account's id.
+    pub user_id: String,
+    /// Sign-in address (unique per call).
+    pub email: String,
+    /// Password in clear.
+    pub password: String,
+}
+
+/// Creates an active staff account with `role` in `store`.
+pub async fn create_staff(store: &Store, role: Role) -> Staff {
+    let password = format!("correct horse {}", uuid::Uuid::now_v7().simple());
+    let email = format!(
+        "{}-{}@newsroom.example",
+        role.as_str(),
+        uuid::Uuid::now_v7().simple()
+    );
+    let hash = masthead_api::auth::password::hash(Password::parse("password", &password).unwrap())
+        .await
+        .expect("hash");
+    let user = store
+        .users()
+        .create(NewUser {
+            email: Email::parse("email", &email).unwrap(),
+            display_name: DisplayName::parse("name", &format!("Test {}", role.as_str())).unwrap(),
+            slug: None,
+            bio: None,
+            role,
+            password_hash: hash,
+        })
+        .await
+        .expect("create user");
+    Staff {
+        user_id: user.id.to_string(),
+        email,
+        password,
     }
 }
 
