@@ -21,6 +21,7 @@ struct Fixture {
     reply_id: String,
     webhook_id: String,
     preview_token: String,
+    media_id: String,
 }
 
 impl Fixture {
@@ -41,6 +42,7 @@ impl Fixture {
                 "id" if so_far.starts_with("/admin/users") => &self.user_id,
                 "id" if so_far.starts_with("/admin/replies") => &self.reply_id,
                 "id" if so_far.starts_with("/admin/webhooks") => &self.webhook_id,
+                "id" if so_far.starts_with("/admin/media") => &self.media_id,
                 "id" => &self.article_id,
                 "token" => &self.preview_token,
                 "number" | "from" => "1",
@@ -143,6 +145,7 @@ async fn head_answers_wherever_get_does() {
             .as_str()
             .unwrap()
             .to_owned(),
+        media_id: crate::support::media::new_media(&app, &admin).await,
     };
 
     let openapi: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();

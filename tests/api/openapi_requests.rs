@@ -41,6 +41,7 @@ struct Fixture {
     delivery_id: String,
     preview_link_id: String,
     preview_token: String,
+    media_id: String,
 }
 
 async fn json_of(app: &TestApp, request: reqwest::RequestBuilder, expected: u16) -> Value {
@@ -145,6 +146,7 @@ impl Fixture {
             )
             .json(&json!({ "expires_in": 600 }));
         let link = json_of(app, link, 201).await;
+        let media_id = support::media::new_media(app, &session).await;
         Self {
             session,
             article_id,
@@ -159,6 +161,7 @@ impl Fixture {
             delivery_id,
             preview_link_id: link["id"].as_str().expect("an id").to_owned(),
             preview_token: link["token"].as_str().expect("a token").to_owned(),
+            media_id,
         }
     }
 
@@ -177,6 +180,7 @@ impl Fixture {
             ("deliveries", "delivery") => self.delivery_id.clone(),
             ("preview-links", "link_id") => self.preview_link_id.clone(),
             ("preview", "token") => self.preview_token.clone(),
+            ("media", "id") => self.media_id.clone(),
             ("revisions", "number" | "from") => "1".to_owned(),
             ("diff", "to") => "2".to_owned(),
             _ => match schema["enum"].get(0).and_then(Value::as_str) {
@@ -200,6 +204,8 @@ struct Request {
     /// Carries a parameter only staff may send (its description starts
     /// "Staff only"): sent signed in, since anonymously it is 401 first.
     staff_only: bool,
+    /// The body goes as `multipart/form-data` (an upload), not JSON.
+    multipart: bool,
 }
 
 /// Every request of `operation` at `template`: its base, then the variants
@@ -273,7 +279,13 @@ fn requests(
             (name, value)
         })
         .collect();
-    let body_schema = &operation["requestBody"]["content"]["application/json"]["schema"];
+    let content = &operation["requestBody"]["content"];
+    let multipart = content["multipart/form-data"]["schema"].is_object();
+    let body_schema = if multipart {
+        &content["multipart/form-data"]["schema"]
+    } else {
+        &content["application/json"]["schema"]
+    };
     let body = body_schema
         .is_object()
         .then(|| builder.base(body_schema, "", 0));
@@ -286,6 +298,7 @@ fn requests(
         accept,
         in_path: false,
         staff_only: false,
+        multipart,
     };
     let mut out = vec![base("the base request".to_owned(), true)];
     for (name, _, schema) in &path_values {
@@ -382,6 +395,33 @@ fn parameter_variants(builder: &Builder, name: &str, schema: &Value) -> Vec<Vari
     builder.variants(schema, name)
 }
 
+/// A form body built from the JSON the document's schema gave: each property
+/// a text part, except `file`, which becomes a real (small) photo.
+fn upload_form(body: &Value) -> (String, Vec<u8>) {
+    let photo = masthead_api::media::fixtures::jpeg(24, 16);
+    let texts: Vec<(String, String)> = body
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(name, value)| *name != "file" && !value.is_null())
+        .map(|(name, value)| {
+            let text = match value {
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            (name.clone(), text)
+        })
+        .collect();
+    let mut parts: Vec<support::media::Part<'_>> = texts
+        .iter()
+        .map(|(name, text)| (name.as_str(), None, text.as_bytes()))
+        .collect();
+    if body.get("file").is_some() {
+        parts.push(("file", Some("photo.jpg"), &photo));
+    }
+    support::media::form(&parts)
+}
+
 /// Sends `request`, signed in as `session` when given.
 async fn send(
     app: &TestApp,
@@ -396,8 +436,13 @@ async fn send(
     for (name, value) in &request.headers {
         builder = builder.header(name.as_str(), value.as_str());
     }
-    if let Some(body) = &request.body {
-        builder = builder.json(body);
+    match &request.body {
+        Some(body) if request.multipart => {
+            let (content_type, form) = upload_form(body);
+            builder = builder.header("content-type", content_type).body(form);
+        }
+        Some(body) => builder = builder.json(body),
+        None => {}
     }
     let response = builder.send().await.expect("a response");
     let status = response.status().as_u16();
@@ -556,6 +601,8 @@ fn every_request_string_and_list_declares_its_bound() {
         "SectionWrite.icon",
         "BlockWrite.icon",
         "RefreshWrite.refresh_token",
+        // An image's bytes: bounded in bytes by --media-max-bytes (413), not in characters.
+        "MediaUploadWrite.file",
     ];
     let mut missing = Vec::new();
     for (name, schema) in schemas.iter().filter(|(name, _)| name.ends_with("Write")) {

@@ -365,6 +365,12 @@ pub struct MediaSettings {
     /// SQLite file, or `./media` for PostgreSQL and in-memory databases.
     #[arg(long, env = "MASTHEAD_MEDIA_DIR")]
     pub media_dir: Option<std::path::PathBuf>,
+
+    /// Largest image upload, in bytes (1 KiB to 100 MiB): a larger body is
+    /// refused with 413 before it is read to the end.
+    #[arg(long, env = "MASTHEAD_MEDIA_MAX_BYTES", default_value_t = crate::media::inspect::DEFAULT_MAX_BYTES,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1024..=104_857_600))]
+    pub media_max_bytes: usize,
 }
 
 impl MediaSettings {

@@ -87,9 +87,10 @@ pub enum ApiError {
         /// The limit, in bytes.
         limit: usize,
     },
-    /// The body is not `application/json`.
-    #[error("send the body as application/json")]
-    UnsupportedMediaType,
+    /// The body is not of a type this endpoint takes (not `application/json`,
+    /// or an upload that is not an accepted image); the text says what is.
+    #[error("{0}")]
+    UnsupportedMediaType(&'static str),
     /// An `Idempotency-Key` was used before with another request.
     #[error("this Idempotency-Key was used with a different request")]
     IdempotencyKeyReused,
@@ -427,7 +428,7 @@ impl ResponseError for ApiError {
             Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Self::IdempotencyInProgress => StatusCode::CONFLICT,
             Self::HeadersTooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,

@@ -8,6 +8,7 @@ pub mod rest;
 pub mod cli;
 pub mod content;
 pub mod gql;
+pub mod media;
 pub mod ws;
 
 use std::sync::{Arc, Once};

@@ -21,6 +21,7 @@
 pub mod accounts;
 pub mod articles;
 pub mod corrections;
+pub mod media;
 pub mod previews;
 pub mod replies;
 pub mod search;

@@ -1,6 +1,9 @@
 //! Test images, all generated here: gradients in each accepted format, a PNG
 //! header declaring a huge image, and a JPEG carrying an EXIF block with an
-//! orientation and a GPS position.
+//! orientation and a GPS position. Built only for tests (the `fixtures`
+//! feature); a fixture that cannot be made is a broken test, so it may panic.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Cursor;
 

@@ -58,7 +58,9 @@ pub enum Rejection {
 impl From<Rejection> for ApiError {
     fn from(rejection: Rejection) -> Self {
         match rejection {
-            Rejection::Unsupported => Self::UnsupportedMediaType,
+            Rejection::Unsupported => Self::UnsupportedMediaType(
+                "the file is not a JPEG, PNG, WebP or GIF image (its type is read from its bytes)",
+            ),
             Rejection::TooLarge { limit } => Self::PayloadTooLarge { limit },
             Rejection::TooManyPixels { width, height } => FieldError::new(
                 "file",

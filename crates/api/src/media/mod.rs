@@ -19,5 +19,6 @@ pub use inspect::{decode, inspect, Bounds, Inspected, Rejection};
 pub use render::{render, Rendered};
 pub use store::MediaStore;
 
-#[cfg(test)]
-mod fixtures;
+/// Test images generated in code, shared with the end-to-end tests.
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;

@@ -84,11 +84,14 @@ pub fn parse<T: DeserializeOwned>(raw: &[u8]) -> Result<T, ApiError> {
     })
 }
 
+/// What a JSON endpoint says to a body of another type.
+const JSON_ONLY: &str = "send the body as application/json";
+
 fn require_json_content_type(request: &HttpRequest) -> Result<(), ApiError> {
     let mime = request
         .mime_type()
-        .map_err(|_| ApiError::UnsupportedMediaType)?
-        .ok_or(ApiError::UnsupportedMediaType)?;
+        .map_err(|_| ApiError::UnsupportedMediaType(JSON_ONLY))?
+        .ok_or(ApiError::UnsupportedMediaType(JSON_ONLY))?;
     let is_json = mime.type_() == actix_web::mime::APPLICATION
         && (mime.subtype() == actix_web::mime::JSON
             || mime.suffix() == Some(actix_web::mime::JSON));
@@ -98,7 +101,7 @@ fn require_json_content_type(request: &HttpRequest) -> Result<(), ApiError> {
     if is_json && charset_ok {
         Ok(())
     } else {
-        Err(ApiError::UnsupportedMediaType)
+        Err(ApiError::UnsupportedMediaType(JSON_ONLY))
     }
 }
 

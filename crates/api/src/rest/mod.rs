@@ -12,6 +12,8 @@ pub mod corrections;
 pub mod http;
 pub mod idempotency;
 pub mod listing;
+pub mod media;
+pub mod media_form;
 pub mod openapi;
 pub mod openapi_bounds;
 pub mod previews;
@@ -58,6 +60,12 @@ pub fn routes(config: &mut web::ServiceConfig) {
             .service(webhooks::rotate_secret)
             .service(webhooks::deliveries)
             .service(webhooks::redeliver)
+            .service(media::upload)
+            .service(media::list)
+            .service(media::show)
+            .service(media::update)
+            .service(media::remove)
+            .service(media::original)
             .service(tags::create)
             .service(tags::update)
             .service(tags::remove)

@@ -37,8 +37,8 @@ use crate::rest::reply_views::ThreadReplyView;
 use crate::rest::views::UserView;
 use crate::rest::workflow_views::{AuditEntryView, RevisionInfoView};
 use crate::rest::{
-    admin_articles, articles, auth, corrections, openapi_bounds, previews, pull_quotes, replies,
-    root, search, site, tags, taxonomy, users, webhooks, workflow,
+    admin_articles, articles, auth, corrections, media, openapi_bounds, previews, pull_quotes,
+    replies, root, search, site, tags, taxonomy, users, webhooks, workflow,
 };
 use crate::state::AppState;
 
@@ -113,6 +113,12 @@ use crate::state::AppState;
         webhooks::rotate_secret,
         webhooks::deliveries,
         webhooks::redeliver,
+        media::upload,
+        media::list,
+        media::show,
+        media::update,
+        media::remove,
+        media::original,
     ),
     components(schemas(
         Problem,
@@ -141,12 +147,13 @@ use crate::state::AppState;
         (name = "users", description = "Staff accounts (admins)."),
         (name = "auth", description = "Signing in and out, tokens and passwords."),
         (name = "webhooks", description = "Signed webhook endpoints and their delivery logs (admins)."),
+        (name = "media", description = "The media library: image uploads, descriptions, originals (bearer token)."),
     )
 )]
 pub struct ApiDoc;
 
 /// List envelopes: (page schema, item schema, sparse summary schema if `fields=` applies).
-const PAGES: [(&str, &str, Option<&str>); 11] = [
+const PAGES: [(&str, &str, Option<&str>); 12] = [
     ("ArticlePage", "Article", Some("ArticleSummary")),
     ("PublicTagPage", "PublicTag", Some("PublicTagSummary")),
     (
@@ -166,6 +173,7 @@ const PAGES: [(&str, &str, Option<&str>); 11] = [
     ("CorrectionPage", "PlacedCorrection", None),
     ("WebhookPage", "Webhook", None),
     ("WebhookDeliveryPage", "WebhookDelivery", None),
+    ("MediaPage", "Media", None),
 ];
 
 /// Shared statuses an operation cannot give although the rule would add them:

@@ -24,6 +24,7 @@ use masthead_domain::limits::{
     REPLY_BODY_MAX, SECTIONS_MAX, SLUG_MAX, STANDFIRST_MAX, TAGS_MAX, TAG_NAME_MAX, TITLE_MAX,
     URL_MAX,
 };
+use masthead_domain::media::meta::{ALT_MAX, CAPTION_MAX, CREDIT_MAX};
 use serde_json::{json, Value};
 
 use crate::rest::idempotency::KEY_MAX;
@@ -248,6 +249,49 @@ pub const BOUNDS: &[(&str, &[&str], Bound)] = &[
         &["reason"],
         Bound::Length(Some(1), MAX_REASON),
     ),
+    ("MediaUploadWrite", &["file"], Bound::Required),
+    ("MediaUploadWrite", &["alt"], Bound::Length(None, ALT_MAX)),
+    (
+        "MediaUploadWrite",
+        &["caption"],
+        Bound::Length(None, CAPTION_MAX),
+    ),
+    (
+        "MediaUploadWrite",
+        &["credit"],
+        Bound::Length(None, CREDIT_MAX),
+    ),
+    (
+        "MediaUploadWrite",
+        &[],
+        Bound::Requires("focal_x", "focal_y"),
+    ),
+    (
+        "MediaUploadWrite",
+        &[],
+        Bound::Requires("focal_y", "focal_x"),
+    ),
+    ("MediaUpdateWrite", &["alt"], Bound::Length(None, ALT_MAX)),
+    (
+        "MediaUpdateWrite",
+        &["caption"],
+        Bound::Length(None, CAPTION_MAX),
+    ),
+    (
+        "MediaUpdateWrite",
+        &["credit"],
+        Bound::Length(None, CREDIT_MAX),
+    ),
+    (
+        "MediaUpdateWrite",
+        &[],
+        Bound::Requires("focal_x", "focal_y"),
+    ),
+    (
+        "MediaUpdateWrite",
+        &[],
+        Bound::Requires("focal_y", "focal_x"),
+    ),
 ];
 
 /// `ArticleUpdateWrite`, the body of `PUT /admin/articles/{id}`: the
@@ -384,7 +428,10 @@ fn apply_here(schema: &mut Value, bound: Bound) -> bool {
             object.insert("pattern".into(), json!(SLUG_PATTERN));
         }
         Bound::Requires(present, needed) => {
-            object.insert("dependentRequired".into(), json!({ present: [needed] }));
+            let dependent = object
+                .entry("dependentRequired")
+                .or_insert_with(|| json!({}));
+            dependent[present] = json!([needed]);
         }
     }
     true
