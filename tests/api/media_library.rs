@@ -400,3 +400,104 @@ async fn the_server_keeps_answering_while_twenty_large_uploads_arrive() {
         }
     }
 }
+
+#[each_database]
+async fn graphql_browses_describes_and_deletes_with_the_same_rules() {
+    for app in TestApp::spawn_all().await {
+        let (author, other, editor) = (
+            app.sign_in_new(Role::Author).await,
+            app.sign_in_new(Role::Author).await,
+            app.sign_in_new(Role::Editor).await,
+        );
+        let (_, item) = upload(
+            &app,
+            Some(&author),
+            &[
+                ("file", Some("quay.jpg"), &fixtures::jpeg(400, 300)),
+                ("credit", None, b"Quay Photo"),
+            ],
+        )
+        .await;
+        let id = item["id"].as_str().unwrap();
+        let list = "query($q: String) { media(q: $q, first: 10) { nodes { id width format credit srcset renditions { width url } createdBy } pageInfo { hasNextPage } } }";
+        let found = app
+            .graphql_as(Some(&editor.access_token), list, json!({ "q": "quay" }))
+            .await;
+        let node = &found["data"]["media"]["nodes"][0];
+        assert_eq!(node["id"], id, "{}: {found}", app.backend);
+        assert_eq!(
+            (node["width"].as_u64(), node["format"].as_str()),
+            (Some(400), Some("JPEG"))
+        );
+        assert_eq!(node["createdBy"], author.user_id.as_str());
+        assert_eq!(node["srcset"], item["srcset"], "the same srcset as REST");
+        assert_eq!(node["renditions"][1]["url"], item["renditions"]["320"]);
+        let anonymous = app.graphql_as(None, list, json!({})).await;
+        assert_eq!(
+            crate::support::graphql_error_code(&anonymous),
+            Some("UNAUTHENTICATED")
+        );
+
+        let update = "mutation($id: ID!, $input: UpdateMediaInput!) { updateMedia(id: $id, input: $input) { alt focalX focalY } }";
+        let theirs = app
+            .graphql_as(
+                Some(&other.access_token),
+                update,
+                json!({ "id": id, "input": { "alt": "Mine" } }),
+            )
+            .await;
+        assert_eq!(
+            crate::support::graphql_error_code(&theirs),
+            Some("FORBIDDEN"),
+            "{theirs}"
+        );
+        let lonely = app
+            .graphql_as(
+                Some(&author.access_token),
+                update,
+                json!({ "id": id, "input": { "focalX": 0.2 } }),
+            )
+            .await;
+        assert_eq!(
+            crate::support::graphql_error_code(&lonely),
+            Some("BAD_USER_INPUT"),
+            "{lonely}"
+        );
+        let edited = app
+            .graphql_as(
+                Some(&editor.access_token),
+                update,
+                json!({ "id": id, "input": { "alt": "Boats at the quay", "focalX": 0.2, "focalY": 0.8 } }),
+            )
+            .await;
+        assert_eq!(
+            edited["data"]["updateMedia"],
+            json!({ "alt": "Boats at the quay", "focalX": 0.2, "focalY": 0.8 })
+        );
+
+        let one = "query($id: ID!) { mediaItem(id: $id) { alt } }";
+        let unknown = app
+            .graphql_as(Some(&author.access_token), one, json!({ "id": "nope" }))
+            .await;
+        assert_eq!(
+            crate::support::graphql_error_code(&unknown),
+            Some("NOT_FOUND")
+        );
+        let delete = "mutation($id: ID!) { deleteMedia(id: $id) }";
+        let refused = app
+            .graphql_as(Some(&other.access_token), delete, json!({ "id": id }))
+            .await;
+        assert_eq!(
+            crate::support::graphql_error_code(&refused),
+            Some("FORBIDDEN")
+        );
+        let deleted = app
+            .graphql_as(Some(&author.access_token), delete, json!({ "id": id }))
+            .await;
+        assert_eq!(deleted["data"]["deleteMedia"], id);
+        let gone = app
+            .graphql_as(Some(&author.access_token), one, json!({ "id": id }))
+            .await;
+        assert_eq!(crate::support::graphql_error_code(&gone), Some("NOT_FOUND"));
+    }
+}

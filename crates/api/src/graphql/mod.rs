@@ -17,6 +17,7 @@ pub mod ids;
 pub mod inputs;
 pub mod limits;
 pub mod loaders;
+pub mod media;
 pub mod node;
 pub mod nul;
 pub mod persisted;
@@ -59,6 +60,7 @@ pub struct Query(
     search::ArticleSearch,
     webhooks::WebhookQuery,
     preview::PreviewQuery,
+    media::MediaQuery,
 );
 
 /// Every write, merged from one object per concern.
@@ -72,6 +74,7 @@ pub struct Mutation(
     corrections::CorrectionMutation,
     webhooks::WebhookMutation,
     preview::PreviewMutation,
+    media::MediaMutation,
 );
 
 /// The schema type served at `/graphql`.

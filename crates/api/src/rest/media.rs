@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use actix_web::http::header;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
-use masthead_domain::media::{MediaItem, MediaMetaInput, RenditionFormat, RenditionSpec};
+use masthead_domain::media::{MediaItem, MediaMetaInput};
 use masthead_domain::MediaId;
 use masthead_persistence::media::Recorded;
 use masthead_persistence::page::{Cursor, PageRequest};
@@ -74,6 +74,8 @@ pub struct MediaView {
     /// or `.png` gives JPEG or PNG, and `{width}-16x9` (or `4x3`, `1x1`) a
     /// crop around the focal point. Addresses are relative to the server.
     pub renditions: BTreeMap<String, String>,
+    /// The renditions as an HTML `srcset` (`/media/…/160.webp 160w, …`).
+    pub srcset: String,
     /// The original upload (staff only; it may carry EXIF data such as GPS).
     pub original_url: String,
     /// Who uploaded it (null for images loaded by other means, such as the demo).
@@ -88,19 +90,9 @@ pub struct MediaView {
 impl From<&MediaItem> for MediaView {
     fn from(item: &MediaItem) -> Self {
         let renditions = item
-            .widths()
+            .renditions()
             .into_iter()
-            .map(|width| {
-                let spec = RenditionSpec {
-                    width,
-                    aspect: None,
-                    format: RenditionFormat::Webp,
-                };
-                (
-                    width.to_string(),
-                    format!("/media/{}/{}", item.id, spec.file_name()),
-                )
-            })
+            .map(|(width, path)| (width.to_string(), path))
             .collect();
         Self {
             id: item.id.to_string(),
@@ -116,6 +108,7 @@ impl From<&MediaItem> for MediaView {
             focal_x: item.meta.focal.x(),
             focal_y: item.meta.focal.y(),
             renditions,
+            srcset: item.srcset(),
             original_url: format!("/api/v1/admin/media/{}/original", item.id),
             created_by: item.created_by.map(|user| user.to_string()),
             created_at: timestamp(item.created_at),

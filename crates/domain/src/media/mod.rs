@@ -116,6 +116,32 @@ impl MediaItem {
     pub fn widths(&self) -> Vec<u32> {
         ladder_for(self.width)
     }
+
+    /// The WebP rendition at each of [`Self::widths`]: (width, URL path).
+    /// WebP because every current browser takes it and it is the smallest;
+    /// the same path ending in `.jpg` or `.png` serves the other encodings.
+    pub fn renditions(&self) -> Vec<(u32, String)> {
+        self.widths()
+            .into_iter()
+            .map(|width| {
+                let spec = RenditionSpec {
+                    width,
+                    aspect: None,
+                    format: RenditionFormat::Webp,
+                };
+                (width, spec.path(self.id))
+            })
+            .collect()
+    }
+
+    /// [`Self::renditions`] as an HTML `srcset`, ready for an `<img>`.
+    pub fn srcset(&self) -> String {
+        self.renditions()
+            .iter()
+            .map(|(width, path)| format!("{path} {width}w"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 #[cfg(test)]
