@@ -17,6 +17,7 @@ mod m20261203_000010_webhooks;
 mod m20261203_000011_preview_links;
 mod m20261203_000012_media;
 mod m20261203_000013_rate_limits;
+mod m20261204_000014_placed_media;
 
 /// The ordered list of every migration the binary knows.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000011_preview_links::Migration),
             Box::new(m20261203_000013_rate_limits::Migration),
             Box::new(m20261203_000012_media::Migration),
+            Box::new(m20261204_000014_placed_media::Migration),
         ]
     }
 }

@@ -10,10 +10,12 @@
 
 use crate::support;
 
+use masthead_domain::media::{MediaFormat, MediaMeta};
 use masthead_domain::{
-    ArticleId, DisplayName, Email, Lifecycle, ReplyId, ReplyStatus, Role, TagInput, UserId,
+    ArticleId, DisplayName, Email, Lifecycle, MediaId, ReplyId, ReplyStatus, Role, TagInput, UserId,
 };
 use masthead_persistence::audit::AuditFilter;
+use masthead_persistence::media::NewMedia;
 use masthead_persistence::users::NewUser;
 use masthead_persistence::{PageRequest, Store, Visibility};
 use masthead_test_macros::each_database;
@@ -137,6 +139,80 @@ const OPERATIONS: &[Operation] = &[
             query: "mutation($id: ID!) { updateUser(id: $id, input: { active: false }) { id } }",
             variables: r#"{"id": "@USER@"}"#,
             field: "updateUser",
+        }),
+        anonymous_graphql_gets_null: false,
+    },
+    Operation {
+        name: "browse the media library",
+        allowed: STAFF,
+        rest: Some(Rest { method: "GET", path: "/api/v1/admin/media", body: None }),
+        graphql: Some(Graphql {
+            query: "{ media { nodes { id } } }",
+            variables: "{}",
+            field: "media",
+        }),
+        anonymous_graphql_gets_null: false,
+    },
+    Operation {
+        name: "read a library image",
+        allowed: STAFF,
+        rest: Some(Rest { method: "GET", path: "/api/v1/admin/media/@MEDIA@", body: None }),
+        graphql: Some(Graphql {
+            query: "query($id: ID!) { mediaItem(id: $id) { id usedBy { title } } }",
+            variables: r#"{"id": "@MEDIA@"}"#,
+            field: "mediaItem",
+        }),
+        anonymous_graphql_gets_null: false,
+    },
+    Operation {
+        name: "describe an image of one's own",
+        allowed: STAFF,
+        rest: Some(Rest {
+            method: "PATCH",
+            path: "/api/v1/admin/media/@OWN_MEDIA@",
+            body: Some(r#"{"alt": "Described @UNIQUE@"}"#),
+        }),
+        graphql: Some(Graphql {
+            query: "mutation($id: ID!, $input: UpdateMediaInput!) { updateMedia(id: $id, input: $input) { id } }",
+            variables: r#"{"id": "@OWN_MEDIA@", "input": {"alt": "Described @UNIQUE@"}}"#,
+            field: "updateMedia",
+        }),
+        anonymous_graphql_gets_null: false,
+    },
+    Operation {
+        name: "describe someone else's image",
+        allowed: EDITORS,
+        rest: Some(Rest {
+            method: "PATCH",
+            path: "/api/v1/admin/media/@MEDIA@",
+            body: Some(r#"{"caption": "Recaptioned @UNIQUE@"}"#),
+        }),
+        graphql: Some(Graphql {
+            query: "mutation($id: ID!, $input: UpdateMediaInput!) { updateMedia(id: $id, input: $input) { id } }",
+            variables: r#"{"id": "@MEDIA@", "input": {"caption": "Recaptioned @UNIQUE@"}}"#,
+            field: "updateMedia",
+        }),
+        anonymous_graphql_gets_null: false,
+    },
+    Operation {
+        name: "delete an image of one's own",
+        allowed: STAFF,
+        rest: Some(Rest { method: "DELETE", path: "/api/v1/admin/media/@OWN_MEDIA@", body: None }),
+        graphql: Some(Graphql {
+            query: "mutation($id: ID!) { deleteMedia(id: $id) }",
+            variables: r#"{"id": "@OWN_MEDIA@"}"#,
+            field: "deleteMedia",
+        }),
+        anonymous_graphql_gets_null: false,
+    },
+    Operation {
+        name: "delete someone else's image",
+        allowed: EDITORS,
+        rest: Some(Rest { method: "DELETE", path: "/api/v1/admin/media/@MEDIA@", body: None }),
+        graphql: Some(Graphql {
+            query: "mutation($id: ID!) { deleteMedia(id: $id) }",
+            variables: r#"{"id": "@MEDIA@"}"#,
+            field: "deleteMedia",
         }),
         anonymous_graphql_gets_null: false,
     },
@@ -430,6 +506,10 @@ struct Targets {
     owner: UserId,
     published: ArticleId,
     reply: ReplyId,
+    /// A library image the target author uploaded (someone else's for the caller).
+    media: MediaId,
+    /// A library image the caller uploaded (the target author's when anonymous).
+    own_media: MediaId,
     unique: String,
 }
 
@@ -496,7 +576,11 @@ impl Targets {
             ReplyStatus::Pending,
         )
         .await;
+        let media = library_image(store, user.id, &format!("{unique}a")).await;
+        let own_media = library_image(store, actor.unwrap_or(user.id), &format!("{unique}b")).await;
         Self {
+            media,
+            own_media,
             user: user.id.to_string(),
             tag: tag.id.to_string(),
             draft: draft.id,
@@ -521,6 +605,8 @@ impl Targets {
             )
             .replace("@PUBLISHED@", &self.published.to_string())
             .replace("@REPLY@", &self.reply.to_string())
+            .replace("@OWN_MEDIA@", &self.own_media.to_string())
+            .replace("@MEDIA@", &self.media.to_string())
             .replace("@UNIQUE@", &self.unique)
     }
 
@@ -532,6 +618,10 @@ impl Targets {
             articles.push(article.map(|a| (a.version, a.lifecycle.status, a.title.to_string())));
         }
         let reply = store.replies().by_id(self.reply).await.unwrap();
+        let mut media = Vec::new();
+        for id in [self.media, self.own_media] {
+            media.push(store.media().by_id(id).await.unwrap());
+        }
         format!(
             "{:?}",
             (
@@ -539,9 +629,33 @@ impl Targets {
                 store.tags().list().await.unwrap(),
                 articles,
                 reply.map(|r| r.status),
+                media,
             )
         )
     }
+}
+
+/// A library item recorded as uploaded by `owner` (a row only: the matrix
+/// checks who may browse, describe and delete it, not its bytes).
+async fn library_image(store: &Store, owner: UserId, unique: &str) -> MediaId {
+    let id = MediaId::generate();
+    let digest: String = format!("{unique:0>64}").chars().rev().take(64).collect();
+    store
+        .media()
+        .acting_as(owner)
+        .record(NewMedia {
+            id,
+            sha256: digest,
+            format: MediaFormat::Jpeg,
+            width: 640,
+            height: 480,
+            bytes: 1_000,
+            file_name: "target.jpg".to_owned(),
+            meta: MediaMeta::default(),
+        })
+        .await
+        .expect("record the target image");
+    id
 }
 
 /// The newest entries of the audit log: (id, actor).

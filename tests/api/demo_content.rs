@@ -134,6 +134,7 @@ async fn the_demo_article_reads_the_same_over_graphql() {
                 .map(|b| match b["type"].as_str().unwrap() {
                     "paragraph" => "Paragraph",
                     "pull_quote" => "PullQuote",
+                    "image" => "ImageBlock",
                     _ => "List",
                 })
                 .collect();

@@ -8,6 +8,7 @@
 // allows it in test functions; this covers the shared helpers too.)
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod media_in_articles;
 mod media_library;
 mod media_renditions;
 mod openapi_conformance;

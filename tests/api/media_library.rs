@@ -36,7 +36,7 @@ fn problem_field(problem: &Value) -> String {
 
 #[each_database]
 async fn an_upload_is_described_stored_once_and_served_without_its_metadata() {
-    for app in TestApp::spawn_all().await {
+    for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let author = app.sign_in_new(Role::Author).await;
         // Stored 400 x 240 with EXIF orientation 6 (turn 90°) and a GPS position.
         let photo = fixtures::jpeg_with_exif(400, 240, 6);
@@ -136,7 +136,9 @@ async fn an_upload_is_described_stored_once_and_served_without_its_metadata() {
 
 #[each_database]
 async fn hostile_files_are_refused_by_their_bytes_and_leave_nothing_behind() {
-    for app in TestApp::spawn_all_with(|settings| settings.media.media_max_bytes = 4_096).await {
+    for app in
+        TestApp::spawn_all_empty_with(|settings| settings.media.media_max_bytes = 4_096).await
+    {
         let author = app.sign_in_new(Role::Author).await;
         let svg = br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#;
         let html = b"<!doctype html><html><body><script>alert(1)</script></body></html>";
@@ -198,7 +200,7 @@ async fn hostile_files_are_refused_by_their_bytes_and_leave_nothing_behind() {
 
 #[each_database]
 async fn a_bad_form_is_refused_naming_the_field() {
-    for app in TestApp::spawn_all().await {
+    for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let author = app.sign_in_new(Role::Author).await;
         let photo = fixtures::jpeg(40, 30);
         let file: Part<'_> = ("file", Some("p.jpg"), &photo);
@@ -251,7 +253,7 @@ async fn a_bad_form_is_refused_naming_the_field() {
 
 #[each_database]
 async fn the_library_is_searched_and_each_role_edits_what_it_may() {
-    for app in TestApp::spawn_all().await {
+    for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let (author, other, editor) = (
             app.sign_in_new(Role::Author).await,
             app.sign_in_new(Role::Author).await,
@@ -377,7 +379,7 @@ async fn the_server_keeps_answering_while_twenty_large_uploads_arrive() {
     // decoded on the image pool while the reads go on. Made first: making them
     // takes longer than the server keeps an idle connection open.
     let photos: Vec<Vec<u8>> = (0..20u32).map(|n| fixtures::jpeg(1_024 + n, 768)).collect();
-    for app in TestApp::spawn_all().await {
+    for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let author = app.sign_in_new(Role::Author).await;
         let uploads = futures_util::future::join_all(
             photos
@@ -403,7 +405,7 @@ async fn the_server_keeps_answering_while_twenty_large_uploads_arrive() {
 
 #[each_database]
 async fn graphql_browses_describes_and_deletes_with_the_same_rules() {
-    for app in TestApp::spawn_all().await {
+    for app in TestApp::spawn_all_empty_with(|_| {}).await {
         let (author, other, editor) = (
             app.sign_in_new(Role::Author).await,
             app.sign_in_new(Role::Author).await,

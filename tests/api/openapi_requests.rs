@@ -572,6 +572,8 @@ fn builder_for<'a>(document: &'a Value, pools: &'a Pools, fixture: &'a Fixture) 
             "tags" => from(&pools.tags),
             "ids" => from(&pools.replies),
             "parent_id" => Some(json!(fixture.reply_id)),
+            // Image blocks and feature images place the fixture's library image.
+            "media_id" => Some(json!(fixture.media_id)),
             // The moderation queue's filter names an article that exists.
             "article" => Some(json!(fixture.article_slug)),
             "current_password" => Some(json!(fixture.session.password)),

@@ -173,7 +173,7 @@ async fn an_export_imported_into_the_other_database_exports_the_same_both_ways()
         let first = export(&app.database.url, "first.jsonl").await;
         let first_header = header(&first);
         assert_eq!(first_header["format"], "masthead-export");
-        assert_eq!(first_header["version"], 1);
+        assert_eq!(first_header["version"], 2);
         assert_eq!(first_header["source"], backend);
         let first_lines = rows_of(&first);
         let tables = counts(&first_lines);
@@ -258,9 +258,9 @@ async fn bad_exports_and_full_databases_are_refused_and_nothing_is_half_written(
 
         // A newer format, or a newer schema.
         let mut newer = lines.clone();
-        newer[0] = newer[0].replace("\"version\":1", "\"version\":2");
+        newer[0] = newer[0].replace("\"version\":2", "\"version\":3");
         let message = refused(&write(&newer), &url).await;
-        assert!(message.contains("version 2 is newer"), "{message}");
+        assert!(message.contains("version 3 is newer"), "{message}");
         let mut unknown = lines.clone();
         unknown[0] = unknown[0].replace("\"schema\":[", "\"schema\":[\"m20990101_000001_future\",");
         let message = refused(&write(&unknown), &url).await;

@@ -181,7 +181,7 @@ pub async fn run() -> anyhow::Result<()> {
 async fn generate(database: &DatabaseSettings, count: usize) -> anyhow::Result<()> {
     let store = open(database).await?;
     if store.is_empty().await? {
-        let admin_password = crate::demo::loader::load(&store)
+        let admin_password = crate::demo::loader::load(&store, None)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         println!(

@@ -371,6 +371,12 @@ pub struct MediaSettings {
     #[arg(long, env = "MASTHEAD_MEDIA_MAX_BYTES", default_value_t = crate::media::inspect::DEFAULT_MAX_BYTES,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1024..=104_857_600))]
     pub media_max_bytes: usize,
+
+    /// Absolute address in front of `/media/…` rendition paths wherever an
+    /// absolute URL is needed (feeds, sitemaps, NewsArticle JSON-LD); default
+    /// `--public-url`. Set it when this server or a CDN serves media on another host.
+    #[arg(long, env = "MASTHEAD_MEDIA_PUBLIC_URL", value_parser = parse_absolute_url)]
+    pub media_public_url: Option<String>,
 }
 
 impl MediaSettings {

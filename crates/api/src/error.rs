@@ -48,6 +48,10 @@ pub enum ApiError {
     /// The publishing state machine refused.
     #[error("{0}")]
     InvalidTransition(String),
+    /// The thing is still used (a media item current articles show); the
+    /// list names the users.
+    #[error("still used by {}", .0.join(", "))]
+    InUse(Vec<String>),
     /// Too many requests; try again after this many seconds.
     #[error("too many requests")]
     RateLimited {
@@ -113,6 +117,7 @@ impl From<PersistenceError> for ApiError {
             PersistenceError::NotFound => Self::NotFound,
             PersistenceError::VersionConflict { current } => Self::VersionConflict { current },
             PersistenceError::Duplicate { field } => Self::Duplicate { field },
+            PersistenceError::InUse(users) => Self::InUse(users),
             PersistenceError::Domain(domain) => domain.into(),
             PersistenceError::Unavailable(source) => {
                 tracing::warn!(error = %source, "database unavailable");
@@ -173,6 +178,7 @@ impl ApiErrorKind {
             Self::Duplicate => "DUPLICATE",
             Self::VersionConflict => "VERSION_CONFLICT",
             Self::InvalidTransition => "INVALID_TRANSITION",
+            Self::InUse => "IN_USE",
             Self::RateLimited => "RATE_LIMITED",
             Self::Unavailable => "UNAVAILABLE",
             Self::Internal => "INTERNAL_SERVER_ERROR",
@@ -417,9 +423,10 @@ impl ResponseError for ApiError {
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
-            Self::Duplicate { .. } | Self::VersionConflict { .. } | Self::InvalidTransition(_) => {
-                StatusCode::CONFLICT
-            }
+            Self::Duplicate { .. }
+            | Self::VersionConflict { .. }
+            | Self::InvalidTransition(_)
+            | Self::InUse(_) => StatusCode::CONFLICT,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -57,7 +57,11 @@ impl Application {
             ));
         store.migrate().await?;
         if settings.load_demo() && store.is_empty().await? {
-            let admin_password = demo::loader::load(&store)
+            let media = crate::media::MediaStore::local(
+                &settings.media.dir(&settings.database.database_url),
+            )
+            .map_err(|error| anyhow::anyhow!("refusing to start: {error}"))?;
+            let admin_password = demo::loader::load(&store, Some(&media))
                 .await
                 .map_err(|error| anyhow::anyhow!("{error}"))?;
             announce_first_admin(&settings, &admin_password);

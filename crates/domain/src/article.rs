@@ -6,8 +6,10 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 
+use crate::block::BlockContent;
 use crate::error::{FieldError, ValidationErrors};
-use crate::ids::{ArticleId, BlockId, SectionId, TagId, UserId};
+use crate::ids::{ArticleId, BlockId, MediaId, SectionId, TagId, UserId};
+use crate::image::{canonical_rendition, place_media, ImageSize, LibraryImage, Placement};
 use crate::lifecycle::Lifecycle;
 use crate::limits::{
     AUTHORS_MAX, META_DESCRIPTION_MAX, META_TITLE_MAX, SECTIONS_MAX, STANDFIRST_MAX, TAGS_MAX,
@@ -93,15 +95,46 @@ pub struct Seo {
     pub canonical_url: Option<String>,
 }
 
-/// The image at the top of the story.
+/// The image at the top of the story: an external URL, or an item of the
+/// media library (see [`crate::image`] for what is copied from it on save).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeatureImage {
-    /// Absolute http(s) URL.
+    /// Absolute http(s) URL, or for a library image its canonical rendition
+    /// path (`/media/{id}/1920.jpg`, set when the article is saved).
     pub url: String,
-    /// Text for screen readers; required, a newsroom's accessibility duty.
+    /// Text for screen readers; required, a newsroom's accessibility duty
+    /// (a library image may take the library's).
     pub alt: String,
     /// Visible caption and credit.
     pub caption: Option<String>,
+    /// The library item, when the image is one.
+    pub media_id: Option<MediaId>,
+    /// The library item's pixel size (set when the article is saved).
+    pub size: Option<ImageSize>,
+}
+
+impl FeatureImage {
+    /// WebP renditions of a library image at each ladder width (none for an external URL).
+    pub fn renditions(&self) -> Vec<(u32, String)> {
+        match (self.media_id, self.size) {
+            (Some(id), Some(size)) => crate::media::webp_renditions(id, size.width),
+            _ => Vec::new(),
+        }
+    }
+
+    /// [`Self::renditions`] as an HTML `srcset` (empty for an external URL).
+    pub fn srcset(&self) -> String {
+        crate::media::srcset(&self.renditions())
+    }
+
+    /// The addresses structured data lists: a library image's 16x9, 4x3 and
+    /// 1x1 crops, or the external URL.
+    pub fn structured_data_images(&self) -> Vec<String> {
+        match (self.media_id, self.size) {
+            (Some(id), Some(size)) => crate::image::aspect_crops(id, size.width),
+            _ => vec![self.url.clone()],
+        }
+    }
 }
 
 /// Everything an editor writes and saves, validated. The store adds identity,
@@ -129,6 +162,74 @@ pub struct ArticleContent {
 }
 
 impl ArticleContent {
+    /// Every media library item the article places (blocks and feature image).
+    pub fn media_ids(&self) -> Vec<MediaId> {
+        let blocks = self.sections.iter().flat_map(|section| {
+            section
+                .blocks
+                .iter()
+                .filter_map(|block| match &block.content {
+                    BlockContent::Image(image) => Some(image.media_id),
+                    _ => None,
+                })
+        });
+        let mut ids: Vec<MediaId> = blocks
+            .chain(self.feature_image.iter().filter_map(|image| image.media_id))
+            .collect();
+        ids.sort_unstable_by_key(|id| id.0);
+        ids.dedup();
+        ids
+    }
+
+    /// Completes every library image from `library` (see
+    /// [`crate::image::place_media`]): errors name `sections[i].blocks[j].media_id`,
+    /// `….alt`, `feature_image.media_id` or `feature_image.alt`.
+    pub fn place_media(
+        &mut self,
+        library: &HashMap<MediaId, LibraryImage>,
+    ) -> Result<(), ValidationErrors> {
+        let mut placements = Vec::new();
+        for (i, section) in self.sections.iter_mut().enumerate() {
+            for (j, block) in section.blocks.iter_mut().enumerate() {
+                if let BlockContent::Image(image) = &mut block.content {
+                    placements.push(Placement {
+                        prefix: format!("sections[{i}].blocks[{j}]."),
+                        media_id: image.media_id,
+                        size: &mut image.size,
+                        alt: &mut image.alt,
+                        decorative: image.decorative,
+                        caption: &mut image.caption,
+                        credit: Some(&mut image.credit),
+                    });
+                }
+            }
+        }
+        let mut feature = self.feature_image.as_mut().and_then(|image| {
+            let media_id = image.media_id?;
+            let alt = (!image.alt.is_empty()).then(|| image.alt.clone());
+            Some((image, media_id, alt))
+        });
+        if let Some((image, media_id, alt)) = feature.as_mut() {
+            placements.push(Placement {
+                prefix: "feature_image.".to_owned(),
+                media_id: *media_id,
+                size: &mut image.size,
+                alt,
+                decorative: false,
+                caption: &mut image.caption,
+                credit: None,
+            });
+        }
+        let placed = place_media(placements, library);
+        if let Some((image, media_id, alt)) = feature {
+            image.alt = alt.unwrap_or_default();
+            if let Some(size) = image.size {
+                image.url = canonical_rendition(media_id, size.width);
+            }
+        }
+        placed
+    }
+
     /// Words in standfirst and body, headings included.
     pub fn word_count(&self) -> usize {
         body_word_count(&self.standfirst, &self.sections)
@@ -171,6 +272,9 @@ pub struct ArticleInput {
     pub feature_image_alt: Option<String>,
     /// Feature image caption.
     pub feature_image_caption: Option<String>,
+    /// A media library item as the feature image, instead of a URL; its alt
+    /// text then defaults to the library's.
+    pub feature_image_media_id: Option<String>,
 }
 
 /// The section and block ids of an article's current body: the only ids a
@@ -259,20 +363,39 @@ impl ArticleInput {
                 META_DESCRIPTION_MAX,
             ))
             .flatten();
-        let feature_image = match (image_url, image_alt) {
-            (Some(url), Some(alt)) => Some(FeatureImage {
+        let image_media = self.feature_image_media_id.as_deref().and_then(|id| {
+            errors.collect(crate::image::parse_media_id("feature_image.media_id", id))
+        });
+        let feature_image = match (image_media, image_url, image_alt) {
+            (Some(_), Some(_), _) => {
+                errors.0.push(FieldError::new(
+                    "feature_image.url",
+                    "give either a url or a media_id, not both",
+                ));
+                None
+            }
+            (Some(media_id), None, alt) => Some(FeatureImage {
+                url: String::new(),
+                alt: alt.unwrap_or_default(),
+                caption: image_caption,
+                media_id: Some(media_id),
+                size: None,
+            }),
+            (None, Some(url), Some(alt)) => Some(FeatureImage {
                 url,
                 alt,
                 caption: image_caption,
+                media_id: None,
+                size: None,
             }),
-            (Some(_), None) => {
+            (None, Some(_), None) => {
                 errors.0.push(FieldError::new(
                     "feature_image.alt",
                     "is required with a feature image",
                 ));
                 None
             }
-            (None, _) => None,
+            (None, None, _) => None,
         };
         if has_duplicates(&self.authors) {
             errors

@@ -3,6 +3,7 @@
 use crate::emoji::split_leading_emoji;
 use crate::error::{FieldError, ValidationErrors};
 use crate::ids::BlockId;
+use crate::image::{ImageBlock, ImageBlockInput};
 use crate::limits::{ATTRIBUTION_MAX, LIST_ITEMS_MAX, PARAGRAPH_MAX, PULL_QUOTE_MAX};
 use crate::rich_text::RichText;
 use crate::text;
@@ -37,8 +38,8 @@ impl Block {
     }
 }
 
-/// What a block holds: one of the three kinds (the vocabulary every API uses:
-/// paragraph, pull quote, list).
+/// What a block holds: one of the four kinds (the vocabulary every API uses:
+/// paragraph, pull quote, list, image).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BlockContent {
     /// A paragraph of inline rich text.
@@ -47,6 +48,8 @@ pub enum BlockContent {
     PullQuote(PullQuote),
     /// A bulleted or numbered list ("At stake: …").
     List(ListBlock),
+    /// A photo from the media library.
+    Image(ImageBlock),
 }
 
 impl BlockContent {
@@ -61,6 +64,7 @@ impl BlockContent {
                 .map(RichText::text)
                 .collect::<Vec<_>>()
                 .join(" "),
+            BlockContent::Image(image) => image.plain_text(),
         }
     }
 
@@ -70,6 +74,7 @@ impl BlockContent {
             BlockContent::Paragraph(_) => "paragraph",
             BlockContent::PullQuote(_) => "pull_quote",
             BlockContent::List(_) => "list",
+            BlockContent::Image(_) => "image",
         }
     }
 }
@@ -149,6 +154,8 @@ pub enum BlockContentInput {
         /// Item sources.
         items: Vec<String>,
     },
+    /// See [`ImageBlock`].
+    Image(ImageBlockInput),
 }
 
 impl BlockContentInput {
@@ -222,6 +229,7 @@ impl BlockContentInput {
                     .collect();
                 errors.finish(|| BlockContent::List(ListBlock { ordered, items }))
             }
+            BlockContentInput::Image(image) => image.validate().map(BlockContent::Image),
         }
     }
 }

@@ -8,7 +8,7 @@
 //!   [`Section`]s, a byline of [`Author`]s, [`Tag`]s (the first is the primary
 //!   one, the collection the story is filed in), a [`Lifecycle`] and a version;
 //! - a [`Section`] holds ordered [`Block`]s: a paragraph of [`RichText`], a
-//!   [`PullQuote`] or a [`ListBlock`];
+//!   [`PullQuote`], a [`ListBlock`] or an [`ImageBlock`] from the [`media`] library;
 //! - a [`Reply`] is a reader's answer under an article, possibly to another reply;
 //! - a [`User`] is a member of staff with a [`Role`]; [`policy`] says what each
 //!   role may do.
@@ -23,6 +23,7 @@ pub mod diff;
 mod emoji;
 pub mod error;
 pub mod ids;
+pub mod image;
 pub mod lifecycle;
 pub mod limits;
 pub mod media;
@@ -49,6 +50,7 @@ pub use block::{Block, BlockContent, BlockContentInput, BlockInput, ListBlock, P
 pub use correction::{Correction, CorrectionKind, NewCorrection};
 pub use error::{DomainError, FieldError, ValidationErrors};
 pub use ids::{ArticleId, BlockId, CorrectionId, MediaId, ReplyId, SectionId, TagId, UserId};
+pub use image::{ImageBlock, ImageBlockInput, ImageLayout, ImageSize, LibraryImage};
 pub use lifecycle::{ArticleStatus, Lifecycle};
 pub use reply::{ModerationAction, NewReply, Reply, ReplyBody, ReplyStatus};
 pub use rich_text::RichText;

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::entities::{article_block, article_section};
 use crate::error::{PersistenceError, Result};
+use crate::stored_image::StoredImageBlock;
 
 /// Deletes the old body of `article_id` and inserts `sections` in its place.
 pub(crate) async fn replace(
@@ -85,6 +86,7 @@ pub(crate) fn block_row(
         context: Set(None),
         ordered: Set(None),
         items: Set(None),
+        image: Set(None),
     };
     match &block.content {
         BlockContent::Paragraph(text) => row.text = Set(Some(text.source().to_owned())),
@@ -100,6 +102,7 @@ pub(crate) fn block_row(
             row.ordered = Set(Some(list.ordered));
             row.items = Set(Some(serde_json::Value::from(items).to_string()));
         }
+        BlockContent::Image(image) => row.image = Set(Some(StoredImageBlock::to_json(image))),
     }
     row
 }
@@ -181,6 +184,9 @@ fn content_from_row(row: article_block::Model) -> Result<BlockContent> {
                 items: items.into_iter().map(RichText::new).collect(),
             }))
         }
+        "image" => Ok(BlockContent::Image(StoredImageBlock::from_json(
+            row.image.as_deref().unwrap_or("{}"),
+        )?)),
         other => Err(PersistenceError::Corrupt(format!(
             "unknown block kind {other:?}"
         ))),

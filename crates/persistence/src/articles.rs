@@ -13,8 +13,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use masthead_domain::webhook::WebhookEventType;
 use masthead_domain::{
-    Article, ArticleContent, ArticleId, ArticleStatus, FeatureImage, FieldError, Lifecycle, Seo,
-    Slug, SlugFallback, Title, UserId,
+    Article, ArticleContent, ArticleId, ArticleStatus, DomainError, FeatureImage, FieldError,
+    ImageSize, Lifecycle, MediaId, Seo, Slug, SlugFallback, Title, UserId,
 };
 use sea_orm::sea_query::{Expr, Func, Query, SimpleExpr};
 use sea_orm::{
@@ -127,8 +127,12 @@ impl ArticleRepo<'_> {
     /// one gets `-2`, `-3`, … until it is free, and when a concurrent create
     /// takes the same one first, the next free suffix is tried: a derived slug
     /// never fails a create.
-    pub async fn create(&self, content: ArticleContent, lifecycle: Lifecycle) -> Result<Article> {
-        self.check_references(&content).await?;
+    pub async fn create(
+        &self,
+        mut content: ArticleContent,
+        lifecycle: Lifecycle,
+    ) -> Result<Article> {
+        self.check_references(&mut content).await?;
         let derived = content.slug.is_none();
         let mut attempts = 0;
         loop {
@@ -193,10 +197,10 @@ impl ArticleRepo<'_> {
         &self,
         id: ArticleId,
         expected_version: i32,
-        content: ArticleContent,
+        mut content: ArticleContent,
         saved: Saved,
     ) -> Result<Article> {
-        self.check_references(&content).await?;
+        self.check_references(&mut content).await?;
         let slug = match &content.slug {
             Some(_) => Some(self.allocate_slug(&content, Some(id.0)).await?),
             None => None,
@@ -581,8 +585,11 @@ impl ArticleRepo<'_> {
             .collect()
     }
 
-    /// Refuses bylines and tags that name nobody, before anything is written.
-    async fn check_references(&self, content: &ArticleContent) -> Result<()> {
+    /// Refuses bylines and tags that name nobody, and completes library images
+    /// from the library (refusing unknown ones and missing alt text), before
+    /// anything is written. A library item deleted after this check cannot
+    /// slip in: `article_media`'s foreign key refuses the write.
+    async fn check_references(&self, content: &mut ArticleContent) -> Result<()> {
         let db = self.store.db();
         let author_ids: Vec<Uuid> = content.authors.iter().map(|id| id.0).collect();
         let found = user::Entity::find()
@@ -603,6 +610,13 @@ impl ArticleRepo<'_> {
             return Err(
                 FieldError::new("tags", "names a tag that does not exist").into_persistence()
             );
+        }
+        let media_ids = content.media_ids();
+        if !media_ids.is_empty() {
+            let library = crate::media::library_images(db, &media_ids).await?;
+            content
+                .place_media(&library)
+                .map_err(|errors| PersistenceError::Domain(DomainError::Invalid(errors)))?;
         }
         Ok(())
     }
@@ -719,7 +733,8 @@ async fn write_relations(
                 });
         article_tag::Entity::insert_many(links).exec(db).await?;
     }
-    article_body::replace(db, id, &content.sections).await
+    article_body::replace(db, id, &content.sections).await?;
+    crate::media::replace_usage(db, id, &content.media_ids()).await
 }
 
 /// The columns an editor's save sets.
@@ -737,6 +752,13 @@ fn content_row(content: &ArticleContent, slug: &Slug) -> article::ActiveModel {
         feature_image_url: Set(image.map(|image| image.url.clone())),
         feature_image_alt: Set(image.map(|image| image.alt.clone())),
         feature_image_caption: Set(image.and_then(|image| image.caption.clone())),
+        feature_image_media_id: Set(image.and_then(|image| image.media_id).map(|id| id.0)),
+        feature_image_width: Set(image
+            .and_then(|image| image.size)
+            .map(|size| size.width as i32)),
+        feature_image_height: Set(image
+            .and_then(|image| image.size)
+            .map(|size| size.height as i32)),
         ..Default::default()
     }
 }
@@ -908,6 +930,14 @@ fn article_from_row(
             url,
             alt,
             caption: row.feature_image_caption,
+            media_id: row.feature_image_media_id.map(MediaId),
+            size: row
+                .feature_image_width
+                .zip(row.feature_image_height)
+                .map(|(width, height)| ImageSize {
+                    width: u32::try_from(width).unwrap_or(0),
+                    height: u32::try_from(height).unwrap_or(0),
+                }),
         }),
         _ => None,
     };

@@ -21,6 +21,10 @@ pub enum PersistenceError {
         /// The input field that collided.
         field: &'static str,
     },
+    /// The row is still used by others and may not be deleted (a media item
+    /// that current articles show); the list names them.
+    #[error("still used by {}", .0.join(", "))]
+    InUse(Vec<String>),
     /// A domain rule refused the change (validation, transition, permission).
     #[error(transparent)]
     Domain(#[from] DomainError),

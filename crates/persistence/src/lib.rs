@@ -40,6 +40,7 @@ pub mod settings;
 pub mod sitemap;
 mod slug_history;
 pub mod store;
+mod stored_image;
 pub mod tags;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

@@ -6,16 +6,21 @@
 //! by [`MediaRepo::acting_as`].
 
 use masthead_domain::media::{FocalPoint, MediaFormat, MediaItem, MediaMeta};
-use masthead_domain::{FieldError, MediaId, UserId};
+use std::collections::HashMap;
+
+use masthead_domain::{
+    ArticleId, ArticleStatus, DomainError, FieldError, LibraryImage, MediaId, UserId,
+};
 use sea_orm::sea_query::{Condition, Expr, Func, LikeExpr, SimpleExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, SqlErr, TransactionTrait,
 };
+use uuid::Uuid;
 
 use crate::audit::{self, AuditAction, NewAuditEntry};
-use crate::entities::media;
-use crate::error::{PersistenceError, Result};
+use crate::entities::{article, article_media, media};
+use crate::error::{parse_stored, PersistenceError, Result};
 use crate::page::{Cursor, Page, PageRequest};
 use crate::store::Store;
 
@@ -182,10 +187,29 @@ impl MediaRepo<'_> {
         Ok(item)
     }
 
-    /// Deletes the record of item `id` (the caller removes its bytes).
+    /// Deletes the record of item `id` (the caller removes its bytes), unless
+    /// a current article uses it: then [`PersistenceError::InUse`] names
+    /// those articles (also when one was saved with it meanwhile: the
+    /// foreign key of `article_media` refuses the delete).
     pub async fn delete(&self, id: MediaId) -> Result<()> {
         let txn = self.store.writer().begin().await?;
-        let result = media::Entity::delete_by_id(id.0).exec(&txn).await?;
+        let users = usage_in(&txn, &[id]).await?;
+        if let Some(articles) = users.get(&id).filter(|articles| !articles.is_empty()) {
+            return Err(in_use(articles));
+        }
+        let result = match media::Entity::delete_by_id(id.0).exec(&txn).await {
+            Err(error)
+                if matches!(
+                    error.sql_err(),
+                    Some(SqlErr::ForeignKeyConstraintViolation(_))
+                ) =>
+            {
+                return Err(PersistenceError::InUse(vec![
+                    "an article saved meanwhile".to_owned()
+                ]));
+            }
+            done => done?,
+        };
         if result.rows_affected == 0 {
             return Err(PersistenceError::NotFound);
         }
@@ -196,6 +220,12 @@ impl MediaRepo<'_> {
         .await?;
         txn.commit().await?;
         Ok(())
+    }
+
+    /// The current articles using each of `ids` (items no article uses are
+    /// absent): what a library item lists, and what a delete is refused for.
+    pub async fn usage(&self, ids: &[MediaId]) -> Result<HashMap<MediaId, Vec<MediaUse>>> {
+        usage_in(self.store.db(), ids).await
     }
 
     /// One page of the library, newest first (forwards from `page.after`),
@@ -315,5 +345,111 @@ mod tests {
     #[test]
     fn like_wildcards_are_literal() {
         assert_eq!(escape_like("50%_off\\"), "50\\%\\_off\\\\");
+    }
+}
+
+/// An article that shows a library item, in its current body or as its
+/// feature image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaUse {
+    /// The article.
+    pub article_id: ArticleId,
+    /// Its headline.
+    pub title: String,
+    /// Its current slug.
+    pub slug: String,
+    /// Its stored status.
+    pub status: ArticleStatus,
+}
+
+fn in_use(articles: &[MediaUse]) -> PersistenceError {
+    PersistenceError::InUse(
+        articles
+            .iter()
+            .map(|article| format!("“{}” ({})", article.title, article.article_id))
+            .collect(),
+    )
+}
+
+async fn usage_in(
+    db: &impl ConnectionTrait,
+    ids: &[MediaId],
+) -> Result<HashMap<MediaId, Vec<MediaUse>>> {
+    let mut usage: HashMap<MediaId, Vec<MediaUse>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(usage);
+    }
+    let rows = article_media::Entity::find()
+        .filter(article_media::Column::MediaId.is_in(ids.iter().map(|id| id.0)))
+        .find_also_related(article::Entity)
+        .order_by_asc(article_media::Column::MediaId)
+        .order_by_asc(article_media::Column::ArticleId)
+        .all(db)
+        .await?;
+    for (link, article) in rows {
+        if let Some(article) = article {
+            usage
+                .entry(MediaId(link.media_id))
+                .or_default()
+                .push(MediaUse {
+                    article_id: ArticleId(article.id),
+                    title: article.title,
+                    slug: article.slug,
+                    status: parse_stored(&article.status)?,
+                });
+        }
+    }
+    Ok(usage)
+}
+
+/// What the library knows of each of `ids` that exists, for placing them in
+/// an article.
+pub(crate) async fn library_images(
+    db: &impl ConnectionTrait,
+    ids: &[MediaId],
+) -> Result<HashMap<MediaId, LibraryImage>> {
+    media::Entity::find()
+        .filter(media::Column::Id.is_in(ids.iter().map(|id| id.0)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| from_row(row).map(|item| (item.id, LibraryImage::from(&item))))
+        .collect()
+}
+
+/// Records that article `article_id` now uses exactly `ids` (inside the
+/// save's transaction).
+pub(crate) async fn replace_usage(
+    db: &impl ConnectionTrait,
+    article_id: Uuid,
+    ids: &[MediaId],
+) -> Result<()> {
+    article_media::Entity::delete_many()
+        .filter(article_media::Column::ArticleId.eq(article_id))
+        .exec(db)
+        .await?;
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let links = ids.iter().map(|id| article_media::ActiveModel {
+        article_id: Set(article_id),
+        media_id: Set(id.0),
+    });
+    match article_media::Entity::insert_many(links).exec(db).await {
+        Err(error)
+            if matches!(
+                error.sql_err(),
+                Some(SqlErr::ForeignKeyConstraintViolation(_))
+            ) =>
+        {
+            Err(PersistenceError::Domain(DomainError::Invalid(
+                FieldError::new(
+                    "media_id",
+                    "names an image deleted from the media library meanwhile",
+                )
+                .into(),
+            )))
+        }
+        done => done.map(drop).map_err(Into::into),
     }
 }

@@ -8,13 +8,14 @@
 //! and comparing old revisions works.
 
 use masthead_domain::{
-    ArticleContent, ArticleId, Block, BlockContent, BlockId, FeatureImage, ListBlock, PullQuote,
-    RichText, Section, SectionId, Seo, Slug, TagId, Title, UserId,
+    ArticleContent, ArticleId, Block, BlockContent, BlockId, FeatureImage, ImageSize, ListBlock,
+    MediaId, PullQuote, RichText, Section, SectionId, Seo, Slug, TagId, Title, UserId,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::{parse_stored, PersistenceError, Result};
+use crate::stored_image::StoredImageBlock;
 
 /// The stored JSON form of a revision's content. Private to storage: the wire
 /// formats are the APIs' business.
@@ -68,6 +69,7 @@ enum StoredContentBlock {
         ordered: bool,
         items: Vec<String>,
     },
+    Image(StoredImageBlock),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -75,6 +77,13 @@ struct StoredImage {
     url: String,
     alt: String,
     caption: Option<String>,
+    /// Absent in revisions saved before library images.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    media_id: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    width: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    height: Option<u32>,
 }
 
 /// The JSON text stored for `content`.
@@ -103,6 +112,9 @@ pub(crate) fn encode(content: &ArticleContent) -> Result<String> {
             url: image.url.clone(),
             alt: image.alt.clone(),
             caption: image.caption.clone(),
+            media_id: image.media_id.map(|id| id.0),
+            width: image.size.map(|size| size.width),
+            height: image.size.map(|size| size.height),
         }),
     };
     // Plain strings, numbers and lists: serializing cannot fail, but if it
@@ -137,6 +149,7 @@ fn stored_content(content: &BlockContent) -> StoredContentBlock {
                 .map(|item| item.source().to_owned())
                 .collect(),
         },
+        BlockContent::Image(image) => StoredContentBlock::Image(image.into()),
     }
 }
 
@@ -158,25 +171,29 @@ pub(crate) fn decode(json: &str, article: ArticleId) -> Result<ArticleContent> {
             .sections
             .into_iter()
             .enumerate()
-            .map(|(s, section)| Section {
-                id: section
-                    .id
-                    .map_or_else(|| SectionId::legacy(article, s), SectionId),
-                heading: section.heading,
-                icon: section.icon,
-                blocks: section
-                    .blocks
-                    .into_iter()
-                    .enumerate()
-                    .map(|(b, block)| Block {
-                        id: block
-                            .id
-                            .map_or_else(|| BlockId::legacy(article, s, b), BlockId),
-                        content: domain_content(block.content),
-                    })
-                    .collect(),
+            .map(|(s, section)| -> Result<Section> {
+                Ok(Section {
+                    id: section
+                        .id
+                        .map_or_else(|| SectionId::legacy(article, s), SectionId),
+                    heading: section.heading,
+                    icon: section.icon,
+                    blocks: section
+                        .blocks
+                        .into_iter()
+                        .enumerate()
+                        .map(|(b, block)| {
+                            Ok(Block {
+                                id: block
+                                    .id
+                                    .map_or_else(|| BlockId::legacy(article, s, b), BlockId),
+                                content: domain_content(block.content)?,
+                            })
+                        })
+                        .collect::<Result<_>>()?,
+                })
             })
-            .collect(),
+            .collect::<Result<_>>()?,
         authors: stored.authors.into_iter().map(UserId).collect(),
         tags: stored.tags.into_iter().map(TagId).collect(),
         reply_policy: parse_stored(&stored.reply_policy)?,
@@ -189,12 +206,17 @@ pub(crate) fn decode(json: &str, article: ArticleId) -> Result<ArticleContent> {
             url: image.url,
             alt: image.alt,
             caption: image.caption,
+            media_id: image.media_id.map(MediaId),
+            size: image
+                .width
+                .zip(image.height)
+                .map(|(width, height)| ImageSize { width, height }),
         }),
     })
 }
 
-fn domain_content(block: StoredContentBlock) -> BlockContent {
-    match block {
+fn domain_content(block: StoredContentBlock) -> Result<BlockContent> {
+    Ok(match block {
         StoredContentBlock::Paragraph { text } => BlockContent::Paragraph(RichText::new(text)),
         StoredContentBlock::PullQuote {
             text,
@@ -211,7 +233,8 @@ fn domain_content(block: StoredContentBlock) -> BlockContent {
             ordered,
             items: items.into_iter().map(RichText::new).collect(),
         }),
-    }
+        StoredContentBlock::Image(image) => BlockContent::Image(image.into_domain()?),
+    })
 }
 
 #[cfg(test)]

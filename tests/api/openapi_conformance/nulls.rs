@@ -1,6 +1,7 @@
 //! The null cases of every answer: content and accounts shaped so that each
 //! property the document declares nullable comes back `null` at least once
-//! (an article with no tags, a quote nobody is named for, a draft's preview,
+//! (an article with no tags, a quote nobody is named for, a decorative image
+//! without caption or credit, a draft's preview,
 //! a removed reply that has answers, a webhook delivery not yet tried, …).
 //! With the other areas' answers, [`super::nullables`] then checks that
 //! nothing is declared nullable that is never null.
@@ -75,12 +76,15 @@ async fn every_nullable_property_is_null_somewhere() {
             json!({ "name": "Plain Desk" }),
         )
         .await;
+        // A decorative library image with no caption or credit anywhere.
+        let plain_photo = crate::support::media::new_media(&app, &editor).await;
         let bare = json!({
             "title": "Bare facts about the ferry",
             "sections": [
                 { "heading": null, "blocks": [
                     { "type": "paragraph", "markdown": "The ferry sailed at nine." },
-                    { "type": "pull_quote", "text": "Nobody will say who decided." }
+                    { "type": "pull_quote", "text": "Nobody will say who decided." },
+                    { "type": "image", "media_id": plain_photo, "decorative": true }
                 ]},
                 { "heading": "🗂 Background", "blocks": [
                     { "type": "paragraph", "markdown": "The route opened in spring." }

@@ -46,12 +46,17 @@ pub async fn upload(app: &TestApp, session: Option<&Session>, parts: &[Part<'_>]
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-/// Uploads a small photo no other test uploads; the new item's id.
+/// Uploads a small photo no other test uploads, described with alt text (so
+/// articles can place it as it is); the new item's id.
 pub async fn new_media(app: &TestApp, session: &Session) -> String {
     // Distinct bytes each time, or the library would answer an existing item.
     let side = 16 + (uuid::Uuid::now_v7().as_u128() % 4096) as u32;
     let photo = fixtures::jpeg(side, 12);
-    let (status, item) = upload(app, Some(session), &[("file", Some("fixture.jpg"), &photo)]).await;
+    let parts: [Part<'_>; 2] = [
+        ("file", Some("fixture.jpg"), &photo),
+        ("alt", None, b"A test photograph"),
+    ];
+    let (status, item) = upload(app, Some(session), &parts).await;
     assert!(
         status == 201 || status == 200,
         "upload ({}): {item}",

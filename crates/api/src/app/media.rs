@@ -17,12 +17,16 @@
 //!    original is removed again.
 //!
 //! Authors edit and delete the images they uploaded; editors and admins all.
+//! Every answer lists the current articles that use the item; deleting one
+//! they use is refused (`409 IN_USE`, naming them).
+
+use std::collections::HashMap;
 
 use bytes::Bytes;
 use masthead_domain::media::{clean_file_name, MediaItem, MediaMetaInput};
 use masthead_domain::policy::Action;
 use masthead_domain::MediaId;
-use masthead_persistence::media::{NewMedia, Recorded};
+use masthead_persistence::media::{MediaUse, NewMedia, Recorded};
 use masthead_persistence::{Page, PageRequest};
 use sha2::{Digest, Sha256};
 
@@ -101,6 +105,15 @@ async fn discard(state: &AppState, id: MediaId) {
     }
 }
 
+/// The current articles using each of `ids` (items none uses are absent):
+/// what every library answer lists beside the item.
+pub async fn usage(
+    state: &AppState,
+    ids: &[MediaId],
+) -> Result<HashMap<MediaId, Vec<MediaUse>>, ApiError> {
+    Ok(state.store.media().usage(ids).await?)
+}
+
 /// One item of the library (any staff member may browse it).
 pub async fn get(state: &AppState, caller: Caller, id: MediaId) -> Result<MediaItem, ApiError> {
     caller.authorize(Action::UploadMedia)?;
@@ -139,7 +152,8 @@ pub async fn update(
         .await?)
 }
 
-/// Removes an item from the library, then its original and renditions.
+/// Removes an item from the library, then its original and renditions; an
+/// item current articles show is `409 IN_USE` naming them, and kept.
 pub async fn delete(state: &AppState, caller: Caller, id: MediaId) -> Result<(), ApiError> {
     let current = item(state, id).await?;
     let actor = caller.authorize(Action::DeleteMedia {
@@ -177,6 +191,6 @@ fn owns(caller: &Caller, item: &MediaItem) -> bool {
         .is_some_and(|actor| Some(actor.id) == item.created_by)
 }
 
-fn hex(digest: &[u8]) -> String {
+pub(crate) fn hex(digest: &[u8]) -> String {
     digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }

@@ -15,7 +15,8 @@
 //! invented.
 
 use masthead_domain::{
-    ArticleInput, BlockContentInput, BlockInput, ReplyPolicy, Role, SectionInput, TagInput,
+    ArticleInput, BlockContentInput, BlockInput, ImageBlockInput, MediaId, ReplyPolicy, Role,
+    SectionInput, TagInput,
 };
 
 /// A member of staff in the demo newsroom.
@@ -125,6 +126,31 @@ pub fn tags() -> Vec<TagInput> {
 /// The published stories, the flagship first.
 pub fn articles() -> Vec<DemoArticle> {
     vec![port_strike(), flood_barrier(), rail_strike()]
+}
+
+/// Puts the library image `photo` (the demo's lead photo) at the top of the
+/// flagship, `article`, and again, wide and with its own caption, at the
+/// start of its second section: a fresh install shows both uses.
+pub fn with_lead_photo(article: &mut ArticleInput, photo: MediaId) {
+    article.feature_image_url = None;
+    article.feature_image_alt = None;
+    article.feature_image_caption = None;
+    article.feature_image_media_id = Some(photo.to_string());
+    if let Some(section) = article.sections.get_mut(1) {
+        section.blocks.insert(
+            0,
+            BlockContentInput::Image(ImageBlockInput {
+                media_id: photo.to_string(),
+                caption: Some(
+                    "Three cranes, one quay, no ships: the terminal at dusk on the ninth day."
+                        .into(),
+                ),
+                layout: Some("wide".into()),
+                ..ImageBlockInput::default()
+            })
+            .into(),
+        );
+    }
 }
 
 fn paragraph(text: &str) -> BlockInput {
@@ -688,6 +714,22 @@ mod tests {
                 })
         });
         assert!(found);
+    }
+
+    #[test]
+    fn the_lead_photo_becomes_the_feature_image_and_a_wide_block() {
+        let mut article = flagship();
+        let photo = MediaId::generate();
+        with_lead_photo(&mut article.input, photo);
+        let content = validated(&article);
+        let image = content.feature_image.as_ref().unwrap();
+        assert_eq!(image.media_id, Some(photo));
+        let BlockContent::Image(block) = &content.sections[1].blocks[0].content else {
+            panic!("{:?}", content.sections[1].blocks[0]);
+        };
+        assert_eq!(block.media_id, photo);
+        assert_eq!(block.layout, masthead_domain::ImageLayout::Wide);
+        assert!(block.caption.is_some());
     }
 
     #[test]

@@ -3,18 +3,24 @@
 
 use std::collections::HashMap;
 
+use bytes::Bytes;
 use chrono::Duration;
+use masthead_domain::media::{FocalPoint, MediaFormat, MediaMeta};
+use masthead_domain::MediaId;
 use masthead_domain::{
     ArticleStatus, DisplayName, Email, Lifecycle, NewReply, Password, ReplyId, ReplyStatus, Role,
     Slug,
 };
+use masthead_persistence::media::NewMedia;
 use masthead_persistence::replies::ReplyDraft;
 use masthead_persistence::users::NewUser;
 use masthead_persistence::Store;
 
 use crate::auth::password;
-use crate::demo::content;
+use crate::demo::{content, photo};
 use crate::error::ApiError;
+use crate::media::MediaStore;
+use sha2::{Digest, Sha256};
 
 /// The address of the first admin on a fresh install.
 pub const ADMIN_EMAIL: &str = "admin@atlas.example";
@@ -37,9 +43,44 @@ pub async fn create_first_admin(store: &Store) -> Result<String, ApiError> {
     Ok(secret)
 }
 
-/// Loads the demo authors, tags, articles and replies. Returns the first admin's password.
-pub async fn load(store: &Store) -> Result<String, ApiError> {
+/// Stores the demo's lead photo in `media` and records it in the library.
+async fn lead_photo(store: &Store, media: &MediaStore) -> Result<MediaId, ApiError> {
+    let bytes = photo::harbour_at_dusk();
+    let id = MediaId::generate();
+    media.put_original(id, Bytes::from_static(bytes)).await?;
+    let recorded = store
+        .media()
+        .record(NewMedia {
+            id,
+            sha256: crate::app::media::hex(&Sha256::digest(bytes)),
+            format: MediaFormat::Jpeg,
+            width: photo::WIDTH,
+            height: photo::HEIGHT,
+            bytes: bytes.len() as u64,
+            file_name: "harbour-at-dusk.jpg".to_owned(),
+            meta: MediaMeta {
+                alt: "Three container cranes stand idle on an empty quay as the sun sets over \
+                      the harbour"
+                    .to_owned(),
+                caption: "The container terminal at Port Averly on the ninth day of the strike."
+                    .to_owned(),
+                credit: "Masthead demo / generated image".to_owned(),
+                focal: FocalPoint::new(0.3, 0.4)?,
+            },
+        })
+        .await?;
+    Ok(recorded.item().id)
+}
+
+/// Loads the demo authors, tags, articles and replies, and with `media` the
+/// flagship's lead photo (without, the flagship keeps an external image URL).
+/// Returns the first admin's password.
+pub async fn load(store: &Store, media: Option<&MediaStore>) -> Result<String, ApiError> {
     let admin_password = create_first_admin(store).await?;
+    let photo = match media {
+        Some(media) => Some(lead_photo(store, media).await?),
+        None => None,
+    };
     let mut authors = HashMap::new();
     for author in content::authors() {
         let hash =
@@ -63,8 +104,11 @@ pub async fn load(store: &Store) -> Result<String, ApiError> {
         tags.insert(tag.slug.to_string(), tag.id);
     }
     let now = masthead_persistence::now();
-    for demo in content::articles() {
+    for (index, demo) in content::articles().into_iter().enumerate() {
         let mut input = demo.input;
+        if let (0, Some(photo)) = (index, photo) {
+            content::with_lead_photo(&mut input, photo);
+        }
         input.authors = demo
             .author_slugs
             .iter()

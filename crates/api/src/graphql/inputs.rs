@@ -9,7 +9,7 @@ use masthead_domain::{
 };
 
 use crate::graphql::ids::{self, Kind};
-use crate::graphql::types::ReplyPolicyValue;
+use crate::graphql::types::{ImageLayoutName, ReplyPolicyValue};
 
 /// An article as an editor saves it: every field, the whole body.
 #[derive(InputObject, Debug, Clone)]
@@ -47,12 +47,15 @@ pub struct SeoInput {
     pub canonical_url: Option<String>,
 }
 
-/// The image at the top of a story.
+/// The image at the top of a story: an external `url`, or a `mediaId` from
+/// the media library (one of the two).
 #[derive(InputObject, Debug, Clone)]
 pub struct FeatureImageInput {
     /// Absolute http(s) URL.
-    pub url: String,
-    /// Text for screen readers (required).
+    pub url: Option<String>,
+    /// A media library item instead of a URL.
+    pub media_id: Option<ID>,
+    /// Text for screen readers (required with a URL; defaults to the library's).
     pub alt: Option<String>,
     /// Visible caption and credit.
     pub caption: Option<String>,
@@ -81,6 +84,30 @@ pub enum BlockInput {
     PullQuote(PullQuoteInput),
     /// A list.
     List(ListInput),
+    /// A photo from the media library.
+    Image(ImageBlockInput),
+}
+
+/// A photo from the media library. `alt`, `caption` and `credit` default to
+/// the library's; alt text (here or in the library) is required unless
+/// `decorative`.
+#[derive(InputObject, Debug, Clone)]
+pub struct ImageBlockInput {
+    /// The image block's `id` as read, to keep the block; absent for a new one.
+    pub id: Option<ID>,
+    /// The library item (`MediaItem.id`).
+    pub media_id: ID,
+    /// Text for screen readers, overriding the library's.
+    pub alt: Option<String>,
+    /// True for an image a screen reader should skip (then no `alt`).
+    #[graphql(default)]
+    pub decorative: bool,
+    /// Caption, overriding the library's.
+    pub caption: Option<String>,
+    /// Photographer or agency, overriding the library's.
+    pub credit: Option<String>,
+    /// How wide it is set (default `INLINE`).
+    pub layout: Option<ImageLayoutName>,
 }
 
 /// A paragraph of inline Markdown (emphasis, strong, links, code).
@@ -158,9 +185,10 @@ impl ArticleInput {
             meta_title: seo.meta_title,
             meta_description: seo.meta_description,
             canonical_url: seo.canonical_url,
-            feature_image_url: image.as_ref().map(|image| image.url.clone()),
+            feature_image_url: image.as_ref().and_then(|image| image.url.clone()),
             feature_image_alt: image.as_ref().and_then(|image| image.alt.clone()),
-            feature_image_caption: image.and_then(|image| image.caption),
+            feature_image_caption: image.as_ref().and_then(|image| image.caption.clone()),
+            feature_image_media_id: image.and_then(|image| image.media_id).map(|id| id.0),
         };
         match input.validate_with(known) {
             Ok(content) if errors.0.is_empty() => Ok(content),
@@ -221,6 +249,21 @@ impl BlockInput {
                     ordered: list.ordered,
                     items: list.items,
                 },
+            ),
+            BlockInput::Image(image) => (
+                image.id,
+                BlockContentInput::Image(masthead_domain::ImageBlockInput {
+                    media_id: image.media_id.0,
+                    alt: image.alt,
+                    decorative: image.decorative,
+                    caption: image.caption,
+                    credit: image.credit,
+                    layout: image.layout.map(|layout| {
+                        masthead_domain::ImageLayout::from(layout)
+                            .as_str()
+                            .to_owned()
+                    }),
+                }),
             ),
         };
         // Named like the domain's errors: by the block's place, not the one-of field.

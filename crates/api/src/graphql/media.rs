@@ -6,13 +6,18 @@
 use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use masthead_domain::media::{MediaFormat, MediaItem, MediaMetaInput};
+use std::collections::HashMap;
+
 use masthead_domain::MediaId;
+use masthead_persistence::media::MediaUse;
 use masthead_persistence::page::{Cursor, PageRequest};
 
 use crate::app::media;
 use crate::error::ApiError;
 use crate::graphql::connection::{page_info, page_size, PageInfoNode};
 use crate::graphql::context::{caller, state, OrGql};
+use crate::graphql::ids::{self, Kind};
+use crate::graphql::types::ArticleStatusValue;
 
 /// The format of an original upload, read from its bytes.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +88,9 @@ pub struct MediaNode {
     pub srcset: String,
     /// The original upload (staff only; it may carry EXIF data such as GPS).
     pub original_url: String,
+    /// The current articles that show it (body or feature image); while any
+    /// does, `deleteMedia` is refused with `IN_USE`.
+    pub used_by: Vec<MediaUseNode>,
     /// Who uploaded it (null for images loaded by other means).
     pub created_by: Option<ID>,
     /// When it was uploaded.
@@ -91,8 +99,36 @@ pub struct MediaNode {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<&MediaItem> for MediaNode {
-    fn from(item: &MediaItem) -> Self {
+/// An article that shows a library image.
+#[derive(SimpleObject)]
+#[graphql(name = "MediaUse")]
+pub struct MediaUseNode {
+    /// The article's global ID.
+    pub article_id: ID,
+    /// Its headline.
+    pub title: String,
+    /// Its slug.
+    pub slug: String,
+    /// Its status.
+    pub status: ArticleStatusValue,
+}
+
+impl MediaNode {
+    /// `item` with the articles that use it (from [`media::usage`]).
+    fn new(item: &MediaItem, usage: &HashMap<MediaId, Vec<MediaUse>>) -> Self {
+        let used_by = usage
+            .get(&item.id)
+            .map(|uses| {
+                uses.iter()
+                    .map(|used| MediaUseNode {
+                        article_id: ids::encode(Kind::Article, used.article_id),
+                        title: used.title.clone(),
+                        slug: used.slug.clone(),
+                        status: used.status.into(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         let renditions = item
             .renditions()
             .into_iter()
@@ -114,6 +150,7 @@ impl From<&MediaItem> for MediaNode {
             renditions,
             srcset: item.srcset(),
             original_url: format!("/api/v1/admin/media/{}/original", item.id),
+            used_by,
             created_by: item.created_by.map(|user| ID(user.to_string())),
             created_at: item.created_at,
             updated_at: item.updated_at,
@@ -180,9 +217,15 @@ impl MediaQuery {
         )
         .await
         .gql()?;
+        let ids: Vec<MediaId> = page.items.iter().map(|(_, item)| item.id).collect();
+        let usage = media::usage(state(ctx)?, &ids).await.gql()?;
         Ok(MediaPage {
             page_info: page_info(&page),
-            nodes: page.items.iter().map(|(_, item)| item.into()).collect(),
+            nodes: page
+                .items
+                .iter()
+                .map(|(_, item)| MediaNode::new(item, &usage))
+                .collect(),
         })
     }
 
@@ -191,7 +234,8 @@ impl MediaQuery {
         let item = media::get(state(ctx)?, caller(ctx), media_id(&id)?)
             .await
             .gql()?;
-        Ok((&item).into())
+        let usage = media::usage(state(ctx)?, &[item.id]).await.gql()?;
+        Ok(MediaNode::new(&item, &usage))
     }
 }
 
@@ -218,7 +262,8 @@ impl MediaMutation {
         let item = media::update(state(ctx)?, caller(ctx), media_id(&id)?, input)
             .await
             .gql()?;
-        Ok((&item).into())
+        let usage = media::usage(state(ctx)?, &[item.id]).await.gql()?;
+        Ok(MediaNode::new(&item, &usage))
     }
 
     /// Removes an image, its original and its renditions; answers its id.

@@ -7,7 +7,7 @@ use masthead_domain::{Block, BlockContent, Section};
 use masthead_persistence::audit::AuditEntry;
 use masthead_persistence::revisions::{Revision, RevisionInfo};
 
-use crate::graphql::types::AuthorNode;
+use crate::graphql::types::{AuthorNode, ImageBlockNode};
 
 /// A section of a revision's body. Revisions have their own body types: a
 /// saved body is a record, not a live article.
@@ -43,6 +43,8 @@ pub enum RevisionBlock {
     PullQuote(RevisionPullQuote),
     /// A list as saved.
     List(RevisionList),
+    /// An image as saved.
+    Image(ImageBlockNode),
 }
 
 /// A paragraph as a revision saved it.
@@ -110,6 +112,7 @@ impl From<&Block> for RevisionBlock {
                     .map(|item| item.source().to_owned())
                     .collect(),
             }),
+            BlockContent::Image(image) => Self::Image(ImageBlockNode::new(id, image)),
         }
     }
 }

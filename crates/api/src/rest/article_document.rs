@@ -15,8 +15,8 @@
 //!   `slug`, which is kept when absent).
 
 use masthead_domain::{
-    ArticleInput, BlockContentInput, BlockId, BlockInput, BodyIds, FieldError, ReplyPolicy,
-    SectionId, SectionInput, TagId, UserId, ValidationErrors,
+    ArticleInput, BlockContentInput, BlockId, BlockInput, BodyIds, FieldError, ImageBlockInput,
+    ReplyPolicy, SectionId, SectionInput, TagId, UserId, ValidationErrors,
 };
 use serde::de::{Error as _, IgnoredAny};
 use serde::{Deserialize, Deserializer};
@@ -167,6 +167,44 @@ pub enum BlockDocument {
         #[serde(default)]
         items: Vec<InlineDocument>,
     },
+    /// A photo from the media library. `alt`, `caption` and `credit` default
+    /// to the library's when absent; `alt` is required (here or in the
+    /// library) unless `decorative`.
+    Image {
+        /// The block's id as GET returned it, to keep the block; absent for a new block.
+        #[serde(default)]
+        #[schema(format = "uuid")]
+        id: Option<String>,
+        /// The library item (`GET /admin/media`).
+        #[serde(default)]
+        #[schema(format = "uuid")]
+        media_id: String,
+        #[serde(default)]
+        alt: Option<String>,
+        /// True for an image a screen reader should skip (then no `alt`).
+        #[serde(default)]
+        decorative: bool,
+        #[serde(default)]
+        caption: Option<String>,
+        #[serde(default)]
+        credit: Option<String>,
+        /// `inline` (default), `wide` or `full`.
+        #[serde(default)]
+        #[schema(value_type = Option<crate::rest::image_views::ImageLayoutName>)]
+        layout: Option<String>,
+        #[serde(default)]
+        #[schema(value_type = Value, read_only)]
+        width: Option<IgnoredAny>,
+        #[serde(default)]
+        #[schema(value_type = Value, read_only)]
+        height: Option<IgnoredAny>,
+        #[serde(default)]
+        #[schema(value_type = Value, read_only)]
+        renditions: Option<IgnoredAny>,
+        #[serde(default)]
+        #[schema(value_type = Value, read_only)]
+        srcset: Option<IgnoredAny>,
+    },
 }
 
 /// SEO overrides as editors write them.
@@ -182,7 +220,9 @@ pub struct SeoDocument {
     pub canonical_url: Option<String>,
 }
 
-/// The feature image as editors write it (alt text is required with a URL).
+/// The feature image as editors write it: an external `url` (alt text
+/// required), or a `media_id` from the library (alt text defaults to the
+/// library's). GET's `url` of a library image is read back but ignored.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = FeatureImageWrite)]
@@ -193,6 +233,22 @@ pub struct FeatureImageDocument {
     pub alt: Option<String>,
     #[serde(default)]
     pub caption: Option<String>,
+    /// A media library item instead of a URL.
+    #[serde(default)]
+    #[schema(format = "uuid")]
+    pub media_id: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Value, read_only)]
+    pub width: Option<IgnoredAny>,
+    #[serde(default)]
+    #[schema(value_type = Value, read_only)]
+    pub height: Option<IgnoredAny>,
+    #[serde(default)]
+    #[schema(value_type = Value, read_only)]
+    pub renditions: Option<IgnoredAny>,
+    #[serde(default)]
+    #[schema(value_type = Value, read_only)]
+    pub srcset: Option<IgnoredAny>,
 }
 
 /// A list item: a Markdown string, or `{markdown, text, html}` as GET returns it.
@@ -427,9 +483,14 @@ impl ArticleDocument {
             meta_title: seo.meta_title,
             meta_description: seo.meta_description,
             canonical_url: seo.canonical_url,
-            feature_image_url: image.as_ref().and_then(|image| image.url.clone()),
+            // A library image's `url` is its rendition, read back from GET: not input.
+            feature_image_url: image
+                .as_ref()
+                .filter(|image| image.media_id.is_none())
+                .and_then(|image| image.url.clone()),
             feature_image_alt: image.as_ref().and_then(|image| image.alt.clone()),
-            feature_image_caption: image.and_then(|image| image.caption),
+            feature_image_caption: image.as_ref().and_then(|image| image.caption.clone()),
+            feature_image_media_id: image.and_then(|image| image.media_id),
         };
         match input.validate_with(known) {
             Ok(content) if errors.is_empty() => Ok(content),
@@ -509,6 +570,27 @@ fn block_input(block: BlockDocument) -> (Option<String>, BlockContentInput, Vec<
                 .unzip();
             (id, BlockContentInput::List { ordered, items }, origins)
         }
+        BlockDocument::Image {
+            id,
+            media_id,
+            alt,
+            decorative,
+            caption,
+            credit,
+            layout,
+            ..
+        } => (
+            id,
+            BlockContentInput::Image(ImageBlockInput {
+                media_id,
+                alt,
+                decorative,
+                caption,
+                credit,
+                layout,
+            }),
+            Vec::new(),
+        ),
     }
 }
 

@@ -4,13 +4,13 @@
 //! is for staff only, readers get the re-encoded renditions under `/media`.
 //! The rules live in [`crate::app::media`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use actix_web::http::header;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use masthead_domain::media::{MediaItem, MediaMetaInput};
 use masthead_domain::MediaId;
-use masthead_persistence::media::Recorded;
+use masthead_persistence::media::{MediaUse, Recorded};
 use masthead_persistence::page::{Cursor, PageRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -20,6 +20,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::rest::body::{limit_for, read_json};
 use crate::rest::caching::PRIVATE;
+use crate::rest::image_views::rendition_map;
 use crate::rest::listing;
 use crate::rest::media_form::{read_upload, UploadForm};
 use crate::rest::views::{timestamp, ListView};
@@ -78,6 +79,9 @@ pub struct MediaView {
     pub srcset: String,
     /// The original upload (staff only; it may carry EXIF data such as GPS).
     pub original_url: String,
+    /// The current articles that show it (body or feature image); while
+    /// any does, deleting it is `409 IN_USE`.
+    pub used_by: Vec<MediaUseView>,
     /// Who uploaded it (null for images loaded by other means, such as the demo).
     #[schema(required = true, format = "uuid")]
     pub created_by: Option<String>,
@@ -87,13 +91,35 @@ pub struct MediaView {
     pub updated_at: String,
 }
 
-impl From<&MediaItem> for MediaView {
-    fn from(item: &MediaItem) -> Self {
-        let renditions = item
-            .renditions()
-            .into_iter()
-            .map(|(width, path)| (width.to_string(), path))
-            .collect();
+/// An article that shows a library image.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = MediaUse)]
+pub struct MediaUseView {
+    #[schema(format = "uuid")]
+    pub article_id: String,
+    pub title: String,
+    pub slug: String,
+    #[schema(value_type = crate::rest::views::ArticleStatusName)]
+    pub status: &'static str,
+}
+
+impl MediaView {
+    /// `item` with the articles that use it (from [`media::usage`]).
+    pub fn new(item: &MediaItem, usage: &HashMap<MediaId, Vec<MediaUse>>) -> Self {
+        let renditions = rendition_map(item.renditions());
+        let used_by = usage
+            .get(&item.id)
+            .map(|uses| {
+                uses.iter()
+                    .map(|used| MediaUseView {
+                        article_id: used.article_id.to_string(),
+                        title: used.title.clone(),
+                        slug: used.slug.clone(),
+                        status: used.status.as_str(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         Self {
             id: item.id.to_string(),
             width: item.width,
@@ -110,6 +136,7 @@ impl From<&MediaItem> for MediaView {
             renditions,
             srcset: item.srcset(),
             original_url: format!("/api/v1/admin/media/{}/original", item.id),
+            used_by,
             created_by: item.created_by.map(|user| user.to_string()),
             created_at: timestamp(item.created_at),
             updated_at: timestamp(item.updated_at),
@@ -161,10 +188,15 @@ fn media_id(id: &str) -> Result<MediaId, ApiError> {
     id.parse().map_err(|_| ApiError::NotFound)
 }
 
-fn answer(status: actix_web::http::StatusCode, item: &MediaItem) -> HttpResponse {
-    HttpResponse::build(status)
+async fn answer(
+    state: &AppState,
+    status: actix_web::http::StatusCode,
+    item: &MediaItem,
+) -> Result<HttpResponse, ApiError> {
+    let usage = media::usage(state, &[item.id]).await?;
+    Ok(HttpResponse::build(status)
         .insert_header((header::CACHE_CONTROL, PRIVATE))
-        .json(MediaView::from(item))
+        .json(MediaView::new(item, &usage)))
 }
 
 /// Uploads an image with its description. The type comes from the bytes
@@ -198,8 +230,10 @@ pub async fn upload(
     )
     .await?;
     match media::upload(&state, caller, form).await? {
-        Recorded::Created(item) => Ok(answer(actix_web::http::StatusCode::CREATED, &item)),
-        Recorded::Existing(item) => Ok(answer(actix_web::http::StatusCode::OK, &item)),
+        Recorded::Created(item) => {
+            answer(&state, actix_web::http::StatusCode::CREATED, &item).await
+        }
+        Recorded::Existing(item) => answer(&state, actix_web::http::StatusCode::OK, &item).await,
     }
 }
 
@@ -235,10 +269,12 @@ pub async fn list(
     )
     .await?;
     let next_cursor = page.next_cursor().map(|cursor| cursor.encode());
+    let ids: Vec<MediaId> = page.items.iter().map(|(_, item)| item.id).collect();
+    let usage = media::usage(&state, &ids).await?;
     let data = page
         .items
         .iter()
-        .map(|(_, item)| MediaView::from(item))
+        .map(|(_, item)| MediaView::new(item, &usage))
         .collect();
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, PRIVATE))
@@ -264,7 +300,7 @@ pub async fn show(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let item = media::get(&state, caller, media_id(&id)?).await?;
-    Ok(answer(actix_web::http::StatusCode::OK, &item))
+    answer(&state, actix_web::http::StatusCode::OK, &item).await
 }
 
 /// Changes an image's alt text, caption, credit or focal point (authors:
@@ -302,7 +338,7 @@ pub async fn update(
         focal_y: body.focal_y,
     };
     let item = media::update(&state, caller, id, input).await?;
-    Ok(answer(actix_web::http::StatusCode::OK, &item))
+    answer(&state, actix_web::http::StatusCode::OK, &item).await
 }
 
 /// Removes an image, its original and its renditions (authors: their own
@@ -316,6 +352,8 @@ pub async fn update(
     params(("id" = String, Path, format = "uuid", description = "The image's id.")),
     responses(
         (status = 204, description = "Removed."),
+        (status = 409, description = "Current articles show it (`IN_USE`; `detail` names them, `used_by` of the item lists them); nothing was removed.",
+            body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/admin/media/{id}")]

@@ -11,6 +11,7 @@ pub mod caching;
 pub mod corrections;
 pub mod http;
 pub mod idempotency;
+pub mod image_views;
 pub mod listing;
 pub mod media;
 pub mod media_form;

@@ -121,6 +121,27 @@ pub const BOUNDS: &[(&str, &[&str], Bound)] = &[
         &["<list>", "items"],
         Bound::Items(None, LIST_ITEMS_MAX),
     ),
+    ("BlockWrite", &["<image>", "media_id"], Bound::Required),
+    (
+        "BlockWrite",
+        &["<image>", "media_id"],
+        Bound::Format("uuid"),
+    ),
+    (
+        "BlockWrite",
+        &["<image>", "alt"],
+        Bound::Length(None, ALT_MAX),
+    ),
+    (
+        "BlockWrite",
+        &["<image>", "caption"],
+        Bound::Length(None, CAPTION_MAX),
+    ),
+    (
+        "BlockWrite",
+        &["<image>", "credit"],
+        Bound::Length(None, CREDIT_MAX),
+    ),
     (
         "InlineWrite",
         &["#0"],
@@ -151,6 +172,7 @@ pub const BOUNDS: &[(&str, &[&str], Bound)] = &[
     ("FeatureImageWrite", &["url"], Bound::Length(None, URL_MAX)),
     ("FeatureImageWrite", &["url"], Bound::Format("uri")),
     ("FeatureImageWrite", &[], Bound::Requires("url", "alt")),
+    ("FeatureImageWrite", &["media_id"], Bound::Format("uuid")),
     (
         "FeatureImageWrite",
         &["alt"],

@@ -6,6 +6,7 @@ use masthead_domain::{Article, Author, Block, BlockContent, RichText, Section, T
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::rest::image_views::{rendition_map, FeatureImageView, ImageLayoutName};
 use crate::state::AppState;
 
 /// RFC 3339 in UTC with a `Z`, the one timestamp format of the API.
@@ -119,6 +120,34 @@ pub enum BlockView {
         ordered: bool,
         items: Vec<InlineView>,
     },
+    /// A photo from the media library, with its renditions.
+    Image {
+        /// Stable id: kept across saves and reorders; send it back to keep the block.
+        #[schema(format = "uuid")]
+        id: String,
+        /// The library item.
+        #[schema(format = "uuid")]
+        media_id: String,
+        /// Text for screen readers (`null` when decorative).
+        #[schema(required = true)]
+        alt: Option<String>,
+        /// True when the image adds nothing a screen reader should say.
+        decorative: bool,
+        #[schema(required = true)]
+        caption: Option<String>,
+        /// Photographer or agency.
+        #[schema(required = true)]
+        credit: Option<String>,
+        #[schema(value_type = ImageLayoutName)]
+        layout: &'static str,
+        /// Pixel size of the library image.
+        width: u32,
+        height: u32,
+        /// Width → WebP rendition address (see `Media.renditions`).
+        renditions: std::collections::BTreeMap<String, String>,
+        /// The renditions as an HTML `srcset`.
+        srcset: String,
+    },
 }
 
 impl From<&Block> for BlockView {
@@ -150,6 +179,20 @@ impl From<&Block> for BlockView {
                 ordered: list.ordered,
                 items: list.items.iter().map(Into::into).collect(),
             },
+            BlockContent::Image(image) => Self::Image {
+                id,
+                media_id: image.media_id.to_string(),
+                alt: image.alt.clone(),
+                decorative: image.decorative,
+                caption: image.caption.clone(),
+                credit: image.credit.clone(),
+                layout: image.layout.as_str(),
+                // A saved block always has its size (placement sets it).
+                width: image.size.map_or(0, |size| size.width),
+                height: image.size.map_or(0, |size| size.height),
+                renditions: rendition_map(image.renditions()),
+                srcset: image.srcset(),
+            },
         }
     }
 }
@@ -179,17 +222,6 @@ impl From<&Section> for SectionView {
             blocks: section.blocks.iter().map(Into::into).collect(),
         }
     }
-}
-
-/// The feature image.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = FeatureImage)]
-pub struct FeatureImageView {
-    #[schema(format = "uri")]
-    pub url: String,
-    pub alt: String,
-    #[schema(required = true)]
-    pub caption: Option<String>,
 }
 
 /// SEO fields.
@@ -325,14 +357,7 @@ impl ArticleView {
                 meta_description: article.seo.meta_description.clone(),
                 canonical_url: article.seo.canonical_url.clone(),
             },
-            feature_image: article
-                .feature_image
-                .as_ref()
-                .map(|image| FeatureImageView {
-                    url: image.url.clone(),
-                    alt: image.alt.clone(),
-                    caption: image.caption.clone(),
-                }),
+            feature_image: article.feature_image.as_ref().map(Into::into),
             sections: with_body.then(|| article.sections.iter().map(Into::into).collect()),
             structured_data: with_body.then(|| {
                 let url = state.article_url(article);

@@ -7,7 +7,8 @@ use masthead_persistence::revisions::{Revision, RevisionInfo};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::rest::views::{timestamp, BlockView, FeatureImageView, SectionView, SeoView};
+use crate::rest::image_views::FeatureImageView;
+use crate::rest::views::{timestamp, BlockView, SectionView, SeoView};
 
 /// Who saved or acted, while the account exists.
 #[derive(Debug, Serialize, ToSchema)]
@@ -104,14 +105,7 @@ impl ContentView {
                 meta_description: content.seo.meta_description.clone(),
                 canonical_url: content.seo.canonical_url.clone(),
             },
-            feature_image: content
-                .feature_image
-                .as_ref()
-                .map(|image| FeatureImageView {
-                    url: image.url.clone(),
-                    alt: image.alt.clone(),
-                    caption: image.caption.clone(),
-                }),
+            feature_image: content.feature_image.as_ref().map(Into::into),
         }
     }
 }

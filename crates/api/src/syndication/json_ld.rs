@@ -9,7 +9,7 @@ use masthead_domain::{Article, Correction};
 use serde_json::{json, Map, Value};
 
 use crate::config::Settings;
-use crate::syndication::site::author_url;
+use crate::syndication::site::{absolute_url, author_url};
 
 /// The `NewsArticle` document of `article` (public at `url`, `word_count` words).
 pub fn news_article(
@@ -43,7 +43,12 @@ pub fn news_article(
     put("headline", json!(article.title.as_str()));
     put("description", json!(description));
     if let Some(image) = &article.feature_image {
-        put("image", json!([image.url]));
+        let images: Vec<String> = image
+            .structured_data_images()
+            .iter()
+            .map(|address| absolute_url(settings, address))
+            .collect();
+        put("image", json!(images));
     }
     put(
         "datePublished",

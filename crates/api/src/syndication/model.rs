@@ -6,7 +6,7 @@ use masthead_domain::{Article, Correction};
 
 use crate::config::Settings;
 use crate::render::article_html;
-use crate::syndication::site::{author_url, home_url};
+use crate::syndication::site::{absolute_url, author_url, home_url, media_base};
 
 /// A feed: the site, a tag's articles or an author's.
 #[derive(Debug, Clone)]
@@ -115,11 +115,15 @@ impl Entry {
                 .map(|tag| (tag.slug.to_string(), tag.name.clone()))
                 .collect(),
             summary: article.standfirst.clone(),
-            content_html: article_html::article_body(&notes(corrections), &article.sections),
+            content_html: article_html::article_body(
+                media_base(settings),
+                &notes(corrections),
+                &article.sections,
+            ),
             image: article
                 .feature_image
                 .as_ref()
-                .map(|image| image.url.clone()),
+                .map(|image| absolute_url(settings, &image.url)),
         }
     }
 }

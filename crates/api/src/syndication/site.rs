@@ -19,6 +19,27 @@ pub fn home_url(settings: &Settings) -> String {
     format!("{}/", settings.public_url.trim_end_matches('/'))
 }
 
+/// What goes in front of a `/media/…` path to make it absolute:
+/// `--media-public-url`, else `--public-url` (no trailing slash).
+pub fn media_base(settings: &Settings) -> &str {
+    settings
+        .media
+        .media_public_url
+        .as_deref()
+        .unwrap_or(&settings.public_url)
+        .trim_end_matches('/')
+}
+
+/// `address` made absolute: a library image's rendition path (`/media/…`)
+/// gets [`media_base`] in front; anything else is already absolute.
+pub fn absolute_url(settings: &Settings, address: &str) -> String {
+    if address.starts_with('/') {
+        format!("{}{address}", media_base(settings))
+    } else {
+        address.to_owned()
+    }
+}
+
 /// An author's page on the website.
 pub fn author_url(settings: &Settings, slug: &str) -> String {
     page_url(settings, &settings.site.author_path, slug)

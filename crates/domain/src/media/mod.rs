@@ -118,30 +118,41 @@ impl MediaItem {
     }
 
     /// The WebP rendition at each of [`Self::widths`]: (width, URL path).
-    /// WebP because every current browser takes it and it is the smallest;
-    /// the same path ending in `.jpg` or `.png` serves the other encodings.
     pub fn renditions(&self) -> Vec<(u32, String)> {
-        self.widths()
-            .into_iter()
-            .map(|width| {
-                let spec = RenditionSpec {
-                    width,
-                    aspect: None,
-                    format: RenditionFormat::Webp,
-                };
-                (width, spec.path(self.id))
-            })
-            .collect()
+        webp_renditions(self.id, self.width)
     }
 
     /// [`Self::renditions`] as an HTML `srcset`, ready for an `<img>`.
     pub fn srcset(&self) -> String {
-        self.renditions()
-            .iter()
-            .map(|(width, path)| format!("{path} {width}w"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        srcset(&self.renditions())
     }
+}
+
+/// The WebP rendition of image `id` (`width` pixels wide) at each ladder
+/// width it can be served at: (width, URL path). WebP because every current
+/// browser takes it and it is the smallest; the same path ending in `.jpg`
+/// or `.png` serves the other encodings.
+pub fn webp_renditions(id: MediaId, width: u32) -> Vec<(u32, String)> {
+    ladder_for(width)
+        .into_iter()
+        .map(|width| {
+            let spec = RenditionSpec {
+                width,
+                aspect: None,
+                format: RenditionFormat::Webp,
+            };
+            (width, spec.path(id))
+        })
+        .collect()
+}
+
+/// Renditions as an HTML `srcset` (`path 640w, path 1280w`).
+pub fn srcset(renditions: &[(u32, String)]) -> String {
+    renditions
+        .iter()
+        .map(|(width, path)| format!("{path} {width}w"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]

@@ -39,8 +39,8 @@ pub struct IndexedText {
 
 impl SearchText {
     /// The one definition of what is searchable: the title, the standfirst,
-    /// every section heading, paragraph, pull quote (text and speaker) and
-    /// list item, and the names of tags and authors.
+    /// every section heading, paragraph, pull quote (text and speaker), list
+    /// item and image (alt, caption, credit), and the names of tags and authors.
     pub fn of<'a>(
         title: &str,
         standfirst: &str,
@@ -62,6 +62,7 @@ impl SearchText {
                     BlockContent::List(list) => {
                         passages.extend(list.items.iter().map(RichText::text))
                     }
+                    BlockContent::Image(image) => passages.push(image.plain_text()),
                 }
             }
         }

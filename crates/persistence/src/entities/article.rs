@@ -22,6 +22,10 @@ pub struct Model {
     pub feature_image_url: Option<String>,
     pub feature_image_alt: Option<String>,
     pub feature_image_caption: Option<String>,
+    /// The media library item the feature image is, if it is one.
+    pub feature_image_media_id: Option<Uuid>,
+    pub feature_image_width: Option<i32>,
+    pub feature_image_height: Option<i32>,
     pub published_at: Option<DateTimeUtc>,
     pub scheduled_at: Option<DateTimeUtc>,
     /// `published_at` while the status is published or scheduled, else NULL:

@@ -26,6 +26,8 @@ pub struct Model {
     pub ordered: Option<bool>,
     /// List items as a JSON array of Markdown sources.
     pub items: Option<String>,
+    /// An image block's placement as JSON (media id, size, alt, caption, …).
+    pub image: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,6 +4,7 @@
 pub mod article;
 pub mod article_author;
 pub mod article_block;
+pub mod article_media;
 pub mod article_revision;
 pub mod article_section;
 pub mod article_slug;

@@ -6,7 +6,7 @@
 //!
 //! The format (version [`FORMAT_VERSION`]), one JSON object per line:
 //!
-//! - line 1, the header: `{"format":"masthead-export","version":1,
+//! - line 1, the header: `{"format":"masthead-export","version":2,
 //!   "created_at":…,"source":"sqlite","schema":[migration names…]}`;
 //! - then one line per row, `{"table":"articles","row":{…}}`, table by table
 //!   in [`TABLES`] order (parents before children, so foreign keys hold as the
@@ -32,9 +32,9 @@ use sea_orm::{ColumnTrait, QueryFilter, Select};
 use table::{Of, Table};
 
 use crate::entities::{
-    article, article_author, article_block, article_revision, article_section, article_slug,
-    article_tag, audit_entry, correction, media, persisted_document, preview_link, reply, setting,
-    tag, user, webhook_delivery, webhook_endpoint, webhook_event,
+    article, article_author, article_block, article_media, article_revision, article_section,
+    article_slug, article_tag, audit_entry, correction, media, persisted_document, preview_link,
+    reply, setting, tag, user, webhook_delivery, webhook_endpoint, webhook_event,
 };
 
 /// The value of the header's `format`: what tells an export from other JSON.
@@ -42,7 +42,7 @@ pub const FORMAT_NAME: &str = "masthead-export";
 
 /// The format version this binary writes and the newest it reads; a file of
 /// a newer version is refused rather than half understood.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The longest line an import accepts (a row is at most one article's
 /// revision, far below this): a bound on memory for a file from outside.
@@ -75,6 +75,7 @@ static TABLES: &[&dyn Table] = &[
     &Of::<preview_link::Entity>::ALL,
     &Of::<persisted_document::Entity>::ALL,
     &Of::<media::Entity>::ALL,
+    &Of::<article_media::Entity>::ALL,
 ];
 
 /// Settings but the search index's bookkeeping.

@@ -16,6 +16,7 @@ use crate::graphql::ids::{self, Kind};
 use crate::graphql::loaders::{BodyOf, Loaders, ReplyCountOf};
 use crate::graphql::types::body::{placed_quotes, PullQuoteNode, SectionNode};
 use crate::graphql::types::enums::{ArticleStatusValue, ReplyPolicyValue};
+use crate::graphql::types::image::FeatureImageNode;
 use crate::graphql::types::people::AuthorNode;
 use crate::graphql::types::reply::{replies_connection, ReplyConnection};
 use crate::graphql::types::tag::TagNode;
@@ -109,17 +110,6 @@ pub struct Seo {
     pub effective_description: String,
     /// The canonical URL: the override, else the article's own `url`.
     pub effective_canonical_url: String,
-}
-
-/// The image at the top of a story.
-#[derive(SimpleObject)]
-pub struct FeatureImage {
-    /// Absolute http(s) URL of the image.
-    pub url: String,
-    /// Text for screen readers.
-    pub alt: String,
-    /// Visible caption and credit.
-    pub caption: Option<String>,
 }
 
 /// A story, as the caller may see it: anonymous callers see published articles only.
@@ -230,15 +220,8 @@ impl ArticleNode {
         })
     }
     /// The image at the top, if any.
-    async fn feature_image(&self) -> Option<FeatureImage> {
-        self.article
-            .feature_image
-            .as_ref()
-            .map(|image| FeatureImage {
-                url: image.url.clone(),
-                alt: image.alt.clone(),
-                caption: image.caption.clone(),
-            })
+    async fn feature_image(&self) -> Option<FeatureImageNode> {
+        self.article.feature_image.as_ref().map(Into::into)
     }
     /// Words in standfirst and body (stored at each save: no body is loaded).
     async fn word_count(&self) -> usize {

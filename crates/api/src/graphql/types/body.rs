@@ -1,6 +1,6 @@
 //! An article's body as GraphQL objects: sections of blocks (paragraphs,
-//! pull quotes, lists) of inline rich text. `__typename` tells the block
-//! types apart (`Paragraph`, `PullQuote`, `List`), and every section and block
+//! pull quotes, lists, images) of inline rich text. `__typename` tells the block
+//! types apart (`Paragraph`, `PullQuote`, `List`, `ImageBlock`), and every section and block
 //! has a stable `id` (a UUID, kept across saves, reorders and restores).
 
 use async_graphql::{Context, Object, SimpleObject, Union, ID};
@@ -10,6 +10,7 @@ use crate::graphql::context::{sees_drafts, GqlResult};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::loaders::{ArticleById, Loaders};
 use crate::graphql::types::article::ArticleNode;
+use crate::graphql::types::image::ImageBlockNode;
 
 /// A headed part of the body; the lede has no heading.
 #[derive(SimpleObject)]
@@ -59,6 +60,8 @@ pub enum BlockNode {
     PullQuote(PullQuoteNode),
     /// A list.
     List(ListNode),
+    /// A photo from the media library.
+    Image(ImageBlockNode),
 }
 
 impl BlockNode {
@@ -80,6 +83,7 @@ impl BlockNode {
                 ordered: list.ordered,
                 items: list.items.iter().map(InlineTextNode::from).collect(),
             }),
+            BlockContent::Image(image) => Self::Image(ImageBlockNode::new(id, image)),
         }
     }
 }
