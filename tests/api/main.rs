@@ -11,6 +11,7 @@
 mod media_in_articles;
 mod media_library;
 mod media_renditions;
+mod media_s3;
 mod openapi_conformance;
 mod openapi_requests;
 mod reply_support;

@@ -345,6 +345,20 @@ fn parse_preview_url(value: &str) -> Result<String, String> {
     }
 }
 
+/// `s3://bucket` or `s3://bucket/prefix`.
+fn parse_s3_url(value: &str) -> Result<String, String> {
+    match value.strip_prefix("s3://") {
+        Some(rest)
+            if !rest.is_empty()
+                && !rest.starts_with('/')
+                && !value.contains(char::is_whitespace) =>
+        {
+            Ok(value.trim_end_matches('/').to_owned())
+        }
+        _ => Err(format!("`{value}` is not an s3://bucket[/prefix] address")),
+    }
+}
+
 /// An absolute `http(s)` URL.
 fn parse_absolute_url(value: &str) -> Result<String, String> {
     let rest = value
@@ -363,8 +377,17 @@ fn parse_absolute_url(value: &str) -> Result<String, String> {
 pub struct MediaSettings {
     /// Directory of originals and renditions; default `media/` beside the
     /// SQLite file, or `./media` for PostgreSQL and in-memory databases.
-    #[arg(long, env = "MASTHEAD_MEDIA_DIR")]
+    #[arg(long, env = "MASTHEAD_MEDIA_DIR", conflicts_with = "media_store")]
     pub media_dir: Option<std::path::PathBuf>,
+
+    /// An S3-compatible bucket instead of a directory, shared by every node:
+    /// `s3://bucket` or `s3://bucket/prefix`. Credentials, region and endpoint
+    /// come from the usual AWS variables (`AWS_ACCESS_KEY_ID`,
+    /// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`,
+    /// `AWS_ENDPOINT_URL` for MinIO, R2 and the like, `AWS_ALLOW_HTTP=true`
+    /// for a plain-http endpoint).
+    #[arg(long, env = "MASTHEAD_MEDIA_STORE", value_parser = parse_s3_url)]
+    pub media_store: Option<String>,
 
     /// Largest image upload, in bytes (1 KiB to 100 MiB): a larger body is
     /// refused with 413 before it is read to the end.

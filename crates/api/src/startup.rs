@@ -57,10 +57,9 @@ impl Application {
             ));
         store.migrate().await?;
         if settings.load_demo() && store.is_empty().await? {
-            let media = crate::media::MediaStore::local(
-                &settings.media.dir(&settings.database.database_url),
-            )
-            .map_err(|error| anyhow::anyhow!("refusing to start: {error}"))?;
+            let media =
+                crate::media::MediaStore::open(&settings.media, &settings.database.database_url)
+                    .map_err(|error| anyhow::anyhow!("refusing to start: {error}"))?;
             let admin_password = demo::loader::load(&store, Some(&media))
                 .await
                 .map_err(|error| anyhow::anyhow!("{error}"))?;
@@ -164,9 +163,9 @@ impl AppState {
             .map_err(|reason| anyhow::anyhow!("refusing to start: {reason}"))?;
         let public_cache = PublicCache::new(settings.public_cache_mb * 1024 * 1024);
         let trusted = trusted_documents(&settings)?;
-        let media_dir = settings.media.dir(&settings.database.database_url);
-        let media = crate::media::MediaStore::local(&media_dir)
-            .map_err(|error| anyhow::anyhow!("refusing to start: {error}"))?;
+        let media =
+            crate::media::MediaStore::open(&settings.media, &settings.database.database_url)
+                .map_err(|error| anyhow::anyhow!("refusing to start: {error}"))?;
         Ok(Self {
             media: Arc::new(media),
             persisted: Arc::new(PersistedQueries::new(trusted)),

@@ -12,7 +12,7 @@ use masthead_domain::media::RenditionSpec;
 use masthead_domain::MediaId;
 
 use crate::error::ApiError;
-use crate::media::{decode, inspect, pool, render, Bounds};
+use crate::media::{inspect, pool, render, shrink, Bounds};
 use crate::state::AppState;
 
 /// Renditions never change for a given URL.
@@ -58,6 +58,7 @@ async fn rendition(
             .finish());
     }
     let focal = item.meta.focal;
+    let (width, height) = (item.width, item.height);
     let media = state.media.clone();
     let bytes = state
         .media
@@ -70,7 +71,8 @@ async fn rendition(
                         max_bytes: usize::MAX,
                     },
                 )?;
-                let image = decode(&original, inspected)?;
+                let factor = shrink::reduction(width, height, spec, focal);
+                let image = shrink::decode_reduced(&original, inspected, factor)?;
                 render(&image, spec, focal).map(|rendered| rendered.bytes)
             })
             .await?

@@ -12,10 +12,13 @@ use bytes::Bytes;
 use futures_util::{StreamExt, TryStreamExt};
 use masthead_domain::media::{original_key, RenditionSpec};
 use masthead_domain::MediaId;
+use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
+use object_store::prefix::PrefixStore;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 
+use crate::config::MediaSettings;
 use crate::error::ApiError;
 
 /// The object store of the media library.
@@ -36,6 +39,32 @@ impl MediaStore {
             objects,
             making: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The store the settings name: the S3 bucket of `--media-store`, else
+    /// the directory of `--media-dir` (or its default for `database_url`).
+    pub fn open(settings: &MediaSettings, database_url: &str) -> Result<Self, ApiError> {
+        match &settings.media_store {
+            Some(url) => Self::s3(url),
+            None => Self::local(&settings.dir(database_url)),
+        }
+    }
+
+    /// A store in the bucket (and under the prefix) of `url`
+    /// (`s3://bucket[/prefix]`), configured from the AWS environment.
+    pub fn s3(url: &str) -> Result<Self, ApiError> {
+        let rest = url.strip_prefix("s3://").unwrap_or(url);
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        let bucket = AmazonS3Builder::from_env()
+            .with_bucket_name(bucket)
+            .build()
+            .map_err(failed)?;
+        let objects: Arc<dyn ObjectStore> = if prefix.is_empty() {
+            Arc::new(bucket)
+        } else {
+            Arc::new(PrefixStore::new(bucket, prefix.trim_matches('/')))
+        };
+        Ok(Self::new(objects))
     }
 
     /// A store in directory `dir`, created if missing.
