@@ -11,6 +11,7 @@
 //! All of it is CPU-heavy and runs on the bounded [`pool`], never on the
 //! async workers.
 
+pub mod hot;
 pub mod inspect;
 pub mod pool;
 pub mod render;

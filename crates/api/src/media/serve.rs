@@ -8,10 +8,12 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
+use bytes::Bytes;
 use masthead_domain::media::RenditionSpec;
 use masthead_domain::MediaId;
 
 use crate::error::ApiError;
+use crate::media::hot::HotRendition;
 use crate::media::{inspect, pool, render, shrink, Bounds};
 use crate::state::AppState;
 
@@ -35,6 +37,9 @@ async fn rendition(
     let (id, file) = path.into_inner();
     let id: MediaId = id.parse().map_err(|_| ApiError::NotFound)?;
     let spec = RenditionSpec::parse(&file).ok_or(ApiError::NotFound)?;
+    if let Some(hot) = state.media.hot.get(id, spec) {
+        return Ok(answer(&request, spec, &hot.etag, hot.bytes.clone()));
+    }
     let item = state
         .store
         .media()
@@ -52,10 +57,7 @@ async fn rendition(
         spec.file_name()
     );
     if matches_etag(&request, &etag) {
-        return Ok(HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag))
-            .insert_header((header::CACHE_CONTROL, CACHE_CONTROL))
-            .finish());
+        return Ok(not_modified(&etag));
     }
     let focal = item.meta.focal;
     let (width, height) = (item.width, item.height);
@@ -78,11 +80,28 @@ async fn rendition(
             .await?
         })
         .await?;
+    let response = answer(&request, spec, &etag, bytes.clone());
+    state.media.hot.keep(id, spec, HotRendition { bytes, etag });
+    Ok(response)
+}
+
+fn not_modified(etag: &str) -> HttpResponse {
+    HttpResponse::NotModified()
+        .insert_header((header::ETAG, etag.to_owned()))
+        .insert_header((header::CACHE_CONTROL, CACHE_CONTROL))
+        .finish()
+}
+
+/// The answer with rendition `bytes` of `spec`: whole, one range, 304 or 416.
+fn answer(request: &HttpRequest, spec: RenditionSpec, etag: &str, bytes: Bytes) -> HttpResponse {
+    if matches_etag(request, etag) {
+        return not_modified(etag);
+    }
     let total = bytes.len();
     let mut answer = HttpResponse::Ok();
     answer
         .insert_header((header::CONTENT_TYPE, spec.format.mime()))
-        .insert_header((header::ETAG, etag))
+        .insert_header((header::ETAG, etag.to_owned()))
         .insert_header((header::CACHE_CONTROL, CACHE_CONTROL))
         .insert_header((header::ACCEPT_RANGES, "bytes"));
     let body = match range(&request, total) {
@@ -95,16 +114,16 @@ async fn rendition(
             bytes.slice(start..=end)
         }
         Requested::Unsatisfiable => {
-            return Ok(HttpResponse::RangeNotSatisfiable()
+            return HttpResponse::RangeNotSatisfiable()
                 .insert_header((header::CONTENT_RANGE, format!("bytes */{total}")))
-                .finish());
+                .finish();
         }
     };
     if request.method() == Method::HEAD {
         answer.insert_header((header::CONTENT_LENGTH, body.len()));
-        return Ok(answer.finish());
+        return answer.finish();
     }
-    Ok(answer.body(body))
+    answer.body(body)
 }
 
 fn matches_etag(request: &HttpRequest, etag: &str) -> bool {

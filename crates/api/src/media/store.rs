@@ -20,10 +20,13 @@ use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 
 use crate::config::MediaSettings;
 use crate::error::ApiError;
+use crate::media::hot::{self, HotRenditions};
 
 /// The object store of the media library.
 pub struct MediaStore {
     objects: Arc<dyn ObjectStore>,
+    /// Renditions being read now, answered from memory.
+    pub hot: HotRenditions,
     /// One gate per rendition being made, so only one request makes it.
     making: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
@@ -37,6 +40,7 @@ impl MediaStore {
     pub fn new(objects: Arc<dyn ObjectStore>) -> Self {
         Self {
             objects,
+            hot: HotRenditions::new(hot::DEFAULT_BYTES),
             making: Mutex::new(HashMap::new()),
         }
     }
@@ -160,6 +164,7 @@ impl MediaStore {
 
     /// Removes the original and every rendition of `id`.
     pub async fn delete_all(&self, id: MediaId) -> Result<(), ApiError> {
+        self.hot.forget(id);
         let prefix = Path::from(id.to_string());
         let keys: Vec<_> = self
             .objects
