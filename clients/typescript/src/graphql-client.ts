@@ -38,6 +38,7 @@ export const ArticlePage = graphql(`
           ... on Paragraph { html }
           ... on PullQuote { text speaker context }
           ... on List { ordered items { html } }
+          ... on ImageBlock { alt srcset width height caption credit }
         }
       }
     }
@@ -59,6 +60,11 @@ export async function articleHtml(endpoint: string, slug: string): Promise<strin
         case "List": {
           const items = block.items.map((item) => `<li>${item.html}</li>`).join("");
           return block.ordered ? `<ol>${items}</ol>` : `<ul>${items}</ul>`;
+        }
+        case "ImageBlock": {
+          const caption = [block.caption, block.credit].filter(Boolean).join(" ");
+          const img = `<img srcset="${block.srcset}" width="${block.width}" height="${block.height}" alt="${block.alt ?? ""}">`;
+          return `<figure>${img}${caption ? `<figcaption>${caption}</figcaption>` : ""}</figure>`;
         }
         default: {
           const unhandled: never = block;
