@@ -5,9 +5,9 @@
 //! them. Each write is audited in its own transaction, naming the actor given
 //! by [`MediaRepo::acting_as`].
 
-use masthead_domain::media::{FocalPoint, MediaFormat, MediaItem, MediaMeta};
 use std::collections::HashMap;
 
+use masthead_domain::media::{FocalPoint, MediaFormat, MediaItem, MediaMeta};
 use masthead_domain::{
     ArticleId, ArticleStatus, DomainError, FieldError, LibraryImage, MediaId, UserId,
 };

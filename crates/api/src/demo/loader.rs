@@ -6,21 +6,20 @@ use std::collections::HashMap;
 use bytes::Bytes;
 use chrono::Duration;
 use masthead_domain::media::{FocalPoint, MediaFormat, MediaMeta};
-use masthead_domain::MediaId;
 use masthead_domain::{
-    ArticleStatus, DisplayName, Email, Lifecycle, NewReply, Password, ReplyId, ReplyStatus, Role,
-    Slug,
+    ArticleStatus, DisplayName, Email, Lifecycle, MediaId, NewReply, Password, ReplyId,
+    ReplyStatus, Role, Slug,
 };
 use masthead_persistence::media::NewMedia;
 use masthead_persistence::replies::ReplyDraft;
 use masthead_persistence::users::NewUser;
 use masthead_persistence::Store;
+use sha2::{Digest, Sha256};
 
 use crate::auth::password;
 use crate::demo::{content, photo};
 use crate::error::ApiError;
 use crate::media::MediaStore;
-use sha2::{Digest, Sha256};
 
 /// The address of the first admin on a fresh install.
 pub const ADMIN_EMAIL: &str = "admin@atlas.example";

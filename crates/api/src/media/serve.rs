@@ -104,7 +104,7 @@ fn answer(request: &HttpRequest, spec: RenditionSpec, etag: &str, bytes: Bytes) 
         .insert_header((header::ETAG, etag.to_owned()))
         .insert_header((header::CACHE_CONTROL, CACHE_CONTROL))
         .insert_header((header::ACCEPT_RANGES, "bytes"));
-    let body = match range(&request, total) {
+    let body = match range(request, total) {
         Requested::Whole => bytes,
         Requested::Part(start, end) => {
             answer.status(StatusCode::PARTIAL_CONTENT).insert_header((
