@@ -143,6 +143,16 @@ async fn newsroom(database: TestDatabase) -> TestApp {
             .unwrap();
         assert_eq!(linked.status(), 201, "preview link ({})", app.backend);
     }
+    // A library image placed in a story and as its feature image: the media
+    // rows and their usage travel too (the files are copied by hand).
+    let photo = crate::support::media::new_media(&app, &editor).await;
+    let mut pictured = document("Pictured story", "A Photographer");
+    pictured["sections"][0]["blocks"]
+        .as_array_mut()
+        .expect("blocks")
+        .push(json!({ "type": "image", "media_id": photo, "layout": "wide" }));
+    pictured["feature_image"] = json!({ "media_id": photo });
+    app.create_article(&editor, &pictured).await;
     app
 }
 
@@ -163,6 +173,8 @@ const FILLED: &[&str] = &[
     "webhook_endpoints",
     "webhook_events",
     "preview_links",
+    "media",
+    "article_media",
 ];
 
 #[each_database]
