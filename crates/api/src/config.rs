@@ -507,6 +507,40 @@ mod tests {
         assert!(parse("-1").is_err());
     }
 
+    #[test]
+    fn the_media_store_is_an_s3_address_and_excludes_a_media_directory() {
+        let parse = |args: &[&str]| {
+            Cli::try_parse_from(std::iter::once("masthead").chain(args.iter().copied()))
+                .map(|cli| cli.settings.media)
+        };
+        let store = |args: &[&str]| parse(args).ok().and_then(|media| media.media_store);
+        assert_eq!(
+            store(&["--media-store", "s3://atlas-media/news/"]).as_deref(),
+            Some("s3://atlas-media/news")
+        );
+        assert_eq!(
+            store(&["--media-store", "s3://atlas-media"]).as_deref(),
+            Some("s3://atlas-media")
+        );
+        for bad in [
+            "atlas-media",
+            "s3://",
+            "s3:///news",
+            "https://atlas-media",
+            "s3://a b",
+        ] {
+            assert!(parse(&["--media-store", bad]).is_err(), "{bad}");
+        }
+        let both = parse(&[
+            "--media-store",
+            "s3://atlas-media",
+            "--media-dir",
+            "/srv/media",
+        ]);
+        assert!(both.is_err(), "a bucket and a directory at once");
+        assert!(parse(&["--media-public-url", "cdn.example"]).is_err());
+    }
+
     /// Set in the child process of the test below, which runs with a
     /// developer's `MASTHEAD_*` variables; the environment is process-wide, so
     /// only a child may change it without racing the other tests.

@@ -56,17 +56,16 @@ impl Application {
                 settings.article_path
             ));
         store.migrate().await?;
-        if settings.load_demo() && store.is_empty().await? {
-            let media =
-                crate::media::MediaStore::open(&settings.media, &settings.database.database_url)
-                    .map_err(|error| anyhow::anyhow!("refusing to start: {error}"))?;
-            let admin_password = demo::loader::load(&store, Some(&media))
-                .await
-                .map_err(|error| anyhow::anyhow!("{error}"))?;
-            announce_first_admin(&settings, &admin_password);
-        }
+        let demo = settings.load_demo() && store.is_empty().await?;
         let events = Events::connect(&store).await?;
         let state = AppState::build(store, settings, events).await?;
+        if demo {
+            // Into the server's own media store: the lead photo lands where it is served from.
+            let admin_password = demo::loader::load(&state.store, Some(&state.media))
+                .await
+                .map_err(|error| anyhow::anyhow!("{error}"))?;
+            announce_first_admin(&state.settings, &admin_password);
+        }
         let listener = TcpListener::bind(&state.settings.bind)?;
         let address = listener.local_addr()?;
         scheduler::spawn(state.store.clone(), state.events.clone());

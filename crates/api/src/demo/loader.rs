@@ -44,7 +44,7 @@ pub async fn create_first_admin(store: &Store) -> Result<String, ApiError> {
 
 /// Stores the demo's lead photo in `media` and records it in the library.
 async fn lead_photo(store: &Store, media: &MediaStore) -> Result<MediaId, ApiError> {
-    let bytes = photo::harbour_at_dusk();
+    let bytes = photo::harbour_at_dusk().map_err(ApiError::Internal)?;
     let id = MediaId::generate();
     media.put_original(id, Bytes::from_static(bytes)).await?;
     let recorded = store

@@ -17,18 +17,19 @@ const HORIZON: u32 = 560;
 const QUAY_TOP: u32 = 540;
 const SUN: (f32, f32, f32) = (1130.0, 505.0, 62.0);
 
-/// The JPEG bytes of the photo.
-pub fn harbour_at_dusk() -> &'static [u8] {
-    static PHOTO: OnceLock<Vec<u8>> = OnceLock::new();
-    PHOTO.get_or_init(|| {
-        let image = draw();
-        let mut bytes = Vec::new();
-        // Encoding an in-memory RGB image into a Vec cannot fail; if it ever
-        // did, the demo would simply have no photo bytes and the upload check
-        // would refuse them.
-        let _ = JpegEncoder::new_with_quality(&mut bytes, 85).encode_image(&image);
-        bytes
-    })
+/// The JPEG bytes of the photo, or why it could not be encoded.
+pub fn harbour_at_dusk() -> Result<&'static [u8], String> {
+    static PHOTO: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
+    PHOTO
+        .get_or_init(|| {
+            let mut bytes = Vec::new();
+            JpegEncoder::new_with_quality(&mut bytes, 85)
+                .encode_image(&draw())
+                .map(|()| bytes)
+                .map_err(|error| format!("encoding the demo photo: {error}"))
+        })
+        .as_deref()
+        .map_err(Clone::clone)
 }
 
 fn draw() -> RgbImage {
@@ -104,7 +105,7 @@ mod tests {
 
     #[test]
     fn the_photo_is_a_jpeg_of_its_stated_size() {
-        let bytes = harbour_at_dusk();
+        let bytes = harbour_at_dusk().unwrap();
         assert_eq!(MediaFormat::sniff(bytes), Some(MediaFormat::Jpeg));
         let decoded = image::load_from_memory(bytes).unwrap();
         assert_eq!((decoded.width(), decoded.height()), (WIDTH, HEIGHT));

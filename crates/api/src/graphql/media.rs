@@ -17,6 +17,7 @@ use crate::error::ApiError;
 use crate::graphql::connection::{page_info, page_size, PageInfoNode};
 use crate::graphql::context::{caller, state, OrGql};
 use crate::graphql::ids::{self, Kind};
+use crate::graphql::types::image::renditions;
 use crate::graphql::types::ArticleStatusValue;
 
 /// The format of an original upload, read from its bytes.
@@ -129,11 +130,7 @@ impl MediaNode {
                     .collect()
             })
             .unwrap_or_default();
-        let renditions = item
-            .renditions()
-            .into_iter()
-            .map(|(width, url)| Rendition { width, url })
-            .collect();
+        let renditions = renditions(item.renditions());
         Self {
             id: ID(item.id.to_string()),
             width: item.width,

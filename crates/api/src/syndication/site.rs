@@ -132,4 +132,22 @@ mod tests {
         assert_eq!(site.feeds.rss, "/feeds/rss.xml");
         assert_eq!(site.publisher_name, site.name);
     }
+
+    #[test]
+    fn media_paths_become_absolute_on_the_media_public_url_else_the_public_url() {
+        let mut settings = Settings::for_database("sqlite::memory:");
+        settings.public_url = "https://news.example/".to_owned();
+        let path = "/media/1/1280.jpg";
+        assert_eq!(
+            absolute_url(&settings, path),
+            "https://news.example/media/1/1280.jpg"
+        );
+        settings.media.media_public_url = Some("https://cdn.example/".to_owned());
+        assert_eq!(
+            absolute_url(&settings, path),
+            "https://cdn.example/media/1/1280.jpg"
+        );
+        let external = "https://images.example/a.jpg";
+        assert_eq!(absolute_url(&settings, external), external);
+    }
 }

@@ -39,7 +39,8 @@ impl From<ImageLayoutName> for ImageLayout {
     }
 }
 
-fn renditions(list: Vec<(u32, String)>) -> Vec<Rendition> {
+/// (width, path) pairs as GraphQL renditions.
+pub fn renditions(list: Vec<(u32, String)>) -> Vec<Rendition> {
     list.into_iter()
         .map(|(width, url)| Rendition { width, url })
         .collect()
