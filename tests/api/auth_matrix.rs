@@ -143,6 +143,24 @@ const OPERATIONS: &[Operation] = &[
         anonymous_graphql_gets_null: false,
     },
     Operation {
+        name: "list who may stand on a byline",
+        allowed: STAFF,
+        rest: Some(Rest { method: "GET", path: "/api/v1/admin/bylines", body: None }),
+        graphql: Some(Graphql { query: "{ bylines { slug } }", variables: "{}", field: "bylines" }),
+        anonymous_graphql_gets_null: false,
+    },
+    Operation {
+        name: "reset a user's password",
+        allowed: ADMINS,
+        rest: Some(Rest { method: "POST", path: "/api/v1/admin/users/@USER@/password", body: None }),
+        graphql: Some(Graphql {
+            query: "mutation($id: ID!) { resetUserPassword(id: $id) { generatedPassword } }",
+            variables: r#"{"id": "@USER@"}"#,
+            field: "resetUserPassword",
+        }),
+        anonymous_graphql_gets_null: false,
+    },
+    Operation {
         name: "browse the media library",
         allowed: STAFF,
         rest: Some(Rest { method: "GET", path: "/api/v1/admin/media", body: None }),

@@ -302,3 +302,129 @@ async fn updating_an_account_checks_its_input_and_its_existence() {
         assert_eq!(graphql_error_code(&answer), Some("NOT_FOUND"), "{answer}");
     }
 }
+
+#[each_database]
+async fn an_admin_resets_a_password_the_new_one_is_shown_once_and_old_logins_end() {
+    for app in servers().await {
+        let admin = app.sign_in_new(Role::Admin).await;
+        let editor = app.sign_in_new(Role::Editor).await;
+        let path = format!("/api/v1/admin/users/{}/password", editor.user_id);
+
+        let refused = call(&app, Method::POST, &path, &editor, None).await;
+        assert_eq!(refused.status(), 403, "an editor may not ({})", app.backend);
+
+        let response = call(&app, Method::POST, &path, &admin, None).await;
+        assert_eq!(response.status(), 200, "{}", app.backend);
+        assert_eq!(response.headers()["cache-control"], "private, no-store");
+        let reset: Value = response.json().await.unwrap();
+        assert_eq!(reset["user"]["id"], editor.user_id.as_str(), "{reset}");
+        let password = reset["generated_password"].as_str().unwrap().to_owned();
+        assert_eq!(password.len(), 24, "{reset}");
+
+        assert_eq!(me(&app, &editor.access_token).await, 401, "old access ends");
+        assert_eq!(refresh(&app, &editor.refresh_token).await, 401);
+        assert_eq!(
+            login(&app, &editor.email, &editor.password).await.status(),
+            401,
+            "the old password no longer works"
+        );
+        assert_eq!(login(&app, &editor.email, &password).await.status(), 200);
+
+        // GraphQL resets the same way, to another password.
+        let answer = app
+            .graphql_as(
+                Some(&admin.access_token),
+                "mutation($id: ID!) { resetUserPassword(id: $id) { user { id } generatedPassword } }",
+                json!({ "id": editor.user_id }),
+            )
+            .await;
+        let again = answer["data"]["resetUserPassword"]["generatedPassword"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{answer}"));
+        assert_ne!(again, password);
+        assert_eq!(login(&app, &editor.email, again).await.status(), 200);
+
+        let audit = call(
+            &app,
+            Method::GET,
+            "/api/v1/admin/audit?limit=100",
+            &admin,
+            None,
+        )
+        .await;
+        let audit: Value = audit.json().await.unwrap();
+        let resets = audit["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|entry| {
+                entry["action"] == "reset_password" && entry["actor_id"] == admin.user_id.as_str()
+            })
+            .count();
+        assert_eq!(resets, 2, "both resets are audited: {audit}");
+
+        for unknown in [
+            "/api/v1/admin/users/01a2404a-0000-7000-8000-000000000000/password",
+            "/api/v1/admin/users/not-an-id/password",
+        ] {
+            let response = call(&app, Method::POST, unknown, &admin, None).await;
+            assert_eq!(response.status(), 404, "{unknown} ({})", app.backend);
+        }
+    }
+}
+
+#[each_database]
+async fn any_staff_member_sees_who_may_stand_on_a_byline_without_addresses() {
+    for app in servers().await {
+        let admin = app.sign_in_new(Role::Admin).await;
+        let author = app.sign_in_new(Role::Author).await;
+        let leaver = app.sign_in_new(Role::Editor).await;
+        let path = format!("/api/v1/admin/users/{}", leaver.user_id);
+        let disabled = call(
+            &app,
+            Method::PATCH,
+            &path,
+            &admin,
+            Some(json!({ "active": false })),
+        )
+        .await;
+        assert_eq!(disabled.status(), 200);
+
+        let response = call(&app, Method::GET, "/api/v1/admin/bylines", &author, None).await;
+        assert_eq!(response.status(), 200, "{}", app.backend);
+        let page: Value = response.json().await.unwrap();
+        let ids: Vec<&str> = page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|entry| entry["id"].as_str().unwrap())
+            .collect();
+        assert!(
+            ids.contains(&admin.user_id.as_str()) && ids.contains(&author.user_id.as_str()),
+            "{page}"
+        );
+        assert!(
+            !ids.contains(&leaver.user_id.as_str()),
+            "a disabled account is not offered: {page}"
+        );
+        assert!(page["data"][0].get("email").is_none(), "{page}");
+
+        let answer = app
+            .graphql_as(
+                Some(&author.access_token),
+                "{ bylines { databaseId } }",
+                json!({}),
+            )
+            .await;
+        let graphql: Vec<&str> = answer["data"]["bylines"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{answer}"))
+            .iter()
+            .map(|entry| entry["databaseId"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            graphql, ids,
+            "both APIs list the same people in the same order"
+        );
+    }
+}

@@ -18,6 +18,7 @@ mod reply_support;
 mod support;
 mod webhook_support;
 
+mod auth_cookie;
 mod auth_hash_pool;
 mod auth_matrix;
 mod auth_passwords;

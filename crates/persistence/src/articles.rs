@@ -16,7 +16,7 @@ use masthead_domain::{
     Article, ArticleContent, ArticleId, ArticleStatus, DomainError, FeatureImage, FieldError,
     ImageSize, Lifecycle, MediaId, Seo, Slug, SlugFallback, Title, UserId,
 };
-use sea_orm::sea_query::{Expr, Func, Query, SimpleExpr};
+use sea_orm::sea_query::{Expr, Func, LikeExpr, Query, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Select, Set, TransactionTrait,
@@ -60,14 +60,18 @@ pub struct ArticleFilter {
     pub tag: Option<String>,
     /// Only articles with the author of this slug on the byline.
     pub author: Option<String>,
+    /// Only articles whose title contains this text, ignoring case (staff
+    /// lists: the desk's title search; not a full-text search).
+    pub title: Option<String>,
 }
 
 impl ArticleFilter {
     /// Refuses slugs longer than any stored one, by parameter name.
     pub(crate) fn check(&self) -> std::result::Result<(), masthead_domain::DomainError> {
-        use masthead_domain::limits::{check_filter, SLUG_MAX};
+        use masthead_domain::limits::{check_filter, SLUG_MAX, TITLE_MAX};
         check_filter("tag", self.tag.as_deref(), SLUG_MAX)?;
-        check_filter("author", self.author.as_deref(), SLUG_MAX)
+        check_filter("author", self.author.as_deref(), SLUG_MAX)?;
+        check_filter("q", self.title.as_deref(), TITLE_MAX)
     }
 }
 
@@ -822,6 +826,9 @@ fn filtered(visibility: Visibility, filter: &ArticleFilter) -> Select<article::E
             ),
         );
     }
+    if let Some(words) = &filter.title {
+        query = query.filter(title_contains(words));
+    }
     if let Some(author_slug) = &filter.author {
         query = query.filter(
             article::Column::Id.in_subquery(
@@ -841,6 +848,26 @@ fn filtered(visibility: Visibility, filter: &ArticleFilter) -> Select<article::E
         );
     }
     query
+}
+
+/// `lower(title) LIKE '%words%'`, with `%`, `_` and `\\` in `words` taken
+/// literally. Both databases lower ASCII the same way; PostgreSQL also lowers
+/// other scripts, SQLite matches them as written.
+fn title_contains(words: &str) -> SimpleExpr {
+    let mut pattern = String::with_capacity(words.len() + 2);
+    pattern.push('%');
+    for character in words.to_lowercase().chars() {
+        if matches!(character, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(character);
+    }
+    pattern.push('%');
+    Expr::expr(Func::lower(Expr::col((
+        article::Entity,
+        article::Column::Title,
+    ))))
+    .like(LikeExpr::new(pattern).escape('\\'))
 }
 
 fn sort_column(visibility: Visibility, order: ArticleOrder) -> article::Column {

@@ -31,7 +31,7 @@ pub fn area(path: &str) -> &'static str {
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     match segments.as_slice() {
         ["auth", ..] => "auth",
-        ["admin", "users" | "tags", ..] => "staff",
+        ["admin", "users" | "tags" | "bylines", ..] => "staff",
         ["admin", "webhooks", ..] => "webhooks",
         ["admin", "media", ..] => "media",
         ["admin", "replies", ..] | ["articles", _, "replies"] => "replies",

@@ -125,6 +125,45 @@ async fn staff_operations_match_the_document() {
         ] {
             api.expect("patch", one, request, status).await;
         }
+        let reset = "/admin/users/{id}/password";
+        let answer = api
+            .expect(
+                "post",
+                reset,
+                api.request(Method::POST, &format!("{item}/password"), Some(&admin)),
+                200,
+            )
+            .await;
+        assert!(answer["generated_password"].is_string(), "{answer}");
+        for (request, status) in [
+            (
+                api.request(Method::POST, "/admin/users/nobody/password", Some(&admin)),
+                404,
+            ),
+            (
+                api.request(Method::POST, &format!("{item}/password"), Some(&editor)),
+                403,
+            ),
+        ] {
+            api.expect("post", reset, request, status).await;
+        }
+
+        let bylines = api
+            .expect(
+                "get",
+                "/admin/bylines",
+                api.request(Method::GET, "/admin/bylines", Some(&editor)),
+                200,
+            )
+            .await;
+        assert!(bylines["data"][0]["email"].is_null(), "{bylines}");
+        api.expect(
+            "get",
+            "/admin/bylines",
+            api.request(Method::GET, "/admin/bylines", None),
+            401,
+        )
+        .await;
 
         // Tags.
         let tags = "/admin/tags";

@@ -1,5 +1,6 @@
 //! Managing staff accounts (admins only): one implementation behind
-//! `/api/v1/admin/users` and the GraphQL `createUser` / `updateUser` / `users`.
+//! `/api/v1/admin/users` and the GraphQL `createUser` / `updateUser` /
+//! `resetUserPassword` / `users`.
 //! Creations, role changes and disabling or enabling are audited as security
 //! events naming the admin, in the transaction of the change.
 
@@ -55,6 +56,17 @@ pub struct AccountUpdate {
 pub async fn list(state: &AppState, caller: &Caller) -> Result<Vec<User>, ApiError> {
     caller.authorize(Action::ManageUsers)?;
     Ok(state.store.users().list().await?)
+}
+
+/// Everyone who may stand on a byline: the active staff accounts, by display
+/// name, as any signed-in staff member may see them (no e-mail addresses).
+/// Editors credit a reporter before their first story is out, which the
+/// public author list (published bylines only) cannot offer.
+pub async fn bylines(state: &AppState, caller: &Caller) -> Result<Vec<User>, ApiError> {
+    caller.authorize(Action::ReadDrafts)?;
+    let mut users = state.store.users().list().await?;
+    users.retain(|user| user.active);
+    Ok(users)
 }
 
 /// One account; an unknown or malformed id is `NotFound`.
@@ -159,6 +171,34 @@ pub async fn update(
         .acting_as(actor.id)
         .update_account(id, changes)
         .await?)
+}
+
+/// Replaces an account's password with a generated one, for the admin to
+/// hand over once (the desk's "Reset password"): every login of the account
+/// ends, and the audit log records a reset by the admin.
+pub async fn reset_password(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<(User, String), ApiError> {
+    let actor = caller.authorize(Action::ManageUsers)?;
+    let id: UserId = id.parse().map_err(|_| ApiError::NotFound)?;
+    let user = state
+        .store
+        .users()
+        .by_id(id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let secret = Password::parse("password", &password::random_password())?;
+    let generated_password = secret.expose().to_owned();
+    let password_hash = password::hash(secret).await?;
+    state
+        .store
+        .users()
+        .acting_as(actor.id)
+        .change_password(id, password_hash)
+        .await?;
+    Ok((user, generated_password))
 }
 
 fn parse_role(role: &str) -> Result<Role, FieldError> {

@@ -9,8 +9,14 @@ use masthead_persistence::refresh_tokens::Rotation;
 use crate::auth::password::{self, Verification};
 use crate::auth::tokens::{hash_refresh_token, new_refresh_token};
 use crate::client_address::ClientAddress;
+use crate::config::Settings;
 use crate::error::ApiError;
 use crate::state::AppState;
+
+/// The longest refresh token looked up (those issued are 43 characters): a
+/// longer one, in a body or a cookie, is refused like an unknown one without
+/// hashing it.
+pub const REFRESH_TOKEN_MAX_BYTES: usize = 256;
 
 /// What a successful sign-in or refresh hands out.
 #[derive(Debug, Clone)]
@@ -151,7 +157,7 @@ async fn new_login(state: &AppState, user: User) -> Result<Session, ApiError> {
 /// retirement gets a fresh pair too (the login stays as it is); later, it
 /// revokes the whole login.
 pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<Session, ApiError> {
-    if refresh_token.len() > 256 {
+    if refresh_token.len() > REFRESH_TOKEN_MAX_BYTES {
         return Err(ApiError::InvalidCredentials);
     }
     let (next, next_hash) = new_refresh_token();
@@ -191,7 +197,7 @@ pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<Session, A
 
 /// Revokes the login a refresh token belongs to. Unknown tokens are ignored.
 pub async fn logout(state: &AppState, refresh_token: &str) -> Result<(), ApiError> {
-    if refresh_token.len() <= 256 {
+    if refresh_token.len() <= REFRESH_TOKEN_MAX_BYTES {
         state
             .store
             .refresh_tokens()
@@ -201,8 +207,14 @@ pub async fn logout(state: &AppState, refresh_token: &str) -> Result<(), ApiErro
     Ok(())
 }
 
+/// How long a refresh token lives (`--refresh-token-days`): its expiry in
+/// the store, and the `Max-Age` of the refresh cookie, so both end together.
+pub fn refresh_lifetime(settings: &Settings) -> Duration {
+    Duration::days(i64::from(settings.refresh_token_days))
+}
+
 fn refresh_expiry(state: &AppState) -> chrono::DateTime<chrono::Utc> {
-    masthead_persistence::now() + Duration::days(i64::from(state.settings.refresh_token_days))
+    masthead_persistence::now() + refresh_lifetime(&state.settings)
 }
 
 fn session(state: &AppState, user: User, refresh_token: String) -> Result<Session, ApiError> {

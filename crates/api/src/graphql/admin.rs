@@ -8,7 +8,7 @@ use crate::app::accounts::{self, AccountUpdate, NewAccount};
 use crate::app::tags;
 use crate::graphql::context::{caller, state, OrGql};
 use crate::graphql::ids::{self, Kind};
-use crate::graphql::types::{RoleValue, TagNode, UserNode};
+use crate::graphql::types::{AuthorNode, RoleValue, TagNode, UserNode};
 
 /// A new staff account.
 #[derive(InputObject)]
@@ -45,6 +45,15 @@ pub struct CreateUserPayload {
     pub user: UserNode,
     /// Only when the server generated the password: shown this once.
     pub generated_password: Option<String>,
+}
+
+/// What `resetUserPassword` answers.
+#[derive(SimpleObject)]
+pub struct ResetUserPasswordPayload {
+    /// The account.
+    pub user: UserNode,
+    /// The new password, shown this once to hand over.
+    pub generated_password: String,
 }
 
 /// A tag as an editor sends it.
@@ -89,6 +98,17 @@ impl AdminQuery {
     async fn users(&self, ctx: &Context<'_>) -> Result<Vec<UserNode>> {
         let users = accounts::list(state(ctx)?, &caller(ctx)).await.gql()?;
         Ok(users.iter().map(UserNode::from).collect())
+    }
+
+    /// Everyone who may stand on a byline: the active staff accounts, by
+    /// display name (any staff; the public `authors` list only has bylines
+    /// already published).
+    async fn bylines(&self, ctx: &Context<'_>) -> Result<Vec<AuthorNode>> {
+        let users = accounts::bylines(state(ctx)?, &caller(ctx)).await.gql()?;
+        Ok(users
+            .iter()
+            .map(|user| AuthorNode::from(&user.as_author()))
+            .collect())
     }
 }
 
@@ -149,6 +169,26 @@ impl AdminMutation {
         .await
         .gql()?;
         Ok(UserNode::from(&user))
+    }
+
+    /// Replaces a staff account's password with a generated one, shown this
+    /// once; every login of the account ends (admins only).
+    async fn reset_user_password(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<ResetUserPasswordPayload> {
+        let (user, password) = accounts::reset_password(
+            state(ctx)?,
+            &caller(ctx),
+            &ids::local_key(&id, &[Kind::User, Kind::Author]),
+        )
+        .await
+        .gql()?;
+        Ok(ResetUserPasswordPayload {
+            user: UserNode::from(&user),
+            generated_password: password,
+        })
     }
 
     /// Creates a tag (editors and admins).

@@ -42,6 +42,10 @@ pub struct AdminListQuery {
     pub tag: Option<String>,
     /// Only articles with the author of this slug on the byline.
     pub author: Option<String>,
+    /// Only articles whose title contains this text (case-insensitive), at
+    /// most 300 characters.
+    #[param(max_length = 300)]
+    pub q: Option<String>,
     /// Comma-separated top-level fields to return for each item.
     pub fields: Option<String>,
 }
@@ -88,6 +92,7 @@ pub async fn list(
         status,
         tag: query.tag.clone(),
         author: query.author.clone(),
+        title: query.q.clone(),
     };
     let page = state
         .store

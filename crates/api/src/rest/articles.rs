@@ -119,6 +119,7 @@ async fn build_list(state: &AppState, query: &ListQuery) -> Result<CachedBody, U
         status: None,
         tag: query.tag.clone(),
         author: query.author.clone(),
+        title: None,
     };
     let page = state
         .store

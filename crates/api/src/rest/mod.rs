@@ -19,6 +19,7 @@ pub mod openapi;
 pub mod openapi_bounds;
 pub mod previews;
 pub mod pull_quotes;
+pub mod refresh_cookie;
 pub mod replies;
 pub mod reply_views;
 pub mod root;
@@ -53,6 +54,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
             .service(users::show)
             .service(users::create)
             .service(users::update)
+            .service(users::reset_password)
+            .service(users::bylines)
             .service(webhooks::create)
             .service(webhooks::list)
             .service(webhooks::show)

@@ -87,6 +87,8 @@ use crate::state::AppState;
         users::show,
         users::create,
         users::update,
+        users::reset_password,
+        users::bylines,
         tags::create,
         tags::update,
         tags::remove,
@@ -153,7 +155,7 @@ use crate::state::AppState;
 pub struct ApiDoc;
 
 /// List envelopes: (page schema, item schema, sparse summary schema if `fields=` applies).
-const PAGES: [(&str, &str, Option<&str>); 12] = [
+const PAGES: [(&str, &str, Option<&str>); 13] = [
     ("ArticlePage", "Article", Some("ArticleSummary")),
     ("PublicTagPage", "PublicTag", Some("PublicTagSummary")),
     (
@@ -168,6 +170,7 @@ const PAGES: [(&str, &str, Option<&str>); 12] = [
     ),
     ("ThreadReplyPage", "ThreadReply", None),
     ("UserPage", "User", None),
+    ("AuthorPage", "Author", None),
     ("RevisionInfoPage", "RevisionInfo", None),
     ("AuditEntryPage", "AuditEntry", None),
     ("CorrectionPage", "PlacedCorrection", None),
@@ -179,9 +182,9 @@ const PAGES: [(&str, &str, Option<&str>); 12] = [
 /// Shared statuses an operation cannot give although the rule would add them:
 /// (operation id, status).
 const EXEMPT: [(&str, u16); 9] = [
-    // Every signed-in role may read its account and change its password,
+    // Every signed-in role may read its account (changing one's password is
+    // refused only to cookie mode from a foreign origin, declared by the route),
     ("get_me", 403),
-    ("change_password", 403),
     // read any article and its history, and start a draft.
     ("list_admin_articles", 403),
     ("get_admin_article", 403),
@@ -189,9 +192,15 @@ const EXEMPT: [(&str, u16); 9] = [
     ("list_revisions", 403),
     ("get_revision", 403),
     ("diff_revisions", 403),
+    // and see who may stand on a byline.
+    ("list_bylines", 403),
     // `publish` reads its optional body whatever the content type says.
     ("publish_article", 415),
 ];
+
+/// Operations whose body is optional but never `null` (absent instead: a
+/// request without a body uses the refresh cookie), by operation id.
+const ABSENT_NOT_NULL_BODIES: [&str; 2] = ["refresh_session", "logout"];
 
 /// Properties that are never `null` although their Rust type is an `Option`
 /// (absent instead): (schema, property).
@@ -569,6 +578,28 @@ fn refuse_unknown_fields(schema: &mut Value) {
     }
 }
 
+/// An optional body declared as `Option<T>` is `oneOf: [null, T]`: keeps
+/// `T` alone, the body still not required.
+fn not_null_body(operation: &mut Value) {
+    for media in operation["requestBody"]["content"]
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|content| content.values_mut())
+    {
+        let kept = media["schema"]["oneOf"].as_array().and_then(|variants| {
+            let mut others = variants.iter().filter(|variant| variant["type"] != "null");
+            match (others.next(), others.next()) {
+                (Some(only), None) => Some(only.clone()),
+                _ => None,
+            }
+        });
+        if let Some(kept) = kept {
+            media["schema"] = kept;
+        }
+    }
+    operation["requestBody"]["required"] = json!(false);
+}
+
 /// Adds the responses every operation of its kind can give (see the module docs).
 fn common_responses(method: &str, operation: &mut Value) {
     let parameters = operation["parameters"]
@@ -580,6 +611,9 @@ fn common_responses(method: &str, operation: &mut Value) {
         .as_str()
         .unwrap_or_default()
         .to_owned();
+    if ABSENT_NOT_NULL_BODIES.contains(&id.as_str()) {
+        not_null_body(operation);
+    }
     let mut statuses = vec![400, 500, 503];
     if operation.get("security").is_some() {
         statuses.extend([401, 403]);
@@ -703,6 +737,20 @@ mod tests {
             assert!(
                 operation["responses"].get(status.to_string()).is_none(),
                 "{id} does not document {status}"
+            );
+        }
+    }
+
+    #[test]
+    fn optional_bodies_that_are_never_null_are_declared_so() {
+        let paths = &document()["paths"];
+        for path in ["/auth/refresh", "/auth/logout"] {
+            let body = &paths[path]["post"]["requestBody"];
+            assert_eq!(body["required"], false, "{path}");
+            assert_eq!(
+                body["content"]["application/json"]["schema"]["$ref"],
+                "#/components/schemas/RefreshWrite",
+                "{path}"
             );
         }
     }

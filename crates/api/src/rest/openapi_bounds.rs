@@ -27,7 +27,11 @@ use masthead_domain::limits::{
 use masthead_domain::media::meta::{ALT_MAX, CAPTION_MAX, CREDIT_MAX};
 use serde_json::{json, Value};
 
+use crate::app::sessions::REFRESH_TOKEN_MAX_BYTES;
 use crate::rest::idempotency::KEY_MAX;
+use crate::rest::refresh_cookie::{
+    REFRESH_COOKIE_HEADER, REFRESH_COOKIE_MODE, REFRESH_COOKIE_NAME,
+};
 
 /// One bound on a property of a request schema.
 #[derive(Debug, Clone, Copy)]
@@ -480,6 +484,14 @@ pub fn bound_parameters(operation: &mut Value) {
             ("query", "speaker") => schema["maxLength"] = json!(ATTRIBUTION_MAX),
             ("query", "client") => schema["pattern"] = json!("^[0-9a-fA-F]{64}$"),
             ("header", "If-Match") => schema["pattern"] = json!(IF_MATCH_PATTERN),
+            ("header", name) if name == REFRESH_COOKIE_HEADER => {
+                schema["type"] = json!("string");
+                schema["enum"] = json!([REFRESH_COOKIE_MODE]);
+            }
+            ("cookie", name) if name == REFRESH_COOKIE_NAME => {
+                schema["type"] = json!("string");
+                schema["maxLength"] = json!(REFRESH_TOKEN_MAX_BYTES);
+            }
             ("header", "Idempotency-Key") => {
                 schema["minLength"] = json!(1);
                 schema["maxLength"] = json!(KEY_MAX);

@@ -10,7 +10,7 @@ use crate::app::accounts::{self, AccountUpdate, NewAccount};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::rest::body::{limit_for, read_json};
-use crate::rest::views::{ListView, UserView};
+use crate::rest::views::{AuthorView, ListView, UserView};
 use crate::state::AppState;
 
 /// `POST /admin/users` body.
@@ -60,13 +60,13 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<S
     Option::<String>::deserialize(deserializer).map(Some)
 }
 
-/// The answer to a creation.
+/// The answer to a creation or a password reset.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = CreatedUser)]
 pub struct CreatedUserView {
     /// The account.
     pub user: UserView,
-    /// Only when the server generated the password: shown this once.
+    /// Only when the server generated the password (always after a reset): shown this once.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub generated_password: Option<String>,
 }
@@ -206,4 +206,57 @@ pub async fn update(
     )
     .await?;
     Ok(private(&mut HttpResponse::Ok()).json(UserView::from(&user)))
+}
+
+/// Replaces an account's password with a generated one, shown this once to
+/// hand over; every login of the account ends.
+#[utoipa::path(
+    post,
+    path = "/admin/users/{id}/password",
+    operation_id = "reset_user_password",
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The account's id.")),
+    responses(
+        (status = 200, description = "Reset: `generated_password` is the new password, shown this once (`private, no-store`).",
+            body = CreatedUserView),
+        (status = 404, description = "No such account.", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/users/{id}/password")]
+pub async fn reset_password(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let (user, password) = accounts::reset_password(&state, &caller, &id).await?;
+    Ok(private(&mut HttpResponse::Ok()).json(CreatedUserView {
+        user: UserView::from(&user),
+        generated_password: Some(password),
+    }))
+}
+
+/// Everyone who may stand on a byline: the active staff, by display name,
+/// without e-mail addresses (any signed-in staff member).
+#[utoipa::path(
+    get,
+    path = "/admin/bylines",
+    operation_id = "list_bylines",
+    tag = "users",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The active staff accounts, by display name, in one page (`next_cursor` is null).",
+            body = ref("#/components/schemas/AuthorPage")),
+    )
+)]
+#[get("/admin/bylines")]
+pub async fn bylines(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let users = accounts::bylines(&state, &caller).await?;
+    Ok(private(&mut HttpResponse::Ok()).json(ListView {
+        data: users
+            .iter()
+            .map(|user| AuthorView::from(&user.as_author()))
+            .collect(),
+        next_cursor: None,
+    }))
 }

@@ -574,6 +574,7 @@ async fn lists_filter_by_tag_and_author() {
             tag: by_tag.tag.clone(),
             author: by_author.author.clone(),
             status: None,
+            title: None,
         };
         let expected: Vec<ArticleId> = archive
             .published
@@ -621,6 +622,89 @@ async fn lists_filter_by_tag_and_author() {
         assert!(
             page.items.is_empty() && !page.has_next && !page.has_previous,
             "{backend}"
+        );
+    }
+}
+
+#[each_database]
+async fn staff_lists_filter_by_words_in_the_title_ignoring_case_and_wildcards() {
+    for db in TestDatabase::all().await {
+        let store = db.store().await;
+        let backend = db.backend;
+        let writer = staff(&store).await;
+        let now = masthead_persistence::now();
+        for title in [
+            "Harbour Wall Repairs Begin",
+            "Council votes on the harbour budget",
+            "100% of ferries run on time",
+            "Ferry_times change",
+        ] {
+            store
+                .articles()
+                .create(content(title, &[writer.id], &[]), published(now))
+                .await
+                .expect("create an article");
+        }
+        let titles = |words: &str| {
+            let store = store.clone();
+            let filter = ArticleFilter {
+                title: Some(words.to_owned()),
+                ..ArticleFilter::default()
+            };
+            async move {
+                let page = store
+                    .articles()
+                    .list(
+                        Visibility::Staff,
+                        &filter,
+                        ArticleOrder::UpdatedAt,
+                        PageRequest::first(PAGE),
+                        false,
+                    )
+                    .await
+                    .expect("a filtered list");
+                let mut titles: Vec<String> = page
+                    .items
+                    .iter()
+                    .map(|(_, a)| a.title.to_string())
+                    .collect();
+                titles.sort();
+                titles
+            }
+        };
+        assert_eq!(
+            titles("HARBOUR").await,
+            [
+                "Council votes on the harbour budget",
+                "Harbour Wall Repairs Begin"
+            ],
+            "{backend}"
+        );
+        // `%` and `_` are the text itself, not wildcards.
+        assert_eq!(
+            titles("0%").await,
+            ["100% of ferries run on time"],
+            "{backend}"
+        );
+        assert_eq!(titles("y_t").await, ["Ferry_times change"], "{backend}");
+        assert!(titles("harbour wall budget").await.is_empty(), "{backend}");
+        let too_long = ArticleFilter {
+            title: Some("x".repeat(301)),
+            ..ArticleFilter::default()
+        };
+        assert!(
+            store
+                .articles()
+                .list(
+                    Visibility::Staff,
+                    &too_long,
+                    ArticleOrder::UpdatedAt,
+                    PageRequest::first(PAGE),
+                    false
+                )
+                .await
+                .is_err(),
+            "{backend}: a filter longer than any title is refused"
         );
     }
 }

@@ -284,5 +284,6 @@ pub fn filter_by(tag: Option<&str>, author: Option<&str>) -> ArticleFilter {
         status: None,
         tag: tag.map(str::to_owned),
         author: author.map(str::to_owned),
+        title: None,
     }
 }

@@ -26,6 +26,9 @@ pub struct ArticleFilterInput {
     /// so any other status gives them an empty list; for staff it is the stored
     /// workflow status (a scheduled article stays `SCHEDULED` here once it is out).
     pub status: Option<ArticleStatusValue>,
+    /// Only articles whose title contains this text, ignoring case (at most
+    /// 300 characters): the desk's title search.
+    pub q: Option<String>,
 }
 
 /// One page of articles the caller may see, matching `filter`, in `order`.
@@ -45,6 +48,7 @@ pub async fn articles_connection(
         status: None,
         tag: filter.tag,
         author: filter.author,
+        title: filter.q,
     };
     match (visibility, filter.status) {
         (_, None) => {}
