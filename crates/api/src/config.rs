@@ -114,6 +114,12 @@ pub struct Settings {
     #[arg(long, env = "MASTHEAD_GRAPHIQL", default_value_t = true, action = ArgAction::Set, value_name = "BOOL")]
     pub graphiql: bool,
 
+    /// Serve the desk's scripts and styles from this directory instead of the
+    /// copies built into the binary: for working on the desk
+    /// (`crates/api/assets/desk`) with a restart instead of a rebuild.
+    #[arg(long, env = "MASTHEAD_DESK_DIR", value_name = "DIR")]
+    pub desk_dir: Option<std::path::PathBuf>,
+
     /// Deepest GraphQL query accepted.
     #[arg(long, env = "MASTHEAD_GRAPHQL_MAX_DEPTH", default_value_t = 15)]
     pub graphql_max_depth: usize,

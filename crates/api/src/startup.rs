@@ -237,6 +237,16 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
         std::time::Duration::from_secs(state.settings.shutdown_drain_seconds),
     )?;
     let pages = web::Data::new(crate::pages::Pages::new(state.settings.graphiql));
+    let media_origin = state
+        .settings
+        .media
+        .media_public_url
+        .as_deref()
+        .map(origin_of);
+    let desk = web::Data::new(crate::pages::desk::Desk::new(
+        state.settings.desk_dir.as_deref(),
+        media_origin,
+    )?);
     let server = HttpServer::new(move || {
         App::new()
             .wrap(from_fn(head::as_get))
@@ -255,6 +265,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .app_data(web::Data::new(state.clone()))
             .app_data(web::Data::new(schema.clone()))
             .app_data(pages.clone())
+            .app_data(desk.clone())
             .app_data(
                 web::JsonConfig::default()
                     .limit(max_body)
@@ -277,6 +288,14 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// `scheme://host[:port]` of an absolute URL (what a browser calls its origin).
+fn origin_of(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |at| at + 3);
+    url[after_scheme..]
+        .find('/')
+        .map_or(url, |at| &url[..after_scheme + at])
 }
 
 fn cors(origins: &[String]) -> Cors {

@@ -10,6 +10,7 @@
 //! stylesheets embed their icons and fonts that way.
 
 pub mod assets;
+pub mod desk;
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -121,8 +122,10 @@ async fn asset(pages: web::Data<Pages>, request: HttpRequest) -> Result<HttpResp
         .body(asset.bytes))
 }
 
-/// Mounts `/assets/{hash}/{name}` (the pages themselves are mounted by the
-/// REST and GraphQL routes).
+/// Mounts `/assets/{hash}/{name}` and the desk (the other pages are mounted
+/// by the REST and GraphQL routes).
 pub fn routes(config: &mut web::ServiceConfig) {
-    config.service(web::resource("/assets/{hash}/{name}").route(web::get().to(asset)));
+    config
+        .service(web::resource("/assets/{hash}/{name}").route(web::get().to(asset)))
+        .configure(desk::routes);
 }
