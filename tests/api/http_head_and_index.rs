@@ -275,6 +275,7 @@ async fn the_root_is_an_index_in_json_or_html() {
         .map(|link| link["href"].as_str().unwrap())
         .collect();
     for expected in [
+        "/desk",
         "/graphql",
         "/graphiql",
         "/api/v1",

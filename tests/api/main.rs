@@ -34,6 +34,7 @@ mod client_address;
 mod concurrent_writers;
 mod content_model;
 mod demo_content;
+mod desk;
 mod desk_assets;
 mod filter_bounds;
 mod graphql_batching;

@@ -31,10 +31,13 @@ pub struct Index {
 }
 
 impl Index {
-    /// The index for `state`'s settings. (The editors' desk, `/desk`, joins
-    /// the list here when it exists.)
+    /// The index for `state`'s settings.
     pub fn new(state: &AppState) -> Self {
         let mut links = vec![
+            Link {
+                title: "The desk: where the newsroom writes, edits, publishes and moderates",
+                href: "/desk",
+            },
             Link {
                 title: "GraphQL endpoint (POST; GET for queries; WebSocket subscriptions)",
                 href: "/graphql",
