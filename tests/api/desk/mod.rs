@@ -14,7 +14,11 @@
 mod browser;
 
 mod admin;
+mod conflict;
+mod moderation;
 mod session;
+mod steps;
+mod writing;
 
 pub use browser::Browser;
 

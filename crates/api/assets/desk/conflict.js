@@ -260,7 +260,7 @@ export function Conflict({ conflict, base, mine, onTakeTheirs, onReapply, onRetr
     <h2 id="conflict-title" tabindex="-1" ref=${heading}>Someone else changed this article</h2>
     <p role="alert">Your changes are not saved: the article changed after you opened version ${base.version}.
       ${conflict.theirs && ` It is now version ${conflict.theirs.version}${who.length ? `, saved by ${[...new Set(who)].join(', ')}` : ''}.`}
-      Nothing has been overwritten.</p>
+      ${' '}Nothing has been overwritten.</p>
     ${conflict.loading && html`<p role="status">Loading what changed…</p>`}
     ${conflict.error && html`<p class="error">What changed cannot be loaded: ${conflict.error.message}</p>
       <div class="actions"><button type="button" onClick=${onRetry}>Try again</button></div>`}

@@ -7,6 +7,7 @@
 import { html, useState } from './preact.js';
 import { get, post, query } from './api.js';
 import { navigate } from './router.js';
+import { inline } from './preview.js';
 import { Confirm, ErrorSummary, Loading, Notice, Select, When, useLoad } from './ui.js';
 
 // ---- words: a small LCS diff, enough for a paragraph ----
@@ -260,13 +261,13 @@ function RevisionView({ id, number, onClose }) {
 
 function RevisionBlock({ block }) {
   switch (block.type) {
-    case 'paragraph': // `html` is sanitized by the server (see the API document).
-      return html`<p dangerouslySetInnerHTML=${{ __html: block.html }}></p>`;
+    case 'paragraph':
+      return html`<p>${inline(block.markdown ?? block.text)}</p>`;
     case 'pull_quote':
       return html`<blockquote><p>${block.icon ? `${block.icon} ` : ''}${block.text}</p>
         ${(block.speaker || block.context) && html`<footer>${[block.speaker, block.context].filter(Boolean).join(', ')}</footer>`}</blockquote>`;
     case 'list': {
-      const items = block.items.map((item) => html`<li dangerouslySetInnerHTML=${{ __html: item.html }}></li>`);
+      const items = block.items.map((item) => html`<li>${inline(item.markdown ?? item.text)}</li>`);
       return block.ordered ? html`<ol>${items}</ol>` : html`<ul>${items}</ul>`;
     }
     default:
