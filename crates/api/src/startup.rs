@@ -237,15 +237,9 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
         std::time::Duration::from_secs(state.settings.shutdown_drain_seconds),
     )?;
     let pages = web::Data::new(crate::pages::Pages::new(state.settings.graphiql));
-    let media_origin = state
-        .settings
-        .media
-        .media_public_url
-        .as_deref()
-        .map(origin_of);
     let desk = web::Data::new(crate::pages::desk::Desk::new(
         state.settings.desk_dir.as_deref(),
-        media_origin,
+        state.settings.media.media_public_url.as_deref(),
     )?);
     let server = HttpServer::new(move || {
         App::new()
@@ -288,14 +282,6 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     .listen(listener)?
     .run();
     Ok(server)
-}
-
-/// `scheme://host[:port]` of an absolute URL (what a browser calls its origin).
-fn origin_of(url: &str) -> &str {
-    let after_scheme = url.find("://").map_or(0, |at| at + 3);
-    url[after_scheme..]
-        .find('/')
-        .map_or(url, |at| &url[..after_scheme + at])
 }
 
 fn cors(origins: &[String]) -> Cors {

@@ -5,6 +5,7 @@
 
 pub mod rest;
 
+pub mod assets;
 pub mod cli;
 pub mod content;
 pub mod gql;

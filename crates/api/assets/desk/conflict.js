@@ -9,6 +9,7 @@ import { html, useEffect, useRef, useState } from './preact.js';
 import { get, query } from './api.js';
 import { blockWrite, withoutIds } from './sections.js';
 import { Notice, StatusBadge, When } from './ui.js';
+import { DiffView, blockText } from './diff.js';
 
 /** Every revision of `id`, oldest first. */
 async function allRevisions(id) {
@@ -124,19 +125,6 @@ export function reapply(base, mine, theirs) {
   return merged;
 }
 
-/** A block's words, for diffs and for "copy my text". */
-export function blockText(block) {
-  if (!block) return '';
-  switch (block.type) {
-    case 'paragraph': return block.markdown ?? block.text ?? '';
-    case 'pull_quote': return `“${block.text}”${block.speaker ? ` — ${block.speaker}` : ''}${block.context ? `, ${block.context}` : ''}`;
-    case 'list': return (Array.isArray(block.items) ? block.items.map((item) => (typeof item === 'string' ? item : item.markdown ?? item.text)) : block.items.split('\n'))
-      .filter(Boolean).map((item, i) => `${block.ordered ? `${i + 1}.` : '-'} ${item}`).join('\n');
-    case 'image': return `[Image: ${(block.raw || block).alt || 'no alt text'}]`;
-    default: return `[${block.type} block]`;
-  }
-}
-
 /** All my text, as plain Markdown-like text. */
 export function modelText(model) {
   const parts = [`# ${model.title}`];
@@ -148,92 +136,14 @@ export function modelText(model) {
   return parts.filter((part) => part.trim()).join('\n\n');
 }
 
-/** Word-level difference of two texts: removed words struck, added marked, in runs. */
-export function WordDiff({ before, after }) {
-  const a = (before || '').split(/(\s+)/).filter(Boolean);
-  const b = (after || '').split(/(\s+)/).filter(Boolean);
-  if (a.length * b.length > 250000) {
-    return html`<span class="word-diff"><del class="diff-removed">${before}</del> <ins class="diff-added">${after}</ins></span>`;
-  }
-  const table = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
-  for (let i = a.length - 1; i >= 0; i -= 1) {
-    for (let j = b.length - 1; j >= 0; j -= 1) {
-      table[i][j] = a[i] === b[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
-    }
-  }
-  const ops = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    if (i < a.length && j < b.length && a[i] === b[j]) { ops.push(['=', a[i]]); i += 1; j += 1; }
-    else if (j < b.length && (i === a.length || table[i][j + 1] >= table[i + 1][j])) { ops.push(['+', b[j]]); j += 1; }
-    else { ops.push(['-', a[i]]); i += 1; }
-  }
-  // A space kept between two changes belongs to the change: one run reads better.
-  const folded = [];
-  ops.forEach(([op, text], n) => {
-    const changed = (k) => ops[k] && ops[k][0] !== '=';
-    if (op === '=' && !text.trim() && changed(n - 1) && changed(n + 1)) folded.push(['-', text], ['+', text]);
-    else folded.push([op, text]);
-  });
-  const out = [];
-  let removed = '';
-  let added = '';
-  const flush = () => {
-    if (removed) out.push(html`<del class="diff-removed">${removed}</del>`);
-    if (removed && added) out.push(' ');
-    if (added) out.push(html`<ins class="diff-added">${added}</ins>`);
-    removed = '';
-    added = '';
-  };
-  for (const [op, text] of folded) {
-    if (op === '-') removed += text;
-    else if (op === '+') added += text;
-    else { flush(); out.push(text); }
-  }
-  flush();
-  return html`<span class="word-diff">${out}</span>`;
-}
-
-const FIELD_NAMES = { title: 'Title', slug: 'Slug', standfirst: 'Standfirst', authors: 'Byline', tags: 'Tags',
-  reply_policy: 'Reply policy', feature_image: 'Feature image', seo: 'Search-engine fields' };
-
-function fieldText(doc, field) {
-  const value = doc[field];
-  if (field === 'authors') return (value || []).map((a) => a.display_name).join(', ');
-  if (field === 'tags') return (value || []).map((t) => t.name).join(', ');
-  if (field === 'feature_image') return value ? `${value.url} (${value.alt || 'no alt text'})${value.caption ? ` — ${value.caption}` : ''}` : '(none)';
-  if (value && typeof value === 'object') return Object.values(value).filter(Boolean).join(' · ');
-  return value == null ? '' : String(value);
-}
-
-const headingText = (section) => (section ? [section.icon, section.heading].filter(Boolean).join(' ') || '(lede, no heading)' : '');
-const CHANGE = { added: 'added', removed: 'removed', changed: 'changed', moved: 'moved' };
-
 /** What changed from the version I started from (`base`, a GET document) to `theirs`. */
 function Changes({ base, theirs, diff }) {
   const statusChanged = base.status !== theirs.status || base.published_at !== theirs.published_at;
   return html`<div class="conflict-changes" role="region" aria-label="Their changes" tabindex="0">
     ${statusChanged && html`<p>Status: <${StatusBadge} status=${base.status} /> → <${StatusBadge} status=${theirs.status} />
       ${theirs.published_at && html` (publication <${When} at=${theirs.published_at} />)`}</p>`}
-    ${diff && diff.fields.length > 0 && html`<dl class="diff-fields">
-      ${diff.fields.map((field) => [
-        html`<dt>${FIELD_NAMES[field] || field}</dt>`,
-        html`<dd><${WordDiff} before=${fieldText(base, field)} after=${fieldText(theirs, field)} /></dd>`,
-      ])}
-    </dl>`}
-    ${diff && diff.sections.map((section) => html`<div class="diff-section">
-      <h4>Section ${(section.new_index ?? section.old_index) + 1}: ${headingText(section.after || section.before)} — ${CHANGE[section.change]}</h4>
-      ${section.heading_changed && html`<p>Heading: <${WordDiff} before=${headingText(section.before)} after=${headingText(section.after)} /></p>`}
-      ${section.change === 'added' && section.after && html`<div class="diff-added">${section.after.blocks.map((block) => html`<p>${blockText(block)}</p>`)}</div>`}
-      ${section.change === 'removed' && section.before && html`<div class="diff-removed">${section.before.blocks.map((block) => html`<p>${blockText(block)}</p>`)}</div>`}
-      ${section.change !== 'added' && section.change !== 'removed' && section.blocks.map((block) => html`<div class="diff-block">
-        <p class="muted">Block ${(block.new_index ?? block.old_index) + 1} ${CHANGE[block.change]}${block.change === 'moved' ? ` (was block ${block.old_index + 1})` : ''}:</p>
-        <p class="diff-text"><${WordDiff} before=${blockText(block.before)} after=${blockText(block.after)} /></p>
-      </div>`)}
-    </div>`)}
-    ${diff && diff.fields.length === 0 && diff.sections.length === 0 && html`<p>The content is the same.</p>`}
-    ${!diff && html`<p>The text is the same as the version you started from; ${statusChanged ? 'only the status or publication time changed.' : 'only the version moved on.'}</p>`}
+    ${diff ? html`<${DiffView} diff=${diff} older=${base} newer=${theirs} level=${4} />`
+      : html`<p>The text is the same as the version you started from; ${statusChanged ? 'only the status or publication time changed.' : 'only the version moved on.'}</p>`}
   </div>`;
 }
 

@@ -305,7 +305,7 @@ export function Editor({ id }) {
     ${doc && !conflict && html`<${Workflow} article=${doc} dirty=${dirty} onSaveFirst=${save} onChanged=${() => { setNotice(null); load(model); }} />`}
     <div id="editor-grid" class=${preview ? 'editor with-preview' : 'editor'}>
       <fieldset class="editor-form" disabled=${!editable || busy || !!conflict}>
-        <legend class="visually-hidden">Article</legend>
+        <legend class="sr-only">Article</legend>
         <${Field} label="Title" value=${model.title} onInput=${setTitle} error=${fieldError(fields, 'title')} required />
         <${Field} label="Standfirst" multiline value=${model.standfirst} onInput=${set('standfirst')} error=${fieldError(fields, 'standfirst')}
           hint="The summary under the headline." />

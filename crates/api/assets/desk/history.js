@@ -2,117 +2,13 @@
 // revisions with who saved them and when, what changed between any two (the
 // server's revision diff, with a word diff inside changed blocks), one
 // revision whole, and restoring a revision after an in-page confirmation.
-// Also exports `DiffView` for any screen that shows a revision diff.
 
 import { html, useState } from './preact.js';
 import { get, post, query } from './api.js';
 import { navigate } from './router.js';
-import { inline } from './preview.js';
+import { Block } from './preview.js';
+import { DiffView } from './diff.js';
 import { Confirm, ErrorSummary, Loading, Notice, Select, When, useLoad } from './ui.js';
-
-// ---- words: a small LCS diff, enough for a paragraph ----
-
-/** `[{ kind: 'same'|'added'|'removed', text }]` turning `before` into `after`, word by word. */
-export function wordDiff(before, after) {
-  const a = (before || '').split(/(\s+)/).filter((t) => t !== '');
-  const b = (after || '').split(/(\s+)/).filter((t) => t !== '');
-  if (a.length * b.length > 400000) {
-    return [{ kind: 'removed', text: before }, { kind: 'added', text: after }].filter((part) => part.text);
-  }
-  const width = b.length + 1;
-  const table = new Uint32Array((a.length + 1) * width);
-  for (let i = a.length - 1; i >= 0; i -= 1) {
-    for (let j = b.length - 1; j >= 0; j -= 1) {
-      table[i * width + j] = a[i] === b[j] ? table[(i + 1) * width + j + 1] + 1
-        : Math.max(table[(i + 1) * width + j], table[i * width + j + 1]);
-    }
-  }
-  const parts = [];
-  const push = (kind, text) => {
-    const last = parts[parts.length - 1];
-    if (last && last.kind === kind) last.text += text; else parts.push({ kind, text });
-  };
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) { push('same', a[i]); i += 1; j += 1; }
-    else if (table[(i + 1) * width + j] >= table[i * width + j + 1]) { push('removed', a[i]); i += 1; }
-    else { push('added', b[j]); j += 1; }
-  }
-  while (i < a.length) { push('removed', a[i]); i += 1; }
-  while (j < b.length) { push('added', b[j]); j += 1; }
-  return parts;
-}
-
-/** Text marked up as inserted/deleted (with words for screen readers). */
-export function Changes({ before, after }) {
-  return html`<p class="diff-text">${wordDiff(before, after).map((part) => {
-    if (part.kind === 'added') return html`<ins class="diff-added"><span class="sr-only">[added: </span>${part.text}<span class="sr-only">]</span></ins>`;
-    if (part.kind === 'removed') return html`<del class="diff-removed"><span class="sr-only">[removed: </span>${part.text}<span class="sr-only">]</span></del>`;
-    return part.text;
-  })}</p>`;
-}
-
-const BLOCK_NAMES = { paragraph: 'Paragraph', pull_quote: 'Pull quote', list: 'List', image: 'Image' };
-const CHANGE_NAMES = { added: 'Added', removed: 'Removed', changed: 'Changed', moved: 'Moved' };
-const FIELD_NAMES = {
-  title: 'Title', slug: 'Slug', standfirst: 'Standfirst', authors: 'Byline', tags: 'Tags',
-  reply_policy: 'Reply policy', seo: 'SEO', feature_image: 'Feature image',
-};
-
-/** A block as words, to compare. */
-export function blockText(block) {
-  if (!block) return '';
-  switch (block.type) {
-    case 'paragraph': return block.markdown ?? block.text;
-    case 'pull_quote': return [block.icon, block.text, block.speaker && `— ${block.speaker}`, block.context && `(${block.context})`].filter(Boolean).join(' ');
-    case 'list': return block.items.map((item, n) => `${block.ordered ? `${n + 1}.` : '•'} ${item.markdown ?? item.text}`).join('\n');
-    case 'image': return `${block.decorative ? '(decorative image)' : block.alt || ''}${block.caption ? ` — ${block.caption}` : ''}`;
-    default: return JSON.stringify(block);
-  }
-}
-
-/** A non-body field's value as words (ids stay ids: the revision names people and tags by id). */
-function fieldText(content, field) {
-  const value = content && content[field];
-  if (value === null || value === undefined) return '';
-  if (field === 'feature_image') return [value.url, value.alt && `alt: ${value.alt}`, value.caption && `caption: ${value.caption}`].filter(Boolean).join(' · ');
-  if (field === 'seo') return Object.entries(value).filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`).join(' · ');
-  if (Array.isArray(value)) return `${value.length} ${field === 'authors' ? 'people' : 'tags'}: ${value.join(', ')}`;
-  return String(value);
-}
-
-const sectionName = (section) => (section ? [section.icon, section.heading || '(lede, no heading)'].filter(Boolean).join(' ') : '');
-
-/** What changed between two revisions: `diff` from the server, `older`/`newer` contents for the fields. */
-export function DiffView({ diff, older, newer }) {
-  if (diff.fields.length === 0 && diff.sections.length === 0) {
-    return html`<p role="status">No differences between revision ${diff.from} and revision ${diff.to}.</p>`;
-  }
-  return html`<div class="diff">
-    ${diff.fields.length > 0 && html`<dl class="diff-fields">
-      ${diff.fields.map((field) => html`<dt>${FIELD_NAMES[field] || field}</dt>
-        <dd><${Changes} before=${fieldText(older, field)} after=${fieldText(newer, field)} /></dd>`)}
-    </dl>`}
-    ${diff.sections.map((section) => html`<section class=${`diff-section diff-section-${section.change}`}>
-      <h3>Section ${(section.new_index ?? section.old_index) + 1}: ${sectionName(section.after || section.before)}
-        <span class="badge">${CHANGE_NAMES[section.change]}</span></h3>
-      ${section.heading_changed && html`<p class="muted">Heading:</p><${Changes} before=${sectionName(section.before)} after=${sectionName(section.after)} />`}
-      ${section.change === 'added' && section.after.blocks.map((block) => html`<${BlockChange} change=${{ change: 'added', after: block }} />`)}
-      ${section.change === 'removed' && section.before.blocks.map((block) => html`<${BlockChange} change=${{ change: 'removed', before: block }} />`)}
-      ${section.change === 'moved' && html`<p class="muted">Moved from position ${section.old_index + 1} to ${section.new_index + 1}.</p>`}
-      ${section.blocks.map((change) => html`<${BlockChange} change=${change} />`)}
-    </section>`)}
-  </div>`;
-}
-
-function BlockChange({ change }) {
-  const block = change.after || change.before;
-  return html`<div class="diff-block">
-    <p class="muted">${BLOCK_NAMES[block.type] || block.type} · ${CHANGE_NAMES[change.change]}${change.change === 'moved' ? ` (from position ${change.old_index + 1} to ${change.new_index + 1})` : ''}</p>
-    <${Changes} before=${blockText(change.before)} after=${blockText(change.after)} />
-  </div>`;
-}
 
 // ---- the screen ----
 
@@ -253,24 +149,8 @@ function RevisionView({ id, number, onClose }) {
       <p class="standfirst">${content.standfirst}</p>
       ${content.sections.map((section) => html`<div>
         ${section.heading && html`<h3>${section.icon ? `${section.icon} ` : ''}${section.heading}</h3>`}
-        ${section.blocks.map((block) => html`<${RevisionBlock} block=${block} />`)}
+        ${section.blocks.map((block) => html`<${Block} block=${block} />`)}
       </div>`)}
     </div>
   </section>`;
-}
-
-function RevisionBlock({ block }) {
-  switch (block.type) {
-    case 'paragraph':
-      return html`<p>${inline(block.markdown ?? block.text)}</p>`;
-    case 'pull_quote':
-      return html`<blockquote><p>${block.icon ? `${block.icon} ` : ''}${block.text}</p>
-        ${(block.speaker || block.context) && html`<footer>${[block.speaker, block.context].filter(Boolean).join(', ')}</footer>`}</blockquote>`;
-    case 'list': {
-      const items = block.items.map((item) => html`<li>${inline(item.markdown ?? item.text)}</li>`);
-      return block.ordered ? html`<ol>${items}</ol>` : html`<ul>${items}</ul>`;
-    }
-    default:
-      return html`<p class="muted">${BLOCK_NAMES[block.type] || block.type}: ${blockText(block)}</p>`;
-  }
 }

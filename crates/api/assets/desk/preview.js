@@ -61,7 +61,8 @@ function FeatureImage({ image }) {
   </figure>`;
 }
 
-function Block({ block }) {
+/** One block as a reader sees it (the preview, and a revision in the history). */
+export function Block({ block }) {
   switch (block.type) {
     case 'paragraph':
       return html`<p>${inline(block.markdown ?? block.text)}</p>`;

@@ -3,24 +3,16 @@
 
 import { html, useState } from './preact.js';
 import { signIn } from './session.js';
-import { ErrorSummary, Field } from './ui.js';
+import { ErrorSummary, Field, useAction } from './ui.js';
 
 /** The sign-in form. */
 export function SignIn() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event) => {
+  const { busy, error, act } = useAction();
+  const submit = (event) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await signIn(email.trim(), password);
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
+    act(() => signIn(email.trim(), password));
   };
   return html`<form class="card" onSubmit=${submit} aria-labelledby="signin-title">
     <h1 id="signin-title">Sign in to the desk</h1>

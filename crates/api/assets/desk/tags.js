@@ -6,7 +6,7 @@
 
 import { html, useEffect, useRef, useState } from './preact.js';
 import { del, get, post, put, query } from './api.js';
-import { Confirm, ErrorSummary, Field, Loading, Notice, fieldError, useLoad } from './ui.js';
+import { Confirm, ErrorSummary, Field, Loading, Notice, fieldError, useAction, useLoad } from './ui.js';
 
 const FRESH = { headers: { 'Cache-Control': 'no-cache' } };
 
@@ -115,24 +115,17 @@ function TagRow({ tag, busy, onRenamed, onDelete }) {
 function CreateTag({ onCreated }) {
   const [name, setName] = useState('');
   const [slug, setSlug] = useState('');
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event) => {
+  const { busy, error, act } = useAction();
+  const submit = (event) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    act(async () => {
       const body = { name };
       if (slug.trim() !== '') body.slug = slug.trim();
       const answer = await post('/admin/tags', body);
       setName('');
       setSlug('');
       onCreated(answer.data);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const fields = error && error.fields;
   // Without a slug of its own the server makes one from the name: a clash is then the name's.

@@ -108,6 +108,29 @@ export function useLoad(load, deps) {
   return { ...state, reload };
 }
 
+/**
+ * A form's or button's request: `act(work)` runs `work` with `busy` set and
+ * keeps what it threw in `error` (cleared when it starts again); it answers
+ * what `work` answered, or `undefined` when that failed.
+ */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const act = async (work) => {
+    setBusy(true);
+    setError(null);
+    try {
+      return await work();
+    } catch (failure) {
+      setError(failure);
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, act };
+}
+
 /** Shown while a screen loads. */
 export const Loading = () => html`<p class="loading" role="status">Loading…</p>`;
 

@@ -6,7 +6,7 @@
 import { html, useState } from './preact.js';
 import { get, patch, post } from './api.js';
 import * as session from './session.js';
-import { Confirm, ErrorSummary, Field, Loading, Notice, Select, fieldError, useLoad } from './ui.js';
+import { Confirm, ErrorSummary, Field, Loading, Notice, Select, fieldError, useAction, useLoad } from './ui.js';
 
 const ROLES = [
   { value: 'author', label: 'Author' },
@@ -108,27 +108,20 @@ function UserRow({ user, busy, change, onReset }) {
 function CreateUser({ onCreated }) {
   const blank = { display_name: '', email: '', role: 'author', password: '' };
   const [form, setForm] = useState(blank);
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, act } = useAction();
   const [created, setCreated] = useState(null); // { user, generated_password }
   const set = (key) => (value) => setForm((now) => ({ ...now, [key]: value }));
-  const submit = async (event) => {
+  const submit = (event) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
     setCreated(null);
-    try {
+    act(async () => {
       const body = { display_name: form.display_name, email: form.email.trim(), role: form.role };
       if (form.password !== '') body.password = form.password;
       const answer = await post('/admin/users', body);
       setCreated(answer.data);
       setForm(blank);
       onCreated();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const fields = error && error.fields;
   return html`<section class="card create-user" aria-labelledby="create-user-title">

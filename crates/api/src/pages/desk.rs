@@ -77,6 +77,7 @@ const FILES: &[(&str, &[u8], bool)] = &[
         include_bytes!("../../assets/desk/conflict.js"),
         true,
     ),
+    ("diff.js", include_bytes!("../../assets/desk/diff.js"), true),
     (
         "workflow.js",
         include_bytes!("../../assets/desk/workflow.js"),
@@ -117,17 +118,27 @@ fn content_security_policy(media_origin: Option<&str>) -> String {
     )
 }
 
-/// One file of the desk.
+/// `scheme://host[:port]` of the media address, for the policy's `img-src`;
+/// `None` when it is not an absolute URL (the settings refuse those anyway).
+fn media_origin(media_public_url: &str) -> Option<String> {
+    url::Url::parse(media_public_url)
+        .ok()
+        .map(|url| url.origin())
+        .filter(url::Origin::is_tuple)
+        .map(|origin| origin.ascii_serialization())
+}
+
+/// One file of the desk (`Bytes`: every answer shares one copy).
 #[derive(Debug, Clone)]
 struct DeskFile {
     content_type: &'static str,
-    bytes: Vec<u8>,
+    bytes: web::Bytes,
 }
 
 /// The desk page and its files, built once at start-up.
 #[derive(Debug, Clone)]
 pub struct Desk {
-    html: String,
+    html: web::Bytes,
     policy: String,
     hash: String,
     files: HashMap<&'static str, DeskFile>,
@@ -138,17 +149,17 @@ const HASH_DIGITS: usize = 16;
 
 impl Desk {
     /// The desk from the binary's copies, or from `dir` when given (a missing
-    /// file there stops the start, naming it). `media_origin` is where media
-    /// are served when not from this server.
-    pub fn new(dir: Option<&Path>, media_origin: Option<&str>) -> std::io::Result<Self> {
+    /// file there stops the start, naming it). `media_public_url` is where
+    /// media are served when not from this server (`--media-public-url`).
+    pub fn new(dir: Option<&Path>, media_public_url: Option<&str>) -> std::io::Result<Self> {
         let mut digest = Sha256::new();
         let mut files = HashMap::new();
         for &(name, embedded, own) in FILES {
             let bytes = match dir.filter(|_| own) {
-                Some(dir) => std::fs::read(dir.join(name)).map_err(|error| {
+                Some(dir) => web::Bytes::from(std::fs::read(dir.join(name)).map_err(|error| {
                     std::io::Error::new(error.kind(), format!("desk file {name}: {error}"))
-                })?,
-                None => embedded.to_vec(),
+                })?),
+                None => web::Bytes::from_static(embedded),
             };
             digest.update(name.as_bytes());
             digest.update((bytes.len() as u64).to_be_bytes());
@@ -173,16 +184,11 @@ impl Desk {
             .collect();
         let hash = hash[..HASH_DIGITS].to_owned();
         Ok(Self {
-            html: page(&hash),
-            policy: content_security_policy(media_origin),
+            html: web::Bytes::from(page(&hash)),
+            policy: content_security_policy(media_public_url.and_then(media_origin).as_deref()),
             hash,
             files,
         })
-    }
-
-    /// The URL of the file called `name`.
-    pub fn url(&self, name: &str) -> String {
-        format!("/desk/assets/{}/{name}", self.hash)
     }
 }
 
@@ -241,17 +247,20 @@ pub fn routes(config: &mut web::ServiceConfig) {
 
 #[cfg(test)]
 mod tests {
-    use super::{content_security_policy, Desk, FILES};
+    use super::{content_security_policy, media_origin, Desk, FILES};
 
     #[test]
-    fn every_file_shares_the_hash_of_them_all() {
+    fn the_page_names_every_file_under_the_hash_of_them_all() {
         let desk = Desk::new(None, None).expect("the embedded desk");
-        for &(name, _, _) in FILES {
-            assert_eq!(desk.url(name), format!("/desk/assets/{}/{name}", desk.hash));
-            assert!(desk.files.contains_key(name));
-        }
         assert_eq!(desk.hash.len(), 16);
-        assert!(desk.html.contains(&desk.url("main.js")));
+        for &(name, _, _) in FILES {
+            assert!(desk.files.contains_key(name), "{name}");
+            assert!(
+                String::from_utf8_lossy(&desk.html)
+                    .contains(&format!("\"/desk/assets/{}/{name}\"", desk.hash)),
+                "the page loads {name}"
+            );
+        }
     }
 
     #[test]
@@ -269,5 +278,18 @@ mod tests {
         assert!(policy.contains("img-src 'self' data: https://media.example;"));
         assert!(policy.contains("script-src 'self';"));
         assert!(!content_security_policy(None).contains("https:"));
+    }
+
+    #[test]
+    fn the_media_origin_is_the_scheme_host_and_port_of_the_media_address() {
+        assert_eq!(
+            media_origin("https://cdn.example/news/media").as_deref(),
+            Some("https://cdn.example")
+        );
+        assert_eq!(
+            media_origin("http://media.example:8443").as_deref(),
+            Some("http://media.example:8443")
+        );
+        assert_eq!(media_origin("not a url"), None);
     }
 }

@@ -104,42 +104,27 @@ fn requested(request: &HttpRequest) -> Result<bool, ApiError> {
 
 /// Refuses a request whose `Origin` (when it has one) is not this server's
 /// own: `scheme://host[:port]` as the request reached it (a proxy in front
-/// tells it with `X-Forwarded-Proto`/`X-Forwarded-Host` or `Forwarded`).
+/// tells it with `X-Forwarded-Proto`/`X-Forwarded-Host` or `Forwarded`),
+/// compared as URL origins (any case, default ports implied).
 fn same_origin(request: &HttpRequest) -> Result<(), ApiError> {
     let Some(origin) = request.headers().get(header::ORIGIN) else {
         return Ok(());
     };
     let info = request.connection_info();
-    let own = normalized_origin(&format!("{}://{}", info.scheme(), info.host()));
-    let theirs = origin.to_str().ok().and_then(normalized_origin);
-    if theirs.is_some() && theirs == own {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(format!(
+    let own = url::Url::parse(&format!("{}://{}", info.scheme(), info.host()))
+        .ok()
+        .map(|url| url.origin());
+    let theirs = origin
+        .to_str()
+        .ok()
+        .and_then(|origin| url::Url::parse(origin).ok())
+        .map(|url| url.origin());
+    match (own, theirs) {
+        (Some(own), Some(theirs)) if own.is_tuple() && own == theirs => Ok(()),
+        _ => Err(ApiError::Forbidden(format!(
             "{REFRESH_COOKIE_HEADER}: {REFRESH_COOKIE_MODE} is for pages of this server's own origin"
-        )))
+        ))),
     }
-}
-
-/// An origin in one spelling: lower case, without the scheme's default port.
-/// `None` for text that is not `scheme://authority`.
-fn normalized_origin(origin: &str) -> Option<String> {
-    let origin = origin.trim().to_ascii_lowercase();
-    let (scheme, authority) = origin.split_once("://")?;
-    if authority.is_empty() || authority.contains('/') {
-        return None;
-    }
-    let default_port = match scheme {
-        "http" => ":80",
-        "https" => ":443",
-        _ => "",
-    };
-    let authority = if default_port.is_empty() {
-        authority
-    } else {
-        authority.strip_suffix(default_port).unwrap_or(authority)
-    };
-    Some(format!("{scheme}://{authority}"))
 }
 
 /// Whether the cookie must be `Secure`: the request came over https (as the
@@ -158,13 +143,8 @@ fn over_https(request: &HttpRequest, settings: &Settings) -> bool {
 /// The refresh token in the request's cookie, if it sent one.
 pub fn token(request: &HttpRequest) -> Option<String> {
     request
-        .headers()
-        .get_all(header::COOKIE)
-        .filter_map(|line| line.to_str().ok())
-        .flat_map(|line| line.split(';'))
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(name, _)| name.trim() == REFRESH_COOKIE_NAME)
-        .map(|(_, value)| value.trim().to_owned())
+        .cookie(REFRESH_COOKIE_NAME)
+        .map(|cookie| cookie.value().to_owned())
 }
 
 /// Whether the request has no body: no `Content-Type` and nothing announced
@@ -281,10 +261,13 @@ mod tests {
                 "{foreign}"
             );
         }
-        assert_eq!(
-            normalized_origin("https://cms.example:443"),
-            Some("https://cms.example".to_owned())
-        );
+        // The scheme's default port is the same origin as none.
+        let default_port = TestRequest::default()
+            .insert_header((REFRESH_COOKIE_HEADER, "cookie"))
+            .insert_header((header::HOST, "cms.example"))
+            .insert_header((header::ORIGIN, "http://cms.example:80"))
+            .to_http_request();
+        assert!(CookieMode::of(&default_port, &plain).is_ok());
     }
 
     #[test]
