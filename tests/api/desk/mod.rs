@@ -16,6 +16,7 @@ mod browser;
 mod admin;
 mod conflict;
 mod moderation;
+mod screens;
 mod session;
 mod steps;
 mod writing;
