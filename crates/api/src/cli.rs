@@ -231,7 +231,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
 }
 
 async fn open(database: &DatabaseSettings) -> anyhow::Result<Store> {
-    let store = Store::connect(&database.database_url)
+    let store = Store::connect_with_writers(&database.database_url, database.postgres_writers)
         .await
         .context("connecting to the database")?
         .with_search_language(&database.search_language);

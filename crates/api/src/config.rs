@@ -19,6 +19,12 @@ pub struct DatabaseSettings {
     /// stem. A change rebuilds the search index when the database is opened.
     #[arg(long, env = "MASTHEAD_SEARCH_LANGUAGE", default_value = "english")]
     pub search_language: String,
+    /// Connections for writes on PostgreSQL (1 to 64; default one per core of
+    /// this machine, 2 to 8). Raise it when the database has cores to spare:
+    /// writers beyond its cores slow public reads. SQLite has one writer.
+    #[arg(long, env = "MASTHEAD_POSTGRES_WRITERS",
+          value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub postgres_writers: Option<u32>,
 }
 
 /// Everything `masthead serve` needs.
@@ -511,6 +517,22 @@ mod tests {
         );
         assert!(parse("4097").is_err(), "more than 4 GiB is refused");
         assert!(parse("-1").is_err());
+    }
+
+    #[test]
+    fn postgres_writers_are_bounded() {
+        let parse = |count: &str| {
+            Cli::try_parse_from(["masthead", "--postgres-writers", count])
+                .map(|cli| cli.settings.database.postgres_writers)
+        };
+        assert_eq!(parse("1").ok(), Some(Some(1)));
+        assert_eq!(parse("64").ok(), Some(Some(64)));
+        for bad in ["0", "65", "-1", "four"] {
+            assert!(parse(bad).is_err(), "{bad} is refused");
+        }
+        let unset =
+            Cli::try_parse_from(["masthead"]).map(|cli| cli.settings.database.postgres_writers);
+        assert_eq!(unset.ok(), Some(None), "the default is chosen by the store");
     }
 
     #[test]

@@ -46,15 +46,18 @@ impl Application {
         }
         // A bad manifest stops the start before the database is touched.
         trusted_documents(&settings)?;
-        let store = Store::connect(&settings.database.database_url)
-            .await?
-            .with_revisions_keep(settings.revisions_keep)
-            .with_search_language(&settings.database.search_language)
-            .with_article_url(&format!(
-                "{}{}",
-                settings.public_url.trim_end_matches('/'),
-                settings.article_path
-            ));
+        let store = Store::connect_with_writers(
+            &settings.database.database_url,
+            settings.database.postgres_writers,
+        )
+        .await?
+        .with_revisions_keep(settings.revisions_keep)
+        .with_search_language(&settings.database.search_language)
+        .with_article_url(&format!(
+            "{}{}",
+            settings.public_url.trim_end_matches('/'),
+            settings.article_path
+        ));
         store.migrate().await?;
         let demo = settings.load_demo() && store.is_empty().await?;
         let events = Events::connect(&store).await?;

@@ -121,19 +121,20 @@ pub(crate) async fn load(
     if article_ids.is_empty() {
         return Ok(bodies);
     }
-    let sections = article_section::Entity::find()
-        .filter(article_section::Column::ArticleId.is_in(article_ids.iter().copied()))
-        .order_by_asc(article_section::Column::ArticleId)
-        .order_by_asc(article_section::Column::Position)
-        .all(db)
-        .await?;
-    let blocks = article_block::Entity::find()
-        .filter(article_block::Column::ArticleId.is_in(article_ids.iter().copied()))
-        .order_by_asc(article_block::Column::ArticleId)
-        .order_by_asc(article_block::Column::SectionPosition)
-        .order_by_asc(article_block::Column::Position)
-        .all(db)
-        .await?;
+    // Sections and blocks at once (see `ArticleRepo::hydrate`).
+    let (sections, blocks) = tokio::try_join!(
+        article_section::Entity::find()
+            .filter(article_section::Column::ArticleId.is_in(article_ids.iter().copied()))
+            .order_by_asc(article_section::Column::ArticleId)
+            .order_by_asc(article_section::Column::Position)
+            .all(db),
+        article_block::Entity::find()
+            .filter(article_block::Column::ArticleId.is_in(article_ids.iter().copied()))
+            .order_by_asc(article_block::Column::ArticleId)
+            .order_by_asc(article_block::Column::SectionPosition)
+            .order_by_asc(article_block::Column::Position)
+            .all(db)
+    )?;
     for row in sections {
         bodies.entry(row.article_id).or_default().push(Section {
             id: SectionId(row.id),

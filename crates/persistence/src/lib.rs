@@ -31,6 +31,7 @@ pub mod reader;
 pub mod refresh_tokens;
 pub mod replies;
 pub mod reply_queue;
+pub mod reply_targets;
 pub mod reply_threads;
 mod revision_codec;
 pub mod revisions;

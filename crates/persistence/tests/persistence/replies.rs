@@ -531,3 +531,102 @@ async fn deleting_a_reply_keeps_its_children() {
         );
     }
 }
+
+/// What replies need of their article: found by id, by slug and by a retired
+/// slug, with its policy; a draft is not there for the public, an unknown
+/// slug nowhere.
+#[each_database]
+async fn reply_targets_are_found_as_the_article_is() {
+    use masthead_domain::{ArticleId, ReplyPolicy, Slug};
+    use masthead_persistence::reply_targets::ReplyTarget;
+    use masthead_persistence::Visibility;
+
+    for db in TestDatabase::all().await {
+        let store = db.store().await;
+        let backend = db.backend;
+        let author = staff(&store).await;
+        let mut closed = content("Harbour Vote", &[author.id], &[]);
+        closed.reply_policy = ReplyPolicy::Closed;
+        let article = store
+            .articles()
+            .create(closed, published(masthead_persistence::now()))
+            .await
+            .unwrap();
+        let public = Visibility::Public {
+            now: masthead_persistence::now(),
+        };
+        let expected = Some(ReplyTarget {
+            id: article.id,
+            reply_policy: ReplyPolicy::Closed,
+        });
+        let articles = store.articles();
+        assert_eq!(
+            articles
+                .reply_target_by_id(article.id, public)
+                .await
+                .unwrap(),
+            expected,
+            "{backend}"
+        );
+        assert_eq!(
+            articles
+                .reply_target_by_slug("harbour-vote", public)
+                .await
+                .unwrap(),
+            expected,
+            "{backend}"
+        );
+
+        // A new slug for a published article: the old one still finds it.
+        let mut moved = content("Harbour Vote", &[author.id], &[]);
+        moved.reply_policy = ReplyPolicy::Closed;
+        moved.slug = Some(Slug::parse("slug", "harbour-vote-result").unwrap());
+        articles.update(article.id, 1, moved).await.unwrap();
+        assert_eq!(
+            articles
+                .reply_target_by_slug("harbour-vote", public)
+                .await
+                .unwrap(),
+            expected,
+            "{backend}: retired slug"
+        );
+
+        let draft = articles
+            .create(
+                content("Quiet Draft", &[author.id], &[]),
+                masthead_domain::Lifecycle::draft(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            articles.reply_target_by_id(draft.id, public).await.unwrap(),
+            None,
+            "{backend}: a draft is not public"
+        );
+        assert_eq!(
+            articles
+                .reply_target_by_id(draft.id, Visibility::Staff)
+                .await
+                .unwrap()
+                .map(|target| target.reply_policy),
+            Some(draft.reply_policy),
+            "{backend}: staff see it"
+        );
+        assert_eq!(
+            articles
+                .reply_target_by_slug("no-such-story", Visibility::Staff)
+                .await
+                .unwrap(),
+            None,
+            "{backend}"
+        );
+        assert_eq!(
+            articles
+                .reply_target_by_id(ArticleId(uuid::Uuid::now_v7()), Visibility::Staff)
+                .await
+                .unwrap(),
+            None,
+            "{backend}"
+        );
+    }
+}

@@ -7,10 +7,10 @@ use masthead_domain::limits::REPLY_REPEAT_WINDOW_MINUTES;
 use masthead_domain::reply::initial_status;
 use masthead_domain::spam::same_text;
 use masthead_domain::{
-    Article, ArticleId, FieldError, NewReply, Reply, ReplyId, ReplyPolicy, ReplyStatus,
-    ValidationErrors,
+    ArticleId, FieldError, NewReply, Reply, ReplyId, ReplyPolicy, ReplyStatus, ValidationErrors,
 };
 use masthead_persistence::replies::ReplyDraft;
+use masthead_persistence::reply_targets::ReplyTarget;
 use masthead_persistence::Visibility;
 
 use crate::auth::Caller;
@@ -177,19 +177,19 @@ fn validate(
     }
 }
 
-/// The published article a reply goes under; drafts do not exist for readers.
-pub async fn find_article(state: &AppState, article: &ArticleRef) -> Result<Article, ApiError> {
+/// The published article a reply goes under (its id and reply policy, all
+/// replies need of it); drafts do not exist for readers.
+pub async fn find_article(state: &AppState, article: &ArticleRef) -> Result<ReplyTarget, ApiError> {
     let visibility = Visibility::Public {
         now: masthead_persistence::now(),
     };
+    let articles = state.store.articles();
     let found = match article {
-        ArticleRef::Slug(slug) => state.store.articles().by_slug(slug, visibility).await?,
+        ArticleRef::Slug(slug) => articles.reply_target_by_slug(slug, visibility).await?,
         ArticleRef::Id(id) => match id.trim().parse::<uuid::Uuid>() {
             Ok(id) => {
-                state
-                    .store
-                    .articles()
-                    .by_id(ArticleId(id), visibility)
+                articles
+                    .reply_target_by_id(ArticleId(id), visibility)
                     .await?
             }
             Err(_) => None,
