@@ -576,3 +576,64 @@ async fn reply_threads_are_cached_and_every_reply_change_shows_in_the_next_read(
         assert_eq!(status, 404, "{}", app.backend);
     }
 }
+
+/// A new name or biography retires the cached public reads only when the
+/// public sees that byline: an account with no public article changes
+/// nothing readers see, so the cache stays.
+#[each_database]
+async fn only_a_public_bylines_change_retires_the_cached_public_reads() {
+    for app in TestApp::spawn_all().await {
+        let admin = app.sign_in_new(Role::Admin).await;
+        let editor = app.sign_in_new(Role::Editor).await;
+        let (_, slug) = published(&app, &editor, document("Ferry timetable", "Port Office")).await;
+        let path = format!("/articles/{slug}");
+        let (_, _, article) = public(&app, &path).await;
+        let byline = article["authors"][0]["id"]
+            .as_str()
+            .expect("a byline")
+            .to_owned();
+        let newcomer = app.sign_in_new(Role::Author).await;
+        let bio = |text: &str| Some(json!({ "bio": text }));
+        let generation = app.store.content_generation();
+
+        let newcomer_path = format!("/admin/users/{}", newcomer.user_id);
+        let changed = send(
+            &app,
+            &admin,
+            Method::PATCH,
+            &newcomer_path,
+            None,
+            bio("Joins the night desk."),
+        )
+        .await;
+        assert_eq!(changed["bio"], "Joins the night desk.", "{}", app.backend);
+        assert_eq!(
+            app.store.content_generation(),
+            generation,
+            "{}: nobody reads this byline yet",
+            app.backend
+        );
+
+        let byline_path = format!("/admin/users/{byline}");
+        send(
+            &app,
+            &admin,
+            Method::PATCH,
+            &byline_path,
+            None,
+            bio("Covers the ferries."),
+        )
+        .await;
+        assert!(
+            app.store.content_generation() > generation,
+            "{}",
+            app.backend
+        );
+        let (_, _, article) = public(&app, &path).await;
+        assert_eq!(
+            article["authors"][0]["bio"], "Covers the ferries.",
+            "{}: the very next read shows it",
+            app.backend
+        );
+    }
+}

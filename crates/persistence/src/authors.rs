@@ -4,7 +4,7 @@
 
 use masthead_domain::{Author, UserId};
 use sea_orm::sea_query::{Expr, Query, SelectStatement};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::articles::Visibility;
 use crate::entities::{article, article_author, user};
@@ -60,6 +60,18 @@ impl AuthorRepo<'_> {
             .map(|row| user_from_row(row).map(|user| user.as_author()))
             .collect()
     }
+}
+
+/// Whether `user` is on the byline of an article the public can see now: only
+/// then does a change of their name or biography change public content. (An
+/// article that comes due later is announced by the scheduler when it does.)
+pub(crate) async fn has_public_byline(store: &Store, user: UserId) -> Result<bool> {
+    let mut bylines = bylined(Visibility::Public { now: crate::now() });
+    bylines
+        .and_where(Expr::col((article_author::Entity, article_author::Column::UserId)).eq(user.0))
+        .limit(1);
+    let statement = store.backend().build(&bylines);
+    Ok(store.db().query_one(statement).await?.is_some())
 }
 
 /// `SELECT user_id FROM article_authors` of the articles `visibility` may see.

@@ -339,8 +339,15 @@ impl UserRepo<'_> {
             audit::record(&txn, entry).await?;
         }
         txn.commit().await?;
-        if byline_changed {
-            // Bylines show the name and biography: cached public reads are retired.
+        // Bylines show the name and biography: cached public reads are retired
+        // when the public sees this byline. Asked after the commit, so an
+        // article published meanwhile is either seen here or bumps the
+        // generation itself after this change; when unsure, retire.
+        if byline_changed
+            && crate::authors::has_public_byline(self.store, id)
+                .await
+                .unwrap_or(true)
+        {
             self.store.content_changed().await;
         }
         user_from_row(updated)
