@@ -637,3 +637,124 @@ async fn only_a_public_bylines_change_retires_the_cached_public_reads() {
         );
     }
 }
+
+/// Sets an article's title straight in the database, as no write of the
+/// server would: the cache is not told, so a read shows whether it rebuilt.
+async fn retitle_behind_the_cache(app: &TestApp, id: &str, title: &str) {
+    use sea_orm::{ConnectionTrait, Database, DatabaseBackend, Statement};
+    let db = Database::connect(&app.database.url).await.unwrap();
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DatabaseBackend::Postgres => "UPDATE articles SET title = $1 WHERE id = $2",
+        _ => "UPDATE articles SET title = ? WHERE id = ?",
+    };
+    let id = uuid::Uuid::parse_str(id).unwrap();
+    db.execute(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [title.into(), id.into()],
+    ))
+    .await
+    .unwrap();
+    db.close().await.unwrap();
+}
+
+/// An article's page and reply threads show that article only: publishing,
+/// editing and replying under *other* articles (dozens a second in a busy
+/// newsroom) leaves them cached, so their readers are not sent to the
+/// database after every write (issue 12). Lists, which do show the others,
+/// change at once; the article's own next change shows in the next read.
+#[each_database]
+async fn an_articles_page_outlives_changes_of_other_articles() {
+    for app in TestApp::spawn_all().await {
+        let editor = app.sign_in_new(Role::Editor).await;
+        let mut doc = document("Lighthouse keepers", "Coast Desk");
+        doc["reply_policy"] = json!("open");
+        let (id, slug) = published(&app, &editor, doc).await;
+        let mut other = document("Dredging contract", "Coast Desk");
+        other["reply_policy"] = json!("open");
+        let (other_id, other_slug) = published(&app, &editor, other).await;
+        let page = format!("/articles/{slug}");
+        let thread = format!("/articles/{slug}/replies");
+        let (_, page_etag, _) = public(&app, &page).await;
+        let (_, thread_etag, _) = public(&app, &thread).await;
+        let generation = app.store.content_generation();
+
+        // Unseen by the cache: only a rebuild would show this title.
+        retitle_behind_the_cache(&app, &id, "Lighthouse keepers (rebuilt)").await;
+        edit(&app, &editor, &other_id, |doc| {
+            doc["title"] = json!("Dredging contract signed")
+        })
+        .await;
+        let reply = json!({
+            "author_name": "Quay Reader",
+            "author_email": "quay@example.org",
+            "body": "The dredger has been idle for weeks."
+        });
+        let other_thread = format!("/articles/{other_slug}/replies");
+        let posted = app
+            .request(Method::POST, &other_thread, None)
+            .json(&reply)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(posted.status(), 201, "{}", app.backend);
+        let posted: Value = posted.json().await.unwrap();
+        let reject = format!("/admin/replies/{}/reject", posted["id"].as_str().unwrap());
+        send(&app, &editor, Method::POST, &reject, None, None).await;
+        let (third_id, _) = published(&app, &editor, document("Tug crews", "Coast Desk")).await;
+        send(
+            &app,
+            &editor,
+            Method::POST,
+            &format!("/admin/articles/{third_id}/unpublish"),
+            None,
+            None,
+        )
+        .await;
+        assert!(
+            app.store.content_generation() >= generation + 5,
+            "{}: every public write moved the generation",
+            app.backend
+        );
+
+        let (_, etag, article) = public(&app, &page).await;
+        assert_eq!(
+            (etag.as_str(), &article["title"]),
+            (page_etag.as_str(), &json!("Lighthouse keepers")),
+            "{}: the page was kept through other articles' changes",
+            app.backend
+        );
+        let (_, etag, _) = public(&app, &thread).await;
+        assert_eq!(etag, thread_etag, "{}: the threads too", app.backend);
+        let (_, _, list) = public(&app, "/articles?limit=5").await;
+        assert!(
+            listed_titles(&list).contains(&"Dredging contract signed".to_owned()),
+            "{}: lists show the other articles' changes at once: {list}",
+            app.backend
+        );
+
+        // The article's own change (a reply under it) shows in the next read.
+        let own = json!({
+            "author_name": "Keeper's Daughter",
+            "author_email": "keeper@example.org",
+            "body": "My father kept the north light for thirty years."
+        });
+        let posted = app
+            .request(Method::POST, &thread, None)
+            .json(&own)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(posted.status(), 201, "{}", app.backend);
+        let (_, _, article) = public(&app, &page).await;
+        assert_eq!(
+            (&article["title"], &article["reply_count"]),
+            (&json!("Lighthouse keepers (rebuilt)"), &json!(1)),
+            "{}",
+            app.backend
+        );
+        let (_, etag, _) = public(&app, &thread).await;
+        assert_ne!(etag, thread_etag, "{}", app.backend);
+    }
+}

@@ -20,6 +20,14 @@
 //! newsroom (a bump every few milliseconds) made nearly every reader wait for
 //! a rebuild on a database busy with the writes (issue 12).
 //!
+//! An answer that shows one article only (its page, its reply threads) says
+//! so ([`CachedBody::about`]) and outlives the generation it was built at:
+//! when the generation has moved on because *other* articles changed, the
+//! store's [`ContentClock`] tells that this article and what every article
+//! shares have not, and the answer is kept for the new generation without a
+//! rebuild. A newsroom publishing and moderating all day no longer sends the
+//! readers of every other article to the database after each write.
+//!
 //! Scheduled articles come due without a write: the scheduler (which looks
 //! once a second) bumps the generation when their time comes. A single article
 //! is only cached once it is public. Entries also expire after [`MAX_AGE`], a
@@ -36,12 +44,15 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use actix_web::http::header::EntityTag;
 use actix_web::web::Bytes;
 use chrono::{DateTime, Utc};
+use masthead_domain::ArticleId;
+use masthead_persistence::content_clock::ContentClock;
 use moka::future::Cache;
+use moka::Expiry;
 
 use crate::error::ApiError;
 use crate::rest::caching::strong_etag;
@@ -58,6 +69,11 @@ pub struct CachedBody {
     pub etag: EntityTag,
     /// When the content in it last changed, for `Last-Modified`.
     pub last_modified: Option<DateTime<Utc>>,
+    /// The one article this answer shows, if it shows only one: it stays good
+    /// while that article (and what all articles share) is unchanged.
+    pub about: Option<ArticleId>,
+    /// When it was built: no copy of it is served past [`MAX_AGE`] after.
+    built: Instant,
 }
 
 impl CachedBody {
@@ -67,7 +83,15 @@ impl CachedBody {
             etag: strong_etag(&body),
             json: Bytes::from(body),
             last_modified,
+            about: None,
+            built: Instant::now(),
         }
+    }
+
+    /// The same body, showing only `article` (see [`CachedBody::about`]).
+    pub fn about(mut self, article: ArticleId) -> Self {
+        self.about = Some(article);
+        self
     }
 }
 
@@ -106,16 +130,20 @@ pub struct PublicCache {
     enabled: bool,
     /// The newest generation a read has asked for: older entries are dead.
     newest: AtomicU64,
+    /// Which articles changed since a generation (the store's).
+    clock: Arc<ContentClock>,
 }
 
 impl PublicCache {
-    /// Caches holding about `max_bytes` in all (0 keeps nothing).
-    pub fn new(max_bytes: u64) -> Self {
+    /// Caches holding about `max_bytes` in all (0 keeps nothing), whose
+    /// generations are those of `clock`.
+    pub fn new(max_bytes: u64, clock: Arc<ContentClock>) -> Self {
         Self {
             articles: Shelf::new(max_bytes / 2),
             responses: Shelf::new(max_bytes / 2),
             enabled: max_bytes > 0,
             newest: AtomicU64::new(0),
+            clock,
         }
     }
 
@@ -205,7 +233,7 @@ impl Shelf {
         Self {
             current: Cache::builder()
                 .max_capacity(max_bytes / 2)
-                .time_to_live(MAX_AGE)
+                .expire_after(BuiltAt)
                 .weigher(move |key: &String, body: &Arc<CachedBody>| weight(key, body))
                 .eviction_listener(|_key, _value, cause| {
                     if cause == moka::notification::RemovalCause::Size {
@@ -241,6 +269,21 @@ impl Shelf {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .contains_key(key_text)
+    }
+}
+
+/// Expires a current entry [`MAX_AGE`] after its body was built, also when
+/// it was carried over from an older generation.
+struct BuiltAt;
+
+impl Expiry<String, Arc<CachedBody>> for BuiltAt {
+    fn expire_after_create(
+        &self,
+        _key: &String,
+        body: &Arc<CachedBody>,
+        created_at: Instant,
+    ) -> Option<Duration> {
+        Some(MAX_AGE.saturating_sub(created_at.saturating_duration_since(body.built)))
     }
 }
 
@@ -300,8 +343,17 @@ impl PublicCache {
             recorded.cache_hits.inc();
             return Ok(hit);
         }
-        if shelf.is_building(key_text) {
-            if let Some((_, newest)) = shelf.latest.get(key_text).await {
+        if let Some((built_at, newest)) = shelf.latest.get(key_text).await {
+            let still_good = newest
+                .about
+                .is_some_and(|article| self.clock.unchanged_since(article, built_at));
+            if still_good {
+                // Other articles changed: carried over to this generation.
+                shelf.current.insert(key, newest.clone()).await;
+                recorded.cache_hits.inc();
+                return Ok(newest);
+            }
+            if shelf.is_building(key_text) {
                 recorded.cache_hits.inc();
                 return Ok(newest);
             }
@@ -343,13 +395,17 @@ mod tests {
 
     use super::*;
 
+    fn cache_of(max_bytes: u64) -> PublicCache {
+        PublicCache::new(max_bytes, Arc::new(ContentClock::default()))
+    }
+
     fn body(text: &str) -> Result<CachedBody, Uncached> {
         Ok(CachedBody::new(text.as_bytes().to_vec(), None))
     }
 
     #[tokio::test]
     async fn a_new_generation_builds_afresh() {
-        let cache = PublicCache::new(1 << 20);
+        let cache = cache_of(1 << 20);
         let first = cache.article("front-page", 1, async { body("old") }).await;
         let again = cache.article("front-page", 1, async { body("new") }).await;
         let next = cache.article("front-page", 2, async { body("new") }).await;
@@ -360,7 +416,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_new_generation_drops_the_dead_entries() {
-        let cache = PublicCache::new(1 << 20);
+        let cache = cache_of(1 << 20);
         for n in 0..50 {
             let page = format!("/articles?page={n}");
             let _ = cache
@@ -380,8 +436,61 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn an_answer_about_one_article_outlives_other_articles_changes() {
+        use masthead_persistence::content_clock::Change;
+        let clock = Arc::new(ContentClock::default());
+        let cache = PublicCache::new(1 << 20, clock.clone());
+        let (article, other) = loop {
+            let pair = (ArticleId::generate(), ArticleId::generate());
+            // Apart in the clock's table of 4,096 slots.
+            if pair.0 .0.as_u128() % 4096 != pair.1 .0.as_u128() % 4096 {
+                break pair;
+            }
+        };
+        let about = |text: &str| body(text).map(|body| body.about(article));
+        let read = |text: &'static str| {
+            cache.article("lighthouse", clock.generation(), async move { about(text) })
+        };
+        assert_eq!(read("first").await.unwrap().json, "first");
+        clock.record(Change::Article(other));
+        assert_eq!(read("rebuilt").await.unwrap().json, "first", "kept");
+        let list = cache.response("/articles", clock.generation(), async { body("list") });
+        assert_eq!(
+            list.await.unwrap().json,
+            "list",
+            "a list is not about one article"
+        );
+        clock.record(Change::Article(article));
+        assert_eq!(
+            read("second").await.unwrap().json,
+            "second",
+            "its own change"
+        );
+        clock.record(Change::Everything);
+        assert_eq!(
+            read("third").await.unwrap().json,
+            "third",
+            "a shared change"
+        );
+        clock.record(Change::Article(other));
+        assert_eq!(read("fourth").await.unwrap().json, "third");
+    }
+
+    #[test]
+    fn a_carried_over_answer_expires_max_age_after_it_was_built() {
+        let mut old = CachedBody::new(b"{}".to_vec(), None);
+        old.built = Instant::now() - Duration::from_secs(50);
+        let left = BuiltAt.expire_after_create(&String::new(), &Arc::new(old), Instant::now());
+        let left = left.expect("entries expire");
+        assert!(left <= MAX_AGE - Duration::from_secs(50), "{left:?}");
+        let fresh = Arc::new(CachedBody::new(b"{}".to_vec(), None));
+        let full = BuiltAt.expire_after_create(&String::new(), &fresh, Instant::now());
+        assert!(full.expect("entries expire") > MAX_AGE - Duration::from_secs(1));
+    }
+
+    #[tokio::test]
     async fn readers_who_miss_together_share_one_build() {
-        let cache = PublicCache::new(1 << 20);
+        let cache = cache_of(1 << 20);
         let builds = AtomicUsize::new(0);
         let read = || {
             cache.response("/articles", 7, async {
@@ -397,7 +506,7 @@ mod tests {
 
     #[tokio::test]
     async fn readers_during_a_rebuild_get_the_newest_answer_without_waiting() {
-        let cache = PublicCache::new(1 << 20);
+        let cache = cache_of(1 << 20);
         let _ = cache.article("harbour", 1, async { body("old") }).await;
         let (release, released) = tokio::sync::oneshot::channel::<()>();
         let rebuild = cache.article("harbour", 2, async {
@@ -427,7 +536,7 @@ mod tests {
 
     #[tokio::test]
     async fn with_nothing_built_before_readers_wait_for_the_build() {
-        let cache = PublicCache::new(1 << 20);
+        let cache = cache_of(1 << 20);
         let (release, released) = tokio::sync::oneshot::channel::<()>();
         let first = cache.article("quay", 1, async {
             let _ = released.await;
@@ -445,7 +554,7 @@ mod tests {
 
     #[tokio::test]
     async fn what_is_not_kept_is_built_again() {
-        let cache = PublicCache::new(1 << 20);
+        let cache = cache_of(1 << 20);
         let missing = cache
             .article("gone", 1, async { Err(Uncached::NotFound) })
             .await;
@@ -459,14 +568,14 @@ mod tests {
 
     #[tokio::test]
     async fn an_entry_carries_the_etag_of_its_exact_bytes() {
-        let cache = PublicCache::new(1 << 20);
+        let cache = cache_of(1 << 20);
         let entry = cache.article("a", 0, async { body("{\"a\":1}") }).await;
         assert_eq!(entry.unwrap().etag, strong_etag(b"{\"a\":1}"));
     }
 
     #[tokio::test]
     async fn a_zero_bound_builds_every_read() {
-        let cache = PublicCache::new(0);
+        let cache = cache_of(0);
         let first = cache.article("a", 1, async { body("first") }).await;
         let second = cache.article("a", 1, async { body("second") }).await;
         assert_eq!(first.unwrap().json, "first");
@@ -477,7 +586,7 @@ mod tests {
     #[tokio::test]
     async fn filling_past_the_bound_evicts_instead_of_growing() {
         let bound = 64 * 1024;
-        let cache = PublicCache::new(bound);
+        let cache = cache_of(bound);
         let page = "x".repeat(1_000);
         for i in 0..2_000 {
             let key = format!("/articles?page={i}");

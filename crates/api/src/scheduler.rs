@@ -76,7 +76,7 @@ impl Scheduler {
         for (article_id, at) in due {
             if self.announced.insert((article_id, at)) {
                 // Cached public lists do not hold it yet.
-                store.note_change();
+                store.note_change(masthead_persistence::content_clock::Change::Everything);
                 // How late this node saw it come due (the tick is once a second).
                 let late = (Utc::now() - at).to_std().unwrap_or_default();
                 crate::metrics::recorded()

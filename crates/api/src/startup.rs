@@ -163,7 +163,10 @@ impl AppState {
         .await?;
         let login_limits = LoginLimiter::counting(&settings, &counting)
             .map_err(|reason| anyhow::anyhow!("refusing to start: {reason}"))?;
-        let public_cache = PublicCache::new(settings.public_cache_mb * 1024 * 1024);
+        let public_cache = PublicCache::new(
+            settings.public_cache_mb * 1024 * 1024,
+            store.content_clock(),
+        );
         let trusted = trusted_documents(&settings)?;
         let media =
             crate::media::MediaStore::open(&settings.media, &settings.database.database_url)

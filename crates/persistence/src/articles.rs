@@ -175,7 +175,7 @@ impl ArticleRepo<'_> {
         self.record_save(&txn, &article, Saved::Created).await?;
         txn.commit().await?;
         self.store
-            .article_changed(article.is_public_at(crate::now()))
+            .article_changed(article.id, article.is_public_at(crate::now()))
             .await;
         Ok(article)
     }
@@ -224,7 +224,7 @@ impl ArticleRepo<'_> {
         // The lifecycle is untouched: readers see this save only when the
         // article is public.
         self.store
-            .article_changed(article.is_public_at(crate::now()))
+            .article_changed(article.id, article.is_public_at(crate::now()))
             .await;
         Ok(article)
     }
@@ -299,7 +299,9 @@ impl ArticleRepo<'_> {
         // Between two states no reader sees (draft, in review, scheduled),
         // public reads stay good; the scheduler announces a scheduled one
         // when its time comes.
-        self.store.article_changed(was_public || is_public).await;
+        self.store
+            .article_changed(article.id, was_public || is_public)
+            .await;
         Ok(article)
     }
 
@@ -357,7 +359,7 @@ impl ArticleRepo<'_> {
             .with("status", current.status);
         audit::record(&txn, entry).await?;
         txn.commit().await?;
-        self.store.article_changed(was_public).await;
+        self.store.article_changed(id, was_public).await;
         Ok(())
     }
 
@@ -470,6 +472,35 @@ impl ArticleRepo<'_> {
         page: PageRequest,
         with_body: bool,
     ) -> Result<Page<Article>> {
+        let (page, _) = self
+            .list_loading(visibility, filter, order, page, with_body, false)
+            .await?;
+        Ok(page)
+    }
+
+    /// [`Self::list`] with each article's approved replies, counted at the
+    /// same time as bylines and tags are loaded: a public list page waits for
+    /// one round to the database less than asking afterwards.
+    pub async fn list_with_reply_counts(
+        &self,
+        visibility: Visibility,
+        filter: &ArticleFilter,
+        order: ArticleOrder,
+        page: PageRequest,
+    ) -> Result<(Page<Article>, HashMap<ArticleId, u64>)> {
+        self.list_loading(visibility, filter, order, page, false, true)
+            .await
+    }
+
+    async fn list_loading(
+        &self,
+        visibility: Visibility,
+        filter: &ArticleFilter,
+        order: ArticleOrder,
+        page: PageRequest,
+        with_body: bool,
+        with_reply_counts: bool,
+    ) -> Result<(Page<Article>, HashMap<ArticleId, u64>)> {
         filter.check()?;
         let sort = sort_column(visibility, order);
         let key = sort_key(visibility, sort);
@@ -508,7 +539,14 @@ impl ArticleRepo<'_> {
         if backwards {
             rows.reverse();
         }
-        let articles = self.hydrate(self.store.db(), rows, with_body).await?;
+        let ids: Vec<ArticleId> = rows.iter().map(|row| ArticleId(row.id)).collect();
+        let (articles, reply_counts) =
+            tokio::try_join!(self.hydrate(self.store.db(), rows, with_body), async {
+                match with_reply_counts && !ids.is_empty() {
+                    true => self.store.replies().approved_counts(&ids).await,
+                    false => Ok(HashMap::new()),
+                }
+            })?;
         let items = articles
             .into_iter()
             .map(|article| (cursor_of(&article, sort), article))
@@ -518,11 +556,12 @@ impl ArticleRepo<'_> {
         } else {
             (more, page.after.is_some())
         };
-        Ok(Page {
+        let page = Page {
             items,
             has_next,
             has_previous,
-        })
+        };
+        Ok((page, reply_counts))
     }
 
     /// How many articles a list holds in total (GraphQL `totalCount`).

@@ -10,6 +10,7 @@ use masthead_domain::{
 use sea_orm::{EntityTrait, Set, TransactionTrait};
 
 use crate::article_body::block_row;
+use crate::content_clock::Change;
 use crate::entities::{article, article_author, article_section, article_slug, article_tag};
 use crate::error::Result;
 use crate::store::Store;
@@ -147,7 +148,7 @@ impl Store {
             self.articles().reindex_in(&txn, &ids).await?;
             txn.commit().await?;
         }
-        self.content_changed().await;
+        self.content_changed(Change::Everything).await;
         Ok(())
     }
 }

@@ -18,6 +18,7 @@ use sea_orm::{
 };
 
 use crate::audit::{self, AuditAction, NewAuditEntry};
+use crate::content_clock::Change;
 use crate::entities::{article, correction};
 use crate::error::{PersistenceError, Result};
 use crate::outbox;
@@ -84,7 +85,7 @@ impl CorrectionRepo<'_> {
         audit::record(&txn, entry).await?;
         self.announce(&txn, &row).await?;
         txn.commit().await?;
-        self.store.content_changed().await;
+        self.store.content_changed(Change::Article(id)).await;
         Ok(correction)
     }
 
@@ -134,7 +135,7 @@ impl CorrectionRepo<'_> {
         }
         txn.commit().await?;
         if result.rows_affected == 1 {
-            self.store.content_changed().await;
+            self.store.content_changed(Change::Article(article)).await;
         }
         Ok(correction)
     }

@@ -15,6 +15,7 @@ pub mod authors;
 pub mod backup;
 mod bulk;
 pub mod change_feed;
+pub mod content_clock;
 pub mod corrections;
 pub mod directory;
 pub mod error;

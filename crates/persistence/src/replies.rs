@@ -13,6 +13,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::content_clock::Change;
 use crate::entities::reply;
 use crate::error::{parse_stored, PersistenceError, Result};
 use crate::page::{Cursor, Page};
@@ -113,7 +114,9 @@ impl ReplyRepo<'_> {
         self.store.wake_outbox();
         if draft.status == ReplyStatus::Approved {
             // The article's public reply count and threads changed.
-            self.store.content_changed().await;
+            self.store
+                .content_changed(Change::Article(draft.article_id))
+                .await;
         }
         Ok(stored)
     }
@@ -257,7 +260,9 @@ impl ReplyRepo<'_> {
         };
         match row.update(self.store.writer()).await {
             Ok(row) => {
-                self.store.content_changed().await;
+                self.store
+                    .content_changed(Change::Article(ArticleId(row.article_id)))
+                    .await;
                 reply_from_row(row)
             }
             Err(sea_orm::DbErr::RecordNotUpdated) => Err(PersistenceError::NotFound),
@@ -273,7 +278,8 @@ impl ReplyRepo<'_> {
         if result.rows_affected == 0 {
             return Err(PersistenceError::NotFound);
         }
-        self.store.content_changed().await;
+        // Which article it was is not asked (deletions are rare): everything.
+        self.store.content_changed(Change::Everything).await;
         Ok(())
     }
 }

@@ -1,7 +1,7 @@
 //! Moderation: the queue of replies by status (newest first, with counts), and
 //! approving, rejecting, marking as spam or deleting one reply or many at once.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use masthead_domain::{ArticleId, ModerationAction, Reply, ReplyId, ReplyStatus, UserId};
 use sea_orm::sea_query::Expr;
@@ -188,7 +188,10 @@ impl ReplyRepo<'_> {
             }
         }
         txn.commit().await?;
-        self.store.content_changed().await;
+        let articles: BTreeSet<Uuid> = found.values().map(|row| row.article_id).collect();
+        self.store
+            .articles_changed(articles.into_iter().map(ArticleId))
+            .await;
         let before = unique
             .iter()
             .filter_map(|id| found.remove(id))

@@ -11,8 +11,14 @@ use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, Statement,
 };
 
+use masthead_domain::ArticleId;
+
+use crate::content_clock::{Change, ContentClock};
 use crate::error::{PersistenceError, Result};
 use crate::reader::Reader;
+
+/// More articles changed at once than this counts as a change of everything.
+const MANY_ARTICLES: usize = 8;
 
 /// A handle on the database: cheap to clone, shared by every request.
 ///
@@ -31,7 +37,7 @@ pub struct Store {
     db: DatabaseConnection,
     reader: Reader,
     writer: DatabaseConnection,
-    generation: Arc<AtomicU64>,
+    clock: Arc<ContentClock>,
     /// This process among the nodes sharing a PostgreSQL database: its own
     /// change notices come back to it and are not counted twice.
     node: Arc<str>,
@@ -118,7 +124,7 @@ impl Store {
             writer: db.clone(),
             reader: Reader::new(db.clone()),
             db,
-            generation: Arc::new(AtomicU64::new(0)),
+            clock: Arc::new(ContentClock::default()),
             node: Arc::from(uuid::Uuid::now_v7().simple().to_string()),
             revisions_keep: 0,
             search_language: Arc::from(DEFAULT_SEARCH_LANGUAGE),
@@ -133,7 +139,13 @@ impl Store {
     /// once [`crate::change_feed`] has relayed it). Caches of public reads
     /// compare it to decide whether an entry is still good.
     pub fn content_generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
+        self.clock.generation()
+    }
+
+    /// The generation with its per-article marks, for caches that can keep an
+    /// answer about one article while others change.
+    pub fn content_clock(&self) -> Arc<ContentClock> {
+        self.clock.clone()
     }
 
     /// Names this process in the change notices it sends (see [`crate::change_feed`]).
@@ -143,17 +155,31 @@ impl Store {
 
     /// Records a change of public content that no write of this process
     /// announced: another node's write, or a scheduled article coming due.
-    pub fn note_change(&self) {
-        self.generation.fetch_add(1, Ordering::AcqRel);
+    pub fn note_change(&self, change: Change) {
+        self.clock.record(change);
     }
 
     /// Records a change of public content made here, and tells the other
     /// nodes on PostgreSQL (best effort: a lost notice only delays their refresh
     /// until the next change).
-    pub(crate) async fn content_changed(&self) {
-        self.generation.fetch_add(1, Ordering::AcqRel);
+    pub(crate) async fn content_changed(&self, change: Change) {
+        self.clock.record(change);
         self.outbox_wake.notify_one();
-        crate::change_feed::announce(self).await;
+        crate::change_feed::announce(self, change).await;
+    }
+
+    /// [`Self::content_changed`] of each of `articles` (a bulk moderation's),
+    /// or of everything when they are many: one notice instead of dozens.
+    pub(crate) async fn articles_changed(
+        &self,
+        articles: impl ExactSizeIterator<Item = ArticleId>,
+    ) {
+        if articles.len() > MANY_ARTICLES {
+            return self.content_changed(Change::Everything).await;
+        }
+        for article in articles {
+            self.content_changed(Change::Article(article)).await;
+        }
     }
 
     /// Records a write no reader can see (a draft created or saved): cached
@@ -164,10 +190,11 @@ impl Store {
         self.outbox_wake.notify_one();
     }
 
-    /// [`Self::content_changed`] when `public`, else [`Self::staff_content_changed`].
-    pub(crate) async fn article_changed(&self, public: bool) {
+    /// [`Self::content_changed`] of `article` when `public`, else
+    /// [`Self::staff_content_changed`].
+    pub(crate) async fn article_changed(&self, article: ArticleId, public: bool) {
         if public {
-            self.content_changed().await;
+            self.content_changed(Change::Article(article)).await;
         } else {
             self.staff_content_changed();
         }

@@ -8,6 +8,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::audit::{self, AuditAction, NewAuditEntry};
+use crate::content_clock::Change;
 use crate::entities::tag;
 use crate::error::{PersistenceError, Result};
 use crate::store::Store;
@@ -79,7 +80,7 @@ impl TagRepo<'_> {
         self.store.articles().reindex_in(&txn, &tagged).await?;
         self.record(&txn, AuditAction::Update, &tag).await?;
         txn.commit().await?;
-        self.store.content_changed().await;
+        self.store.content_changed(Change::Everything).await;
         Ok(tag)
     }
 
@@ -101,7 +102,7 @@ impl TagRepo<'_> {
         let tag = tag_from_row(row)?;
         self.record(&txn, AuditAction::Delete, &tag).await?;
         txn.commit().await?;
-        self.store.content_changed().await;
+        self.store.content_changed(Change::Everything).await;
         Ok(())
     }
 

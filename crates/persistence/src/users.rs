@@ -11,6 +11,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::audit::{self, AuditAction, NewAuditEntry};
+use crate::content_clock::Change;
 use crate::entities::user;
 use crate::error::{parse_stored, PersistenceError, Result};
 use crate::refresh_tokens;
@@ -348,7 +349,7 @@ impl UserRepo<'_> {
                 .await
                 .unwrap_or(true)
         {
-            self.store.content_changed().await;
+            self.store.content_changed(Change::Everything).await;
         }
         user_from_row(updated)
     }

@@ -1,5 +1,7 @@
 //! Public article reads: cacheable (strong `ETag`, 304, `Cache-Control: public`).
 
+use std::collections::HashMap;
+
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use masthead_domain::{Article, ArticleId};
@@ -66,13 +68,23 @@ pub async fn summaries(
 ) -> Result<Vec<ArticleView>, ApiError> {
     let ids: Vec<ArticleId> = articles.iter().map(|article| article.id).collect();
     let counts = state.store.replies().approved_counts(&ids).await?;
-    Ok(articles
+    Ok(counted_summaries(state, articles, &counts, now))
+}
+
+/// [`summaries`] when the approved replies are counted already.
+fn counted_summaries(
+    state: &AppState,
+    articles: &[Article],
+    counts: &HashMap<ArticleId, u64>,
+    now: DateTime<Utc>,
+) -> Vec<ArticleView> {
+    articles
         .iter()
         .map(|article| {
             let count = counts.get(&article.id).copied().unwrap_or(0);
             ArticleView::new(state, article, count, false, now)
         })
-        .collect())
+        .collect()
 }
 
 /// Published articles, newest first.
@@ -121,21 +133,20 @@ async fn build_list(state: &AppState, query: &ListQuery) -> Result<CachedBody, U
         author: query.author.clone(),
         title: None,
     };
-    let page = state
+    let (page, reply_counts) = state
         .store
         .articles()
-        .list(
+        .list_with_reply_counts(
             Visibility::Public { now },
             &filter,
             ArticleOrder::PublishedAt,
             PageRequest::after(limit, cursor),
-            false,
         )
         .await
         .map_err(ApiError::from)?;
     let next_cursor = page.next_cursor().map(|cursor| cursor.encode());
     let articles: Vec<Article> = page.items.into_iter().map(|(_, article)| article).collect();
-    let data = summaries(state, &articles, now).await?;
+    let data = counted_summaries(state, &articles, &reply_counts, now);
     let modified = articles.iter().map(last_modified).max();
     let body = list_body(&data, next_cursor, &fields)?;
     Ok(CachedBody::new(body, modified))
@@ -177,20 +188,16 @@ async fn build_article(state: &AppState, slug: &str) -> Result<CachedBody, Uncac
     if article.slug.as_str() != slug {
         return Err(Uncached::Moved(article.slug.to_string()));
     }
-    let counts = state
-        .store
-        .replies()
-        .approved_counts(&[article.id])
-        .await
-        .map_err(ApiError::from)?;
-    let corrections = state
-        .store
-        .corrections()
-        .of_articles(&[article.id])
-        .await
-        .map_err(ApiError::from)?
-        .remove(&article.id)
-        .unwrap_or_default();
+    // Independent of each other: asked at once (one round, not two).
+    let (replies, corrections, ids) = (
+        state.store.replies(),
+        state.store.corrections(),
+        [article.id],
+    );
+    let (counts, mut corrections) =
+        tokio::try_join!(replies.approved_counts(&ids), corrections.of_articles(&ids))
+            .map_err(ApiError::from)?;
+    let corrections = corrections.remove(&article.id).unwrap_or_default();
     let view = ArticleView::new(
         state,
         &article,
@@ -202,7 +209,7 @@ async fn build_article(state: &AppState, slug: &str) -> Result<CachedBody, Uncac
     let body = serde_json::to_vec(&view)
         .map_err(|error| ApiError::Internal(format!("serialize: {error}")))?;
     let modified = crate::syndication::model::modified_at(&article, &corrections);
-    Ok(CachedBody::new(body, Some(modified)))
+    Ok(CachedBody::new(body, Some(modified)).about(article.id))
 }
 
 /// The HTTP answer to a public read: the body (or 304), a redirect for a

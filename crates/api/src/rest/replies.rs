@@ -111,7 +111,7 @@ async fn build_threads_page(
         .collect();
     let body = serde_json::to_vec(&ListView { data, next_cursor })
         .map_err(|error| ApiError::Internal(format!("serialize: {error}")))?;
-    Ok(CachedBody::new(body, None))
+    Ok(CachedBody::new(body, None).about(article.id))
 }
 
 /// Body of `POST /articles/{slug}/replies`. Anything else is refused, so
