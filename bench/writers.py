@@ -17,12 +17,14 @@ import os
 import sys
 import threading
 import time
+import urllib.request
 import uuid
 from urllib.parse import urlparse
 
 TARGET_MB = 64
 TARGET_P99_MS = 1000
 READERS = 4
+READ_KINDS = ("read", "control")
 # Shares of the writers per kind (rounded; every kind gets at least one).
 KINDS = ["create", "save", "publish", "reply", "moderate", "refresh", "account"]
 
@@ -79,6 +81,20 @@ def rss_mb(pid):
     nan = float("nan")
     return (fields.get("VmRSS", nan), fields.get("RssAnon", nan),
             fields.get("RssFile", nan) + fields.get("RssShmem", 0))
+
+
+def cache_counts():
+    """(hits, misses) of the public cache so far, from the metrics listener."""
+    url = os.environ.get("MASTHEAD_BENCH_METRICS")
+    if not url:
+        return None
+    counts = {"hits": 0.0, "misses": 0.0}
+    with urllib.request.urlopen(url, timeout=10) as response:
+        for line in response.read().decode().splitlines():
+            for kind in counts:
+                if line.startswith(f"masthead_public_cache_{kind}"):
+                    counts[kind] += float(line.rsplit(" ", 1)[1])
+    return counts["hits"], counts["misses"]
 
 
 def percentile(values, fraction):
@@ -182,7 +198,7 @@ def writer_loop(kind, index, base, setup, deadline, out):
         out.append((kind, status, (time.perf_counter() - started) * 1000))
 
 
-def reader_loop(index, base, paths, deadline, out):
+def reader_loop(index, base, paths, deadline, out, kind="read", pause=0.0):
     client = Client(base)
     n = 0
     while time.monotonic() < deadline:
@@ -190,7 +206,9 @@ def reader_loop(index, base, paths, deadline, out):
         n += 1
         started = time.perf_counter()
         status, _, _ = client.request("GET", path)
-        out.append(("read", status, (time.perf_counter() - started) * 1000))
+        out.append((kind, status, (time.perf_counter() - started) * 1000, path))
+        if pause:
+            time.sleep(pause)
 
 
 def process_main(jobs, base, setup, start_at, seconds, queue):
@@ -199,7 +217,7 @@ def process_main(jobs, base, setup, start_at, seconds, queue):
     Writers' processes run at a lower priority (nice 10): the load generator
     shares the server's cores here, which no real newsroom's clients do, and
     the readers' own process must not wait behind it to measure the server."""
-    if all(job[0] != "read" for job in jobs):
+    if all(job[0] not in READ_KINDS for job in jobs):
         os.nice(10)
     out = []
     while time.time() < start_at:
@@ -209,6 +227,10 @@ def process_main(jobs, base, setup, start_at, seconds, queue):
     for job in jobs:
         if job[0] == "read":
             target = (reader_loop, (job[1], base, setup["read_paths"], deadline, out))
+        elif job[0] == "control":
+            # 200 a second of what needs neither cache nor database: how
+            # much of the readers' wait is the shared machine itself.
+            target = (reader_loop, (job[1], base, ["/healthz"], deadline, out, "control", 0.005))
         else:
             target = (writer_loop, (job[0], job[1], base, setup, deadline, out))
         threads.append(threading.Thread(target=target[0], args=target[1]))
@@ -221,8 +243,8 @@ def process_main(jobs, base, setup, start_at, seconds, queue):
 
 def run_phase(base, setup, jobs, seconds, processes):
     # Readers in a process of their own, writers spread over the rest.
-    reads = [job for job in jobs if job[0] == "read"]
-    writes = [job for job in jobs if job[0] != "read"]
+    reads = [job for job in jobs if job[0] in READ_KINDS]
+    writes = [job for job in jobs if job[0] not in READ_KINDS]
     spread = max(1, processes - 1) if reads else processes
     groups = [reads] + [writes[i::spread] for i in range(spread)]
     queue = multiprocessing.Queue()
@@ -327,13 +349,15 @@ def main():
 
     jobs = writer_jobs(writers)
     setup = prepare(base, admin_email, admin_password, jobs)
-    readers = [("read", i) for i in range(READERS)]
+    readers = [("read", i) for i in range(READERS)] + [("control", 0)]
     processes = max(2, min(8, multiprocessing.cpu_count() * 2))
 
     print(f"[{label}] baseline: {READERS} public readers alone for {seconds:g} s")
     baseline = run_phase(base, setup, readers, seconds, 1)
     print(f"[{label}] mixed: {len(jobs)} writers and {READERS} public readers for {seconds:g} s")
+    cache_before = cache_counts()
     mixed = run_phase(base, setup, jobs + readers, seconds, processes)
+    cache_after = cache_counts()
     memory.append(("after the whole benchmark", rss_mb(pid)))
 
     print()
@@ -353,6 +377,18 @@ def main():
     print(f"public reads during the writers: {meanwhile['count']:>7} answers in {seconds:g} s, "
           f"p50 {meanwhile['p50']:.2f} ms ({meanwhile['p50'] / alone['p50']:.2f} x), "
           f"p99 {meanwhile['p99']:.2f} ms ({meanwhile['p99'] / alone['p99']:.2f} x)")
+    for path in setup["read_paths"]:
+        by_path = [percentile([r[2] for r in rows if r[0] == "read" and r[3] == path], q)
+                   for rows in (baseline, mixed) for q in (0.50, 0.99)]
+        print(f"  {path:60} alone p50 {by_path[0]:.2f} / p99 {by_path[1]:.2f} ms, "
+              f"with writers p50 {by_path[2]:.2f} / p99 {by_path[3]:.2f} ms")
+    quiet, busy = (summarize(rows, ["control"])[0] for rows in (baseline, mixed))
+    print(f"  control: /healthz (no cache, no database)                  alone p50 {quiet['p50']:.2f} / "
+          f"p99 {quiet['p99']:.2f} ms, with writers p50 {busy['p50']:.2f} / p99 {busy['p99']:.2f} ms")
+    if cache_before and cache_after:
+        hits, misses = (after - before for after, before in zip(cache_after, cache_before))
+        print(f"  public reads during the writers built afresh (cache misses): {misses:.0f} of "
+              f"{hits + misses:.0f} ({100 * misses / max(1, hits + misses):.2f} %)")
     if alone["5xx"] or meanwhile["5xx"]:
         failed.append("reads answered 5xx")
     for name, (mb, anon, file) in memory:
