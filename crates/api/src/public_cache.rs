@@ -437,16 +437,13 @@ mod tests {
 
     #[tokio::test]
     async fn an_answer_about_one_article_outlives_other_articles_changes() {
-        use masthead_persistence::content_clock::Change;
+        use masthead_persistence::content_clock::{slot_of, Change};
         let clock = Arc::new(ContentClock::default());
         let cache = PublicCache::new(1 << 20, clock.clone());
-        let (article, other) = loop {
-            let pair = (ArticleId::generate(), ArticleId::generate());
-            // Apart in the clock's table of 4,096 slots.
-            if pair.0 .0.as_u128() % 4096 != pair.1 .0.as_u128() % 4096 {
-                break pair;
-            }
-        };
+        let article = ArticleId::generate();
+        let other = std::iter::repeat_with(ArticleId::generate)
+            .find(|other| slot_of(*other) != slot_of(article))
+            .expect("an article in another slot");
         let about = |text: &str| body(text).map(|body| body.about(article));
         let read = |text: &'static str| {
             cache.article("lighthouse", clock.generation(), async move { about(text) })

@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use masthead_domain::ArticleId;
 
 /// Slots of per-article marks (32 KiB). A power of two.
-const SLOTS: usize = 4096;
+pub const SLOTS: usize = 4096;
 
 /// What a change of public content may have touched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,10 +81,14 @@ impl ContentClock {
     }
 
     fn slot(&self, article: ArticleId) -> &AtomicU64 {
-        // UUIDv7's last bits are random: a fair spread without hashing.
-        let low = article.0.as_u128() as usize;
-        &self.articles[low & (SLOTS - 1)]
+        &self.articles[slot_of(article)]
     }
+}
+
+/// The slot of `article`'s mark: UUIDv7's last bits are random, a fair
+/// spread without hashing.
+pub fn slot_of(article: ArticleId) -> usize {
+    (article.0.as_u128() as usize) & (SLOTS - 1)
 }
 
 #[cfg(test)]
@@ -95,9 +99,7 @@ mod tests {
         let first = ArticleId::generate();
         loop {
             let second = ArticleId::generate();
-            if (first.0.as_u128() as usize) & (SLOTS - 1)
-                != (second.0.as_u128() as usize) & (SLOTS - 1)
-            {
+            if slot_of(first) != slot_of(second) {
                 return (first, second);
             }
         }
